@@ -1,0 +1,92 @@
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The device and inode of an environment's directory: the identity of an environment in this
+/// process, whatever path spelled it.
+struct FileIdentity: Hashable, Sendable {
+    let device: UInt64
+    let inode: UInt64
+
+    init(path: String) throws(LMDBError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let code = errno
+            throw LMDBError(
+                returnCode: code, operation: "Environment.open",
+                detail: code == ENOENT ? "\(path) does not exist" : "cannot stat \(path)")
+        }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+    }
+}
+
+/// The process-wide table of open environments (LMDB must not open one file twice in a process).
+final class EnvironmentRegistry: Sendable {
+    static let shared = EnvironmentRegistry()
+
+    private struct Entry: Sendable {
+        weak var environment: Environment?
+        let id: ObjectIdentifier
+    }
+
+    private let entries = Mutex<[FileIdentity: Entry]>([:])
+
+    /// Returns the environment open at `path`, or opens it with `make` — under the table's lock,
+    /// so an open and a close of the same directory never overlap.
+    func open(
+        path: String, options: Environment.Options,
+        make: (FileIdentity) throws(LMDBError) -> Environment
+    ) throws(LMDBError) -> Environment {
+        let identity = try FileIdentity(path: path)
+        while true {
+            let outcome: Result<Environment, LMDBError>? = entries.withLock { table -> Result<Environment, LMDBError>? in
+                if let entry = table[identity] {
+                    guard let existing = entry.environment else { return nil }  // closing: wait
+                    guard options.sharing == .shareExisting else {
+                        return .failure(
+                            LMDBError(
+                                code: .alreadyOpen,
+                                message:
+                                    "\(path) is already open in this process; reuse that instance "
+                                    + "or open with sharing: .shareExisting",
+                                operation: "Environment.open"))
+                    }
+                    guard !(existing.options.readOnly && !options.readOnly) else {
+                        return .failure(
+                            LMDBError(
+                                code: .alreadyOpen,
+                                message: "\(path) is already open read-only in this process; close it first",
+                                operation: "Environment.open"))
+                    }
+                    return .success(existing)
+                }
+                do throws(LMDBError) {
+                    let environment = try make(identity)
+                    table[identity] = Entry(environment: environment, id: ObjectIdentifier(environment))
+                    return .success(environment)
+                } catch {
+                    return .failure(error)
+                }
+            }
+            if let outcome { return try outcome.get() }
+            usleep(100)
+        }
+    }
+
+    /// Runs `close` and forgets the entry, if it still belongs to the environment `id`.
+    func remove(_ identity: FileIdentity, ifIdentical id: ObjectIdentifier, close: () -> Void) {
+        entries.withLock { table in
+            close()
+            if table[identity]?.id == id {
+                table[identity] = nil
+            }
+        }
+    }
+}
