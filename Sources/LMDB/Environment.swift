@@ -145,6 +145,7 @@ public final class Environment: Sendable {
     /// another transaction of the same environment inside `body`.
     ///
     /// - Throws: What `body` throws, or an ``LMDBError``.
+    @discardableResult
     public func read<R>(_ body: (Transaction) throws -> R) throws -> R {
         try runReadTransaction(commit: false, body)
     }
@@ -223,6 +224,7 @@ public final class Environment: Sendable {
     ///
     /// - Throws: What `body` throws, or an ``LMDBError`` — ``LMDBError/Code/mapFull`` when the map
     ///   cannot grow past ``Options/maximumMapSize`` (nothing of the transaction is written).
+    @discardableResult
     public func write<R>(_ body: (Transaction) throws -> R) throws -> R {
         dispatchPrecondition(condition: .notOnQueue(writerQueue))
         return try writerQueue.sync {
@@ -359,7 +361,9 @@ public final class Environment: Sendable {
     public func close() {
         EnvironmentRegistry.shared.remove(identity, ifIdentical: ObjectIdentifier(self)) {
             _ = gate.close {
-                for pooled in readPool.withLock({ pool in defer { pool.removeAll() }; return pool }) {
+                for pooled in readPool.withLock({ pool in
+                    defer { pool.removeAll() }; return pool
+                }) {
                     mdb_txn_abort(pooled.pointer)
                 }
                 mdb_env_close(handle.pointer)

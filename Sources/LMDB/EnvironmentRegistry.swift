@@ -31,9 +31,15 @@ struct FileIdentity: Hashable, Sendable {
 final class EnvironmentRegistry: Sendable {
     static let shared = EnvironmentRegistry()
 
-    private struct Entry: Sendable {
-        weak var environment: Environment?
+    /// A weak reference in its own heap box (weak references are not kept inline in the table).
+    private final class Entry: Sendable {
+        weak let environment: Environment?
         let id: ObjectIdentifier
+
+        init(_ environment: Environment) {
+            self.environment = environment
+            self.id = ObjectIdentifier(environment)
+        }
     }
 
     private let entries = Mutex<[FileIdentity: Entry]>([:])
@@ -46,7 +52,8 @@ final class EnvironmentRegistry: Sendable {
     ) throws(LMDBError) -> Environment {
         let identity = try FileIdentity(path: path)
         while true {
-            let outcome: Result<Environment, LMDBError>? = entries.withLock { table -> Result<Environment, LMDBError>? in
+            let outcome: Result<Environment, LMDBError>? = entries.withLock {
+                table -> Result<Environment, LMDBError>? in
                 if let entry = table[identity] {
                     guard let existing = entry.environment else { return nil }  // closing: wait
                     guard options.sharing == .shareExisting else {
@@ -69,7 +76,7 @@ final class EnvironmentRegistry: Sendable {
                 }
                 do throws(LMDBError) {
                     let environment = try make(identity)
-                    table[identity] = Entry(environment: environment, id: ObjectIdentifier(environment))
+                    table[identity] = Entry(environment)
                     return .success(environment)
                 } catch {
                     return .failure(error)

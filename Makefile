@@ -1,0 +1,33 @@
+# MemoryGraph — build, test and run. Every target installs what it needs (see `deps`).
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: deps build release test lint format
+
+## deps: install LMDB's headers and tools (Debian liblmdb-dev, lmdb-utils) when missing
+deps:
+	@if ! pkg-config --exists lmdb 2>/dev/null || ! command -v mdb_stat >/dev/null 2>&1; then \
+		echo "installing liblmdb-dev, lmdb-utils and pkg-config"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liblmdb-dev lmdb-utils pkg-config >/dev/null; \
+	fi
+
+## build: debug build of every target
+build: deps
+	$(SWIFT) build --build-tests
+
+## release: optimized build, warnings are errors
+release: deps
+	$(SWIFT) build -c release -Xswiftc -warnings-as-errors
+
+## test: build and run the whole test suite
+test: build
+	$(SWIFT) test --skip-build
+
+## lint: check formatting (swift-format from the toolchain)
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests
+
+## format: rewrite sources in the house format
+format:
+	$(SWIFT) format -i -r Sources Tests
