@@ -1,0 +1,123 @@
+public import Foundation
+
+/// The `async` forms of every operation, for Swift concurrency callers.
+///
+/// Reads run inline on the calling task: an LMDB read never blocks (it works on a snapshot),
+/// so hopping to another queue would only add latency. Writes are handed to the graph's serial
+/// writer queue; the calling task is suspended, not blocked, until the commit returned.
+extension MemoryGraph {
+    /// Adds one node; see ``addNode(agentID:taskContext:result:metadata:links:timestamp:)``.
+    @discardableResult
+    public func addNode(
+        agentID: String, taskContext: String, result: JSONValue, metadata: [String: JSONValue] = [:],
+        links: [NodeID] = [], timestamp: Date? = nil
+    ) async throws -> NodeID {
+        try await onWriter {
+            try self.addNode(
+                agentID: agentID, taskContext: taskContext, result: result, metadata: metadata, links: links,
+                timestamp: timestamp)
+        }
+    }
+
+    /// Adds several nodes in one transaction; see ``addNodes(_:)``.
+    @discardableResult
+    public func addNodes(_ drafts: [NodeDraft]) async throws -> [NodeID] {
+        try await onWriter { try self.addNodes(drafts) }
+    }
+
+    /// The node `id`, or `nil`; see ``node(_:)``.
+    public func node(_ id: NodeID) async throws -> MemoryNode? {
+        try synchronously { try self.node(id) }
+    }
+
+    /// The nodes `ids`; see ``nodes(_:)``.
+    public func nodes(_ ids: [NodeID]) async throws -> [MemoryNode?] {
+        try synchronously { try self.nodes(ids) }
+    }
+
+    /// Removes a node; see ``removeNode(_:)``.
+    @discardableResult
+    public func removeNode(_ id: NodeID) async throws -> Bool {
+        try await onWriter { try self.removeNode(id) }
+    }
+
+    /// Recent nodes of an agent in a context; see ``recall(agentID:taskContext:limit:)``.
+    public func recall(agentID: String, taskContext: String, limit: Int? = nil) async throws -> [MemoryNode] {
+        try synchronously { try self.recall(agentID: agentID, taskContext: taskContext, limit: limit) }
+    }
+
+    /// Links two nodes; see ``link(from:to:)``.
+    @discardableResult
+    public func link(from source: NodeID, to target: NodeID) async throws -> Bool {
+        try await onWriter { try self.link(from: source, to: target) }
+    }
+
+    /// Removes a link; see ``unlink(from:to:)``.
+    @discardableResult
+    public func unlink(from source: NodeID, to target: NodeID) async throws -> Bool {
+        try await onWriter { try self.unlink(from: source, to: target) }
+    }
+
+    /// Out-links of a node; see ``links(from:)``.
+    public func links(from id: NodeID) async throws -> [NodeID] {
+        try synchronously { try self.links(from: id) }
+    }
+
+    /// In-links of a node; see ``backlinks(to:)``.
+    public func backlinks(to id: NodeID) async throws -> [NodeID] {
+        try synchronously { try self.backlinks(to: id) }
+    }
+
+    /// Creates a bundle; see ``createBundle(taskID:agentIDs:contexts:nodeIDs:metadata:)``.
+    @discardableResult
+    public func createBundle(
+        taskID: String, agentIDs: [String] = [], contexts: [String] = [], nodeIDs: [NodeID] = [],
+        metadata: [String: JSONValue] = [:]
+    ) async throws -> BundleID {
+        try await onWriter {
+            try self.createBundle(
+                taskID: taskID, agentIDs: agentIDs, contexts: contexts, nodeIDs: nodeIDs, metadata: metadata)
+        }
+    }
+
+    /// A bundle by id; see ``bundle(_:)``.
+    public func bundle(_ id: BundleID) async throws -> MemoryBundle? {
+        try synchronously { try self.bundle(id) }
+    }
+
+    /// The newest bundle of a task; see ``bundle(forTask:)``.
+    public func bundle(forTask taskID: String) async throws -> MemoryBundle? {
+        try synchronously { try self.bundle(forTask: taskID) }
+    }
+
+    /// The bundles of a task; see ``bundles(forTask:)``.
+    public func bundles(forTask taskID: String) async throws -> [MemoryBundle] {
+        try synchronously { try self.bundles(forTask: taskID) }
+    }
+
+    /// The bundles of a context; see ``bundles(forContext:)``.
+    public func bundles(forContext context: String) async throws -> [MemoryBundle] {
+        try synchronously { try self.bundles(forContext: context) }
+    }
+
+    /// Adds nodes to a bundle; see ``addToBundle(_:nodeIDs:)``.
+    public func addToBundle(_ id: BundleID, nodeIDs: [NodeID]) async throws {
+        try await onWriter { try self.addToBundle(id, nodeIDs: nodeIDs) }
+    }
+
+    /// Deletes a bundle; see ``removeBundle(_:)``.
+    @discardableResult
+    public func removeBundle(_ id: BundleID) async throws -> Bool {
+        try await onWriter { try self.removeBundle(id) }
+    }
+
+    /// Counts; see ``statistics()``.
+    public func statistics() async throws -> GraphStatistics {
+        try synchronously { try self.statistics() }
+    }
+
+    /// Runs a synchronous read inline; inside the closure only the synchronous overloads apply.
+    private func synchronously<T>(_ body: () throws -> T) rethrows -> T {
+        try body()
+    }
+}

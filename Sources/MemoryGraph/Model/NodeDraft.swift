@@ -1,0 +1,41 @@
+public import Foundation
+
+/// A node to add: everything but the id, which the store assigns unless given.
+///
+/// ```swift
+/// let ids = try graph.addNodes([
+///     NodeDraft(agentID: "scout", taskContext: "trip-42", result: ["type": "observation"]),
+///     NodeDraft(agentID: "critic", taskContext: "trip-42", result: ["type": "critique"], links: [planID]),
+/// ])
+/// ```
+public struct NodeDraft: Hashable, Sendable, Codable {
+    /// The id to store the node under (for imports); `nil` assigns a new UUID version 7.
+    public var id: NodeID?
+    /// The agent writing the node; 1…256 UTF-8 bytes.
+    public var agentID: String
+    /// The task context; 1…256 UTF-8 bytes.
+    public var taskContext: String
+    /// The result. When it is an object, `type` must be a string and `confidence_score` a number
+    /// in [0, 1] if present.
+    public var result: JSONValue
+    /// Free-form metadata.
+    public var metadata: [String: JSONValue]
+    /// Nodes this node links to; each must exist (or be added earlier in the same call).
+    public var links: [NodeID]
+    /// The node's timestamp; `nil` means now.
+    public var timestamp: Date?
+
+    /// Creates a draft.
+    public init(
+        id: NodeID? = nil, agentID: String, taskContext: String, result: JSONValue,
+        metadata: [String: JSONValue] = [:], links: [NodeID] = [], timestamp: Date? = nil
+    ) {
+        self.id = id
+        self.agentID = agentID
+        self.taskContext = taskContext
+        self.result = result
+        self.metadata = metadata
+        self.links = links
+        self.timestamp = timestamp
+    }
+}

@@ -1,0 +1,181 @@
+/// The compact binary form of ``JSONValue`` in node and bundle records.
+///
+/// Each value is a tag byte and its payload: `0` null · `1` false · `2` true ·
+/// `3` integer (zigzag LEB128) · `4` double (8 bytes, big-endian IEEE 754 bits) ·
+/// `5` string (LEB128 byte count, UTF-8) · `6` array (LEB128 count, values) ·
+/// `7` object (LEB128 count, then key as a string payload and value, keys in UTF-8 byte order).
+/// Decoding checks every length against the bytes left, so damaged bytes give a
+/// ``RecordCorruption``, never a trap.
+enum BinaryJSON {
+    /// The deepest nesting of arrays and objects that is stored.
+    static let maximumDepth = 128
+
+    private enum Tag: UInt8 {
+        case null = 0, `false`, `true`, int, double, string, array, object
+    }
+
+    /// Appends the encoding of `value` to `bytes`.
+    static func encode(_ value: JSONValue, into bytes: inout [UInt8]) {
+        switch value {
+        case .null: bytes.append(Tag.null.rawValue)
+        case .bool(let flag): bytes.append(flag ? Tag.true.rawValue : Tag.false.rawValue)
+        case .int(let number):
+            bytes.append(Tag.int.rawValue)
+            appendVarint(UInt64(bitPattern: Int64(number) << 1 ^ Int64(number) >> 63), to: &bytes)
+        case .double(let number):
+            bytes.append(Tag.double.rawValue)
+            bytes.appendBigEndian(number.bitPattern)
+        case .string(let text):
+            bytes.append(Tag.string.rawValue)
+            appendString(text, to: &bytes)
+        case .array(let items):
+            bytes.append(Tag.array.rawValue)
+            appendVarint(UInt64(items.count), to: &bytes)
+            for item in items { encode(item, into: &bytes) }
+        case .object(let members):
+            bytes.append(Tag.object.rawValue)
+            appendVarint(UInt64(members.count), to: &bytes)
+            for (key, item) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                appendString(key, to: &bytes)
+                encode(item, into: &bytes)
+            }
+        }
+    }
+
+    /// Whether `value` nests at most ``maximumDepth`` arrays and objects deep.
+    static func validateDepth(_ value: JSONValue, depth: Int = 0) -> Bool {
+        switch value {
+        case .array(let items):
+            return depth < maximumDepth && items.allSatisfy { validateDepth($0, depth: depth + 1) }
+        case .object(let members):
+            return depth < maximumDepth && members.values.allSatisfy { validateDepth($0, depth: depth + 1) }
+        default:
+            return true
+        }
+    }
+
+    /// Decodes one value that fills `bytes` exactly.
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws(RecordCorruption) -> JSONValue {
+        var offset = 0
+        let value = try decode(bytes, at: &offset)
+        guard offset == bytes.count else {
+            throw RecordCorruption(message: "\(bytes.count - offset) bytes follow the JSON value", offset: offset)
+        }
+        return value
+    }
+
+    /// Decodes the value at `offset` and moves `offset` past it.
+    static func decode(_ bytes: UnsafeRawBufferPointer, at offset: inout Int) throws(RecordCorruption) -> JSONValue {
+        try decode(bytes, at: &offset, depth: 0)
+    }
+
+    private static func decode(
+        _ bytes: UnsafeRawBufferPointer, at offset: inout Int, depth: Int
+    ) throws(RecordCorruption) -> JSONValue {
+        guard offset < bytes.count else {
+            throw RecordCorruption(message: "the JSON value is cut short", offset: offset)
+        }
+        let tagOffset = offset
+        guard let tag = Tag(rawValue: bytes[offset]) else {
+            throw RecordCorruption(message: "unknown JSON tag \(bytes[offset])", offset: offset)
+        }
+        offset += 1
+        switch tag {
+        case .null: return .null
+        case .false: return .bool(false)
+        case .true: return .bool(true)
+        case .int:
+            let zigzag = try varint(bytes, at: &offset)
+            return .int(Int(truncatingIfNeeded: Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)))
+        case .double:
+            guard bytes.count - offset >= 8 else {
+                throw RecordCorruption(message: "a JSON number is cut short", offset: offset)
+            }
+            defer { offset += 8 }
+            return .double(Double(bitPattern: bytes.bigEndianUInt64(at: offset)))
+        case .string:
+            return .string(try string(bytes, at: &offset))
+        case .array:
+            guard depth < maximumDepth else {
+                throw RecordCorruption(message: "JSON nests deeper than \(maximumDepth) levels", offset: tagOffset)
+            }
+            let count = try count(bytes, at: &offset)
+            var items: [JSONValue] = []
+            items.reserveCapacity(count)
+            for _ in 0..<count { items.append(try decode(bytes, at: &offset, depth: depth + 1)) }
+            return .array(items)
+        case .object:
+            guard depth < maximumDepth else {
+                throw RecordCorruption(message: "JSON nests deeper than \(maximumDepth) levels", offset: tagOffset)
+            }
+            let count = try count(bytes, at: &offset)
+            var members: [String: JSONValue] = [:]
+            members.reserveCapacity(count)
+            for _ in 0..<count {
+                let keyOffset = offset
+                let key = try string(bytes, at: &offset)
+                let value = try decode(bytes, at: &offset, depth: depth + 1)
+                guard members.updateValue(value, forKey: key) == nil else {
+                    throw RecordCorruption(message: "repeated JSON key \"\(key)\"", offset: keyOffset)
+                }
+            }
+            return .object(members)
+        }
+    }
+
+    private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+        var rest = value
+        while rest >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
+    }
+
+    private static func appendString(_ text: String, to bytes: inout [UInt8]) {
+        appendVarint(UInt64(text.utf8.count), to: &bytes)
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private static func varint(_ bytes: UnsafeRawBufferPointer, at offset: inout Int) throws(RecordCorruption) -> UInt64
+    {
+        let start = offset
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < bytes.count else {
+                throw RecordCorruption(message: "a length or integer is cut short", offset: start)
+            }
+            let byte = bytes[offset]
+            offset += 1
+            guard shift < 64, shift < 63 || byte <= 1 else {
+                throw RecordCorruption(message: "a length or integer is longer than 64 bits", offset: start)
+            }
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value }
+            shift += 7
+        }
+    }
+
+    /// A count of items, each of which takes at least one byte of what is left.
+    private static func count(_ bytes: UnsafeRawBufferPointer, at offset: inout Int) throws(RecordCorruption) -> Int {
+        let start = offset
+        let value = try varint(bytes, at: &offset)
+        guard value <= UInt64(bytes.count - offset) else {
+            throw RecordCorruption(message: "a count of \(value) exceeds the bytes left", offset: start)
+        }
+        return Int(value)
+    }
+
+    private static func string(_ bytes: UnsafeRawBufferPointer, at offset: inout Int) throws(RecordCorruption) -> String
+    {
+        let start = offset
+        let length = try count(bytes, at: &offset)
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length])
+        guard let text = String(validating: slice, as: UTF8.self) else {
+            throw RecordCorruption(message: "a JSON string is not valid UTF-8", offset: start)
+        }
+        offset += length
+        return text
+    }
+}

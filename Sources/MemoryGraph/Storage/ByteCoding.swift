@@ -1,0 +1,119 @@
+import Foundation
+
+/// Big-endian fixed-width integers in keys and record headers: byte order is numeric order.
+extension [UInt8] {
+    /// Appends `value` as 4 big-endian bytes.
+    @inline(__always)
+    mutating func appendBigEndian(_ value: UInt32) {
+        Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
+    }
+
+    /// Appends `value` as 8 big-endian bytes.
+    @inline(__always)
+    mutating func appendBigEndian(_ value: UInt64) {
+        Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// The big-endian `UInt32` at `offset`; the caller checked the bounds.
+    @inline(__always)
+    func bigEndianUInt32(at offset: Int) -> UInt32 {
+        UInt32(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    /// The big-endian `UInt64` at `offset`; the caller checked the bounds.
+    @inline(__always)
+    func bigEndianUInt64(at offset: Int) -> UInt64 {
+        UInt64(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+}
+
+/// A timestamp in microseconds since 1970, as stored in records and index keys.
+///
+/// Keys hold it as 8 big-endian bytes with the sign bit flipped, so byte order is time order
+/// for dates before 1970 as well.
+struct Microseconds: Hashable, Comparable, Sendable {
+    var value: Int64
+
+    init(_ value: Int64) { self.value = value }
+
+    /// Microseconds since 1970 of `date`, or `nil` when it is outside the representable range.
+    init?(_ date: Date) {
+        let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        guard micros.isFinite, micros > -9.2e18, micros < 9.2e18 else { return nil }
+        value = Int64(micros)
+    }
+
+    static func now() -> Microseconds {
+        Microseconds(Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()))
+    }
+
+    var date: Date { Date(timeIntervalSince1970: Double(value) / 1_000_000) }
+
+    /// The order-preserving unsigned form used in keys.
+    var sortable: UInt64 { UInt64(bitPattern: value) ^ (1 << 63) }
+
+    init(sortable: UInt64) { value = Int64(bitPattern: sortable ^ (1 << 63)) }
+
+    static func < (lhs: Microseconds, rhs: Microseconds) -> Bool { lhs.value < rhs.value }
+}
+
+/// One entry of a time-ordered posting list: `timestamp (8, sortable) | node id (16)`.
+///
+/// Every secondary index stores its node ids as these 24-byte DUPFIXED values, so each list is
+/// in time order (ties by id) and a time window is one seek.
+struct Posting: Hashable, Comparable, Sendable {
+    static let size = 24
+
+    var timestamp: Microseconds
+    var id: NodeID
+
+    var bytes: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Self.size)
+        bytes.appendBigEndian(timestamp.sortable)
+        id.write(to: &bytes)
+        return bytes
+    }
+
+    /// Decodes the 24 bytes at `offset` of `buffer`; the caller checked the bounds.
+    init(_ buffer: UnsafeRawBufferPointer, at offset: Int = 0) {
+        timestamp = Microseconds(sortable: buffer.bigEndianUInt64(at: offset))
+        id = NodeID(high: buffer.bigEndianUInt64(at: offset + 8), low: buffer.bigEndianUInt64(at: offset + 16))
+    }
+
+    init(timestamp: Microseconds, id: NodeID) {
+        self.timestamp = timestamp
+        self.id = id
+    }
+
+    static func < (lhs: Posting, rhs: Posting) -> Bool {
+        (lhs.timestamp, lhs.id) < (rhs.timestamp, rhs.id)
+    }
+}
+
+/// Index keys built from interned ids: fixed width, big-endian.
+enum IndexKey {
+    /// `agent id (4) | context id (4)`.
+    static func agentContext(_ agent: UInt32, _ context: UInt32) -> [UInt8] {
+        var key: [UInt8] = []
+        key.reserveCapacity(8)
+        key.appendBigEndian(agent)
+        key.appendBigEndian(context)
+        return key
+    }
+
+    /// A 4-byte id key.
+    static func id(_ value: UInt32) -> [UInt8] {
+        var key: [UInt8] = []
+        key.reserveCapacity(4)
+        key.appendBigEndian(value)
+        return key
+    }
+
+    /// The bucket of a confidence in `idx.confidence`: ⌊confidence × 1 000 000⌋, big-endian.
+    static func confidenceBucket(_ confidence: Double) -> UInt32 {
+        UInt32(min(max(confidence, 0), 1) * 1_000_000)
+    }
+}

@@ -1,0 +1,85 @@
+import LMDB
+
+/// The named databases of a store (on-disk format, schema version ``Schema/version``).
+///
+/// | database | key | value |
+/// |---|---|---|
+/// | `meta` | UTF-8 name | schema version, counters |
+/// | `dict` | kind (1) · UTF-8 string | interned id (4, BE) |
+/// | `dict.rev` | kind (1) · id (4, BE) | UTF-8 string |
+/// | `nodes` | node id (16) | node record |
+/// | `idx.agent`, `idx.context`, `idx.type` | interned id (4) | postings (DUPFIXED, 24) |
+/// | `idx.agent_context` | agent id (4) · context id (4) | postings |
+/// | `idx.confidence` | ⌊confidence × 10⁶⌋ (4) | postings |
+/// | `idx.time` | posting (24) | empty |
+/// | `links.out`, `links.in` | node id (16) | node ids (DUPFIXED, 16) |
+/// | `bundles` | bundle id (16) | bundle record |
+/// | `idx.bundle_task` | task id (4) | created-at (8) · bundle id (16) (DUPFIXED) |
+/// | `idx.bundle_context` | context id (4) | created-at (8) · bundle id (16) (DUPFIXED) |
+/// | `idx.bundle_node` | node id (16) | bundle ids (DUPFIXED, 16) |
+struct Schema: Sendable {
+    /// The on-disk format version this library writes and reads.
+    static let version: UInt32 = 1
+
+    static let postingList: DatabaseFlags = [.dupSort, .dupFixed]
+
+    /// Every database with its flags, in the order they are opened.
+    static let layout: [(name: String, flags: DatabaseFlags)] = [
+        ("meta", []), ("dict", []), ("dict.rev", []), ("nodes", []),
+        ("idx.agent", postingList), ("idx.context", postingList), ("idx.agent_context", postingList),
+        ("idx.type", postingList), ("idx.time", []), ("idx.confidence", postingList),
+        ("links.out", postingList), ("links.in", postingList), ("bundles", []),
+        ("idx.bundle_task", postingList), ("idx.bundle_context", postingList),
+        ("idx.bundle_node", postingList),
+    ]
+
+    let meta: Database
+    let dictionary: Database
+    let reverseDictionary: Database
+    let nodes: Database
+    let byAgent: Database
+    let byContext: Database
+    let byAgentContext: Database
+    let byType: Database
+    let byTime: Database
+    let byConfidence: Database
+    let linksOut: Database
+    let linksIn: Database
+    let bundles: Database
+    let bundlesByTask: Database
+    let bundlesByContext: Database
+    let bundlesByNode: Database
+
+    /// Every database, for statistics and verification.
+    let all: [Database]
+
+    init(_ databases: [Database]) {
+        precondition(databases.count == Self.layout.count)
+        all = databases
+        meta = databases[0]
+        dictionary = databases[1]
+        reverseDictionary = databases[2]
+        nodes = databases[3]
+        byAgent = databases[4]
+        byContext = databases[5]
+        byAgentContext = databases[6]
+        byType = databases[7]
+        byTime = databases[8]
+        byConfidence = databases[9]
+        linksOut = databases[10]
+        linksIn = databases[11]
+        bundles = databases[12]
+        bundlesByTask = databases[13]
+        bundlesByContext = databases[14]
+        bundlesByNode = databases[15]
+    }
+}
+
+/// Names of the entries of the `meta` database.
+enum MetaKey {
+    static let schemaVersion = Array("schema_version".utf8)
+    static let createdAt = Array("created_at".utf8)
+    static let agentCount = Array("count.agents".utf8)
+    static let contextCount = Array("count.contexts".utf8)
+    static let typeCount = Array("count.types".utf8)
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+extension MemoryGraph {
+    /// What a commit waits for before a write returns.
+    public enum Durability: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Every commit is synced to disk: an acknowledged write survives a power loss.
+        case full
+        /// The last commit may be lost on a system crash (never on a process crash); the store
+        /// stays consistent.
+        case noMetaSync
+        /// Recent commits may be lost on a system crash (never on a process crash).
+        case noSync
+    }
+
+    /// How a ``MemoryGraph`` is opened and behaves.
+    ///
+    /// ```swift
+    /// var configuration = MemoryGraph.Configuration()
+    /// configuration.maxNodesPerBundle = 200
+    /// configuration.durability = .noMetaSync
+    /// let graph = try MemoryGraph(path: "memory.lmdb", configuration: configuration)
+    /// ```
+    public struct Configuration: Sendable {
+        /// Keep the store on disk at the given path. When `false`, ``MemoryGraph/init(path:configuration:)``
+        /// ignores the path and uses a temporary store that is removed on close, as
+        /// ``MemoryGraph/ephemeral(configuration:)`` does. Default: `true`.
+        public var enablePersistentStorage = true
+        /// Allow bundle operations; when `false` they throw ``MemoryGraphError/Code/bundlingDisabled``.
+        /// Default: `true`.
+        public var enableBundling = true
+        /// The most nodes one bundle may hold. Default: 50.
+        public var maxNodesPerBundle = 50
+        /// The largest encoded result plus metadata of one node, in bytes. Default: 1 MiB.
+        public var maximumPayloadSize = 1 << 20
+        /// What a commit waits for. Default: ``Durability/full``.
+        public var durability: Durability = .full
+        /// The initial memory-map size in bytes (address space, not memory). Default: 1 GiB.
+        public var mapSize = 1 << 30
+        /// The size the map may grow to; writes beyond it fail with
+        /// ``MemoryGraphError/Code/storageFull``. Default: 1 TiB.
+        public var maximumMapSize = 1 << 40
+        /// Reader slots shared by all processes using the store. Default: 510.
+        public var maxReaders = 510
+        /// Open the store read-only: writes throw ``MemoryGraphError/Code/readOnly``; works while
+        /// another process writes. Default: `false`.
+        public var readOnly = false
+
+        /// The defaults.
+        public init() {}
+
+        /// Checks every value; throws ``MemoryGraphError/Code/invalidConfiguration`` naming the
+        /// first invalid one.
+        func validate() throws {
+            func invalid(_ message: String) -> MemoryGraphError {
+                MemoryGraphError(.invalidConfiguration, message)
+            }
+            guard maxNodesPerBundle > 0 else {
+                throw invalid("maxNodesPerBundle must be positive, got \(maxNodesPerBundle)")
+            }
+            guard maximumPayloadSize >= 64 else {
+                throw invalid("maximumPayloadSize must be at least 64 bytes, got \(maximumPayloadSize)")
+            }
+            guard mapSize >= 1 << 16 else { throw invalid("mapSize must be at least 64 KiB, got \(mapSize)") }
+            guard maximumMapSize >= mapSize else {
+                throw invalid("maximumMapSize (\(maximumMapSize)) must be at least mapSize (\(mapSize))")
+            }
+            guard maxReaders > 0 else { throw invalid("maxReaders must be positive, got \(maxReaders)") }
+        }
+    }
+}

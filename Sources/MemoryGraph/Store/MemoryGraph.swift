@@ -1,0 +1,251 @@
+import Dispatch
+import Foundation
+import LMDB
+import Synchronization
+
+/// A shared, durable memory for a team of agents, stored in LMDB.
+///
+/// Agents add *memory nodes* (who wrote what, for which task context, linked to which other
+/// nodes) and read them back by id, by agent and context, through links, and in bundles per
+/// task. Every write updates the node, all its secondary indexes and links in one transaction:
+/// readers never see half of it, and a rejected write stores nothing.
+///
+/// ```swift
+/// let graph = try MemoryGraph(path: "memory.lmdb")
+/// let plan = try graph.addNode(agentID: "planner", taskContext: "trip-42",
+///                              result: ["type": "plan", "confidence_score": 0.91])
+/// let recent = try graph.recall(agentID: "planner", taskContext: "trip-42", limit: 50)
+/// ```
+///
+/// ## Threads
+/// `MemoryGraph` is `Sendable`. Synchronous reads run on the calling thread in a pooled
+/// read-only snapshot and never wait for writers. Synchronous writes run one at a time, each in
+/// its own transaction. The `async` forms of reads run inline (a read never blocks); the `async`
+/// forms of writes are handed to a serial writer queue and the caller is resumed when the
+/// commit returned, so no cooperative-pool thread waits for the writer.
+///
+/// One `MemoryGraph` per store per process: share the instance. Other processes may open the
+/// same store at the same time.
+public final class MemoryGraph: Sendable {
+    /// The directory of the store.
+    public let path: String
+    /// The configuration the graph was opened with.
+    public let configuration: Configuration
+
+    let environment: Environment
+    let schema: Schema
+    let interner: Interner
+    let writerQueue: DispatchQueue
+    private static let writerQueueKey = DispatchSpecificKey<Void>()
+    private let removeOnClose: Bool
+    private let closed = Atomic(false)
+
+    /// Opens the store in the directory `path`, creating it when it does not exist.
+    ///
+    /// - Throws: ``MemoryGraphError`` — ``MemoryGraphError/Code/invalidConfiguration``,
+    ///   ``MemoryGraphError/Code/alreadyOpen`` (open in this process already),
+    ///   ``MemoryGraphError/Code/incompatibleSchema`` (written by a newer version), or
+    ///   ``MemoryGraphError/Code/storage`` when the files cannot be opened.
+    public convenience init(path: String, configuration: Configuration = Configuration()) throws {
+        if configuration.enablePersistentStorage {
+            try self.init(opening: path, configuration: configuration, removeOnClose: false)
+        } else {
+            try self.init(opening: try Self.temporaryDirectory(), configuration: configuration, removeOnClose: true)
+        }
+    }
+
+    /// A store in a new temporary directory, removed when the graph is closed or released:
+    /// for tests and scratch work. Commits are not synced to disk.
+    public static func ephemeral(configuration: Configuration = Configuration()) throws -> MemoryGraph {
+        var configuration = configuration
+        configuration.enablePersistentStorage = false
+        configuration.durability = .noSync
+        configuration.readOnly = false
+        return try MemoryGraph(
+            opening: try temporaryDirectory(), configuration: configuration, removeOnClose: true)
+    }
+
+    private static func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "memory-graph-" + UUID().uuidString
+        do {
+            try FileManager.default.createDirectory(
+                atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw MemoryGraphError(.storage, "cannot create a temporary directory at \(path)", underlyingError: error)
+        }
+        return path
+    }
+
+    private init(opening path: String, configuration: Configuration, removeOnClose: Bool) throws {
+        try configuration.validate()
+        self.path = path
+        self.configuration = configuration
+        self.removeOnClose = removeOnClose
+        writerQueue = DispatchQueue(label: "memory-graph.writer")
+        writerQueue.setSpecific(key: Self.writerQueueKey, value: ())
+        var options = Environment.Options()
+        options.mapSize = configuration.mapSize
+        options.maximumMapSize = configuration.maximumMapSize
+        options.maximumReaders = configuration.maxReaders
+        options.maximumDatabases = Schema.layout.count + 4
+        options.readOnly = configuration.readOnly
+        options.durability = Environment.Durability(rawValue: configuration.durability.rawValue) ?? .full
+        options.sharing = .refuse
+        do {
+            environment = try Environment.open(path: path, options: options)
+        } catch  where error.code == .alreadyOpen {
+            throw MemoryGraphError(
+                .alreadyOpen, "\(path) is already open in this process; share that MemoryGraph instance",
+                underlyingError: error)
+        } catch {
+            throw MemoryGraphError(.storage, "cannot open the store at \(path)", underlyingError: error)
+        }
+        do {
+            let databases = try environment.openDatabases(
+                Schema.layout.map {
+                    (name: $0.name, flags: configuration.readOnly ? $0.flags : $0.flags.union(.create))
+                }
+            )
+            schema = Schema(databases)
+            interner = Interner(schema: schema)
+            try Self.checkSchemaVersion(environment, schema, readOnly: configuration.readOnly, path: path)
+        } catch {
+            environment.close()
+            if let error = error as? MemoryGraphError { throw error }
+            if let error = error as? LMDBError, error.code == .notFound {
+                throw MemoryGraphError(
+                    .incompatibleSchema, "\(path) is not a MemoryGraph store (a database is missing)",
+                    underlyingError: error)
+            }
+            throw MemoryGraphError(.storage, "cannot open the store at \(path)", underlyingError: error)
+        }
+    }
+
+    private static func checkSchemaVersion(_ environment: Environment, _ schema: Schema, readOnly: Bool, path: String)
+        throws
+    {
+        let stored = try environment.read { txn in
+            try txn.withValue(forKey: MetaKey.schemaVersion, in: schema.meta) { bytes in
+                bytes.map { $0.count == 4 ? $0.bigEndianUInt32(at: 0) : UInt32.max }
+            }
+        }
+        switch stored {
+        case nil where readOnly:
+            throw MemoryGraphError(.incompatibleSchema, "\(path) holds no MemoryGraph schema version")
+        case nil:
+            try environment.write { txn in
+                var version: [UInt8] = []
+                version.appendBigEndian(Schema.version)
+                try txn.put(version, forKey: MetaKey.schemaVersion, in: schema.meta)
+                var created: [UInt8] = []
+                created.appendBigEndian(Microseconds.now().sortable)
+                try txn.put(created, forKey: MetaKey.createdAt, in: schema.meta)
+            }
+        case Schema.version?:
+            break
+        case let other?:
+            throw MemoryGraphError(
+                .incompatibleSchema,
+                "\(path) has schema version \(other); this library reads version \(Schema.version). "
+                    + "Use a newer MemoryGraph, or dump and restore it with the version that wrote it")
+        }
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Closes the store: waits for writes in flight, then releases the files. Later calls throw
+    /// ``MemoryGraphError/Code/closed``. An ephemeral store's directory is removed. Calling it
+    /// twice is harmless.
+    public func close() {
+        guard !closed.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        if DispatchQueue.getSpecific(key: Self.writerQueueKey) == nil {
+            writerQueue.sync {}  // let queued asynchronous writes finish
+        }
+        environment.close()
+        if removeOnClose {
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    /// Whether ``close()`` was called.
+    public var isClosed: Bool { closed.load(ordering: .sequentiallyConsistent) }
+
+    // MARK: Transactions
+
+    private func ensureOpen() throws {
+        if isClosed { throw MemoryGraphError(.closed, "the graph at \(path) was closed; open it again") }
+    }
+
+    /// Runs `body` in a read-only snapshot.
+    func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try ensureOpen()
+        return try translatingErrors {
+            try environment.read { txn in try body(StoreTransaction(txn, schema: schema, interner: interner)) }
+        }
+    }
+
+    /// Runs `body` in one write transaction and commits; publishes interned strings afterwards.
+    func write<T>(_ body: (inout StoreTransaction) throws -> T) throws -> T {
+        try ensureOpen()
+        guard !configuration.readOnly else {
+            throw MemoryGraphError(
+                .readOnly, "the graph at \(path) was opened read-only; open it writable to change it")
+        }
+        var created: [InternSession.Created] = []
+        let result = try translatingErrors {
+            try environment.write { txn in
+                var store = StoreTransaction(txn, schema: schema, interner: interner)
+                let result = try body(&store)
+                created = store.interns.created
+                return result
+            }
+        }
+        interner.remember(created)
+        return result
+    }
+
+    private func translatingErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as MemoryGraphError {
+            throw error
+        } catch let error as LMDBError {
+            throw translate(error)
+        } catch let error as RecordCorruption {
+            throw MemoryGraphError(.corruption, "stored bytes are damaged: \(error)", underlyingError: error)
+        }
+    }
+
+    private func translate(_ error: LMDBError) -> MemoryGraphError {
+        switch error.code {
+        case .mapFull:
+            return MemoryGraphError(
+                .storageFull,
+                "the store reached its maximum size (Configuration.maximumMapSize = \(configuration.maximumMapSize) "
+                    + "bytes); nothing of this write was stored. Raise the maximum or remove data",
+                underlyingError: error)
+        case .noSpace:
+            return MemoryGraphError(
+                .storageFull, "the disk holding \(path) is full; nothing of this write was stored",
+                underlyingError: error)
+        case .closed:
+            return MemoryGraphError(.closed, "the graph at \(path) was closed; open it again", underlyingError: error)
+        case .corrupted, .pageNotFound, .panic:
+            return MemoryGraphError(
+                .corruption, "the store at \(path) is damaged; restore it from a backup", underlyingError: error)
+        default:
+            return MemoryGraphError(.storage, "the storage engine failed: \(error.message)", underlyingError: error)
+        }
+    }
+
+    /// Runs a synchronous write on the writer queue and resumes the caller after its commit.
+    func onWriter<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            writerQueue.async {
+                continuation.resume(with: Result { try body() })
+            }
+        }
+    }
+}

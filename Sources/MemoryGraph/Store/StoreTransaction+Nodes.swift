@@ -1,0 +1,110 @@
+import LMDB
+
+extension StoreTransaction {
+    /// Checks that `node` can be inserted: its id is new and every link target exists (in the
+    /// store or among `earlier`, the nodes inserted before it in the same call).
+    func check(_ node: PreparedNode, earlier: Set<NodeID>) throws {
+        if try earlier.contains(node.id) || nodeExists(node.id) {
+            throw MemoryGraphError(.duplicateID, "a node with id \(node.id) already exists")
+        }
+        for target in node.links where !earlier.contains(target) {
+            guard try nodeExists(target) else {
+                throw MemoryGraphError(
+                    .nodeNotFound, "node \(node.id) links to \(target), which does not exist; add it first")
+            }
+        }
+    }
+
+    /// Writes a checked node: its record, its index entries and its links.
+    mutating func insert(_ node: PreparedNode) throws {
+        let header = NodeHeader(
+            agent: try interns.intern(node.agentID, kind: .agent, in: txn, schema: schema),
+            context: try interns.intern(node.taskContext, kind: .context, in: txn, schema: schema),
+            type: try node.type.map { try interns.intern($0, kind: .type, in: txn, schema: schema) },
+            confidence: node.confidence, timestamp: node.timestamp, resultLength: node.result.count)
+        let record = header.record(result: node.result, metadata: node.metadata)
+        let stored = try node.id.withUnsafeBytes { key in
+            try txn.put(record, forKey: key, in: schema.nodes, flags: .noOverwrite)
+        }
+        guard stored else {
+            throw MemoryGraphError(.duplicateID, "a node with id \(node.id) already exists")
+        }
+        try index(node.id, header)
+        for target in node.links {
+            try putLink(from: node.id, to: target)
+        }
+    }
+
+    /// Deletes node `id` with its index entries, its links in both directions and its bundle
+    /// memberships. Returns `false` when it does not exist.
+    func remove(_ id: NodeID) throws -> Bool {
+        guard let header = try header(of: id) else { return false }
+        try unindex(id, header)
+        for target in try links(from: id) {
+            try deleteLink(from: id, to: target)
+        }
+        for source in try backlinks(to: id) {
+            try deleteLink(from: source, to: id)
+        }
+        for bundleID: BundleID in try idList(id, in: schema.bundlesByNode) {
+            guard var bundle = try bundle(bundleID) else { continue }
+            bundle.nodeIDs.removeAll { $0 == id }
+            try writeBundleRecord(bundle)
+        }
+        try id.withUnsafeBytes { key in
+            _ = try txn.delete(key, in: schema.bundlesByNode)
+            _ = try txn.delete(key, in: schema.nodes)
+        }
+        return true
+    }
+
+    // MARK: Links
+
+    /// Stores the link in `links.out` and `links.in`; `false` when it existed.
+    @discardableResult
+    func putLink(from source: NodeID, to target: NodeID) throws -> Bool {
+        let added = try source.withUnsafeBytes { sourceKey in
+            try target.withUnsafeBytes { targetKey in
+                try txn.put(targetKey, forKey: sourceKey, in: schema.linksOut, flags: .noDuplicateData)
+            }
+        }
+        guard added else { return false }
+        try target.withUnsafeBytes { targetKey in
+            try source.withUnsafeBytes { sourceKey in
+                _ = try txn.put(sourceKey, forKey: targetKey, in: schema.linksIn, flags: .noDuplicateData)
+            }
+        }
+        return true
+    }
+
+    /// Removes the link from both link databases; `false` when it did not exist.
+    @discardableResult
+    func deleteLink(from source: NodeID, to target: NodeID) throws -> Bool {
+        let removed = try source.withUnsafeBytes { sourceKey in
+            try target.withUnsafeBytes { targetKey in
+                try txn.delete(sourceKey, value: targetKey, in: schema.linksOut)
+            }
+        }
+        guard removed else { return false }
+        try target.withUnsafeBytes { targetKey in
+            try source.withUnsafeBytes { sourceKey in
+                _ = try txn.delete(targetKey, value: sourceKey, in: schema.linksIn)
+            }
+        }
+        return true
+    }
+
+    /// Node ids, newest first, of the posting list `key` in `database`.
+    func newestFirst(_ key: [UInt8], in database: Database, limit: Int?) throws -> [NodeID] {
+        var ids: [NodeID] = []
+        guard limit != 0 else { return ids }
+        try txn.forEachDuplicate(of: key, in: database, direction: .backward) { value in
+            guard value.count == Posting.size else {
+                throw MemoryGraphError(.corruption, "an entry of \(database) has \(value.count) bytes, not 24")
+            }
+            ids.append(Posting(value).id)
+            return limit.map { ids.count < $0 } ?? true
+        }
+        return ids
+    }
+}

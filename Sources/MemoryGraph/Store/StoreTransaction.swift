@@ -1,0 +1,118 @@
+import LMDB
+
+/// One LMDB transaction seen through the store's schema: the domain operations every public
+/// call is made of. Write operations check everything that can fail before their first put, so
+/// a rejected operation leaves nothing behind even when it shares a transaction with others.
+struct StoreTransaction {
+    let txn: Transaction
+    let schema: Schema
+    let interner: Interner
+    var interns: InternSession
+
+    init(_ txn: Transaction, schema: Schema, interner: Interner) {
+        self.txn = txn
+        self.schema = schema
+        self.interner = interner
+        self.interns = InternSession(interner: interner)
+    }
+
+    // MARK: Counters
+
+    func counter(_ key: [UInt8]) throws -> Int {
+        try txn.withValue(forKey: key, in: schema.meta) { bytes in
+            guard let bytes, bytes.count == 8 else { return 0 }
+            return Int(truncatingIfNeeded: bytes.bigEndianUInt64(at: 0))
+        }
+    }
+
+    func adjustCounter(_ key: [UInt8], by delta: Int) throws {
+        var value: [UInt8] = []
+        value.appendBigEndian(UInt64(max(0, try counter(key) + delta)))
+        try txn.put(value, forKey: key, in: schema.meta)
+    }
+
+    // MARK: Reading nodes
+
+    func nodeExists(_ id: NodeID) throws -> Bool {
+        try id.withUnsafeBytes { try txn.contains($0, in: schema.nodes) }
+    }
+
+    /// The header of node `id`, or `nil` when it does not exist.
+    func header(of id: NodeID) throws -> NodeHeader? {
+        try id.withUnsafeBytes { key in
+            try txn.withValue(forKey: key, in: schema.nodes) { bytes in
+                guard let bytes else { return nil }
+                do {
+                    return try NodeHeader(bytes)
+                } catch {
+                    throw MemoryGraphError.corrupt(error, node: id)
+                }
+            }
+        }
+    }
+
+    /// Node `id` decoded, with its links, or `nil` when it does not exist.
+    func node(_ id: NodeID) throws -> MemoryNode? {
+        let decoded = try id.withUnsafeBytes { key in
+            try txn.withValue(forKey: key, in: schema.nodes) { bytes -> MemoryNode? in
+                guard let bytes else { return nil }
+                do {
+                    return try decodeNode(id, bytes)
+                } catch let error as RecordCorruption {
+                    throw MemoryGraphError.corrupt(error, node: id)
+                }
+            }
+        }
+        guard var node = decoded else { return nil }
+        node.links = try links(from: id)
+        return node
+    }
+
+    private func decodeNode(_ id: NodeID, _ bytes: UnsafeRawBufferPointer) throws -> MemoryNode {
+        let header = try NodeHeader(bytes)
+        let resultEnd = NodeHeader.size + header.resultLength
+        let result = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: bytes[NodeHeader.size..<resultEnd]))
+        let metadata = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: bytes[resultEnd...]))
+        guard case .object(let members) = metadata else {
+            throw RecordCorruption(message: "node metadata is not an object", offset: resultEnd)
+        }
+        return MemoryNode(
+            id: id, agentID: try interner.name(of: header.agent, kind: .agent, in: txn),
+            taskContext: try interner.name(of: header.context, kind: .context, in: txn), result: result,
+            timestamp: header.timestamp.date, metadata: members, links: [])
+    }
+
+    /// The node ids stored under `key` in a 16-byte DUPFIXED list, in order.
+    func idList<ID: StoredIdentifier>(_ key: some StoredIdentifier, in database: Database) throws -> [ID] {
+        let packed = try key.withUnsafeBytes { try txn.duplicates(of: $0, in: database) }
+        return packed.withUnsafeBytes { buffer in
+            stride(from: 0, to: buffer.count - 15, by: 16).map { ID(buffer, at: $0) }
+        }
+    }
+
+    func links(from id: NodeID) throws -> [NodeID] { try idList(id, in: schema.linksOut) }
+
+    func backlinks(to id: NodeID) throws -> [NodeID] { try idList(id, in: schema.linksIn) }
+}
+
+/// A 16-byte identifier stored in keys and DUPFIXED lists.
+protocol StoredIdentifier: Hashable, Sendable {
+    /// Decodes the 16 bytes at `offset`; the caller checked the bounds.
+    init(_ buffer: UnsafeRawBufferPointer, at offset: Int)
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R
+}
+
+extension TimeOrderedID: StoredIdentifier {
+    init(_ buffer: UnsafeRawBufferPointer, at offset: Int) {
+        self.init(high: buffer.bigEndianUInt64(at: offset), low: buffer.bigEndianUInt64(at: offset + 8))
+    }
+}
+
+extension MemoryGraphError {
+    static func corrupt(_ error: any Error, node id: NodeID) -> MemoryGraphError {
+        if let error = error as? MemoryGraphError { return error }
+        return MemoryGraphError(
+            .corruption, "the record of node \(id) is damaged (\(error)); run `memory-graph verify`",
+            underlyingError: error)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import MemoryGraph
+
+@Suite("Binary JSON records")
+struct BinaryJSONTests {
+    private static func encoded(_ value: JSONValue) -> [UInt8] {
+        var bytes: [UInt8] = []
+        BinaryJSON.encode(value, into: &bytes)
+        return bytes
+    }
+
+    private static func decoded(_ bytes: [UInt8]) throws -> JSONValue {
+        try bytes.withUnsafeBytes { try BinaryJSON.decode($0) }
+    }
+
+    @Test(
+        "random documents round-trip exactly, and equal documents encode to equal bytes", arguments: [4, 5] as [UInt64])
+    func roundTrip(seed: UInt64) throws {
+        var generator = SplitMix64(seed: seed)
+        for _ in 0..<2_000 {
+            let value = JSONValueTests.randomValue(depth: 5, using: &generator)
+            let bytes = Self.encoded(value)
+            #expect(try Self.decoded(bytes) == value)
+            #expect(Self.encoded(try Self.decoded(bytes)) == bytes)
+        }
+        for extreme in [Int.min, Int.max, 0, -1, 1, 63, -64, 64, 1 << 62] {
+            #expect(try Self.decoded(Self.encoded(.int(extreme))) == .int(extreme))
+        }
+    }
+
+    @Test("truncated, flipped and random bytes give RecordCorruption, never a trap", arguments: [6, 7] as [UInt64])
+    func damagedBytes(seed: UInt64) {
+        var generator = SplitMix64(seed: seed)
+        for _ in 0..<2_000 {
+            let bytes = Self.encoded(JSONValueTests.randomValue(depth: 4, using: &generator))
+            var damaged = bytes
+            switch Int.random(in: 0..<3, using: &generator) {
+            case 0: damaged.removeLast(Int.random(in: 1...bytes.count, using: &generator))
+            case 1:
+                let index = Int.random(in: 0..<bytes.count, using: &generator)
+                damaged[index] ^= UInt8.random(in: 1...255, using: &generator)
+            default:
+                damaged = (0..<Int.random(in: 0...64, using: &generator)).map { _ in
+                    UInt8.random(in: 0...255, using: &generator)
+                }
+            }
+            // Either the damage still decodes to some value, or it is reported; both without a trap.
+            if let value = try? Self.decoded(damaged) {
+                #expect(BinaryJSON.validateDepth(value))
+            }
+        }
+        #expect(throws: RecordCorruption.self) { try Self.decoded([]) }
+        #expect(throws: RecordCorruption.self) { try Self.decoded([9]) }
+        #expect(throws: RecordCorruption.self) { try Self.decoded([0, 0]) }
+        #expect(throws: RecordCorruption.self) { try Self.decoded([6, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]) }
+        #expect(throws: RecordCorruption.self) { try Self.decoded([5, 2, 0xC3, 0x28]) }
+        #expect(throws: RecordCorruption.self) { try Self.decoded([3] + [UInt8](repeating: 0xFF, count: 11)) }
+        #expect(throws: RecordCorruption.self) { try Self.decoded([7, 2, 1, 0x61, 0, 1, 0x61, 0]) }
+    }
+
+    @Test("nesting is limited to maximumDepth when validating and when decoding")
+    func depth() throws {
+        var deep: JSONValue = .null
+        for _ in 0..<BinaryJSON.maximumDepth { deep = .array([deep]) }
+        #expect(BinaryJSON.validateDepth(deep))
+        #expect(try Self.decoded(Self.encoded(deep)) == deep)
+        let tooDeep: JSONValue = .object(["x": deep])
+        #expect(!BinaryJSON.validateDepth(tooDeep))
+        #expect(throws: RecordCorruption.self) { try Self.decoded(Self.encoded(tooDeep)) }
+    }
+}
