@@ -116,6 +116,38 @@ extension MemoryGraph {
         try synchronously { try self.statistics() }
     }
 
+    /// The first page of a query; see ``query(_:)``.
+    public func query(_ query: MemoryQuery) async throws -> QueryPage {
+        try synchronously { try self.query(query) }
+    }
+
+    /// The next page of a query; see ``query(_:after:)``.
+    public func query(_ query: MemoryQuery, after cursor: QueryCursor) async throws -> QueryPage {
+        try synchronously { try self.query(query, after: cursor) }
+    }
+
+    /// The ids of the first page of a query; see ``queryIDs(_:)``.
+    public func queryIDs(_ query: MemoryQuery) async throws -> [NodeID] {
+        try synchronously { try self.queryIDs(query) }
+    }
+
+    /// How many nodes match a query; see ``count(_:)``.
+    public func count(_ query: MemoryQuery) async throws -> Int {
+        try synchronously { try self.count(query) }
+    }
+
+    /// How a query is answered; see ``explain(_:)``.
+    public func explain(_ query: MemoryQuery) async throws -> QueryPlan {
+        try synchronously { try self.explain(query) }
+    }
+
+    /// The nodes within some links of a node; see ``neighbors(of:direction:depth:limit:)``.
+    public func neighbors(
+        of id: NodeID, direction: LinkDirection = .outgoing, depth: Int = 1, limit: Int = 1000
+    ) async throws -> [Neighbor] {
+        try synchronously { try self.neighbors(of: id, direction: direction, depth: depth, limit: limit) }
+    }
+
     /// Runs a synchronous read inline; inside the closure only the synchronous overloads apply.
     private func synchronously<T>(_ body: () throws -> T) rethrows -> T {
         try body()

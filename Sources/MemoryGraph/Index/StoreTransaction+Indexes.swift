@@ -13,7 +13,7 @@ extension StoreTransaction {
             entries.append((schema.byType, IndexKey.id(type), MetaKey.typeCount))
         }
         if let confidence = header.confidence {
-            entries.append((schema.byConfidence, IndexKey.id(IndexKey.confidenceBucket(confidence)), nil))
+            entries.append((schema.byConfidence, IndexKey.confidence(confidence), nil))
         }
         return entries
     }

@@ -83,6 +83,12 @@ struct Posting: Hashable, Comparable, Sendable {
         id = NodeID(high: buffer.bigEndianUInt64(at: offset + 8), low: buffer.bigEndianUInt64(at: offset + 16))
     }
 
+    /// Decodes `buffer` when it is exactly one posting; `nil` otherwise.
+    init?(exactly buffer: UnsafeRawBufferPointer) {
+        guard buffer.count == Self.size else { return nil }
+        self.init(buffer)
+    }
+
     init(timestamp: Microseconds, id: NodeID) {
         self.timestamp = timestamp
         self.id = id
@@ -112,8 +118,12 @@ enum IndexKey {
         return key
     }
 
-    /// The bucket of a confidence in `idx.confidence`: ⌊confidence × 1 000 000⌋, big-endian.
-    static func confidenceBucket(_ confidence: Double) -> UInt32 {
-        UInt32(min(max(confidence, 0), 1) * 1_000_000)
+    /// The key of a confidence in `idx.confidence`: its IEEE 754 bits, big-endian. For the
+    /// non-negative numbers stored there, byte order is numeric order.
+    static func confidence(_ confidence: Double) -> [UInt8] {
+        var key: [UInt8] = []
+        key.reserveCapacity(8)
+        key.appendBigEndian((confidence + 0).bitPattern)  // + 0 turns -0.0 into 0.0
+        return key
     }
 }

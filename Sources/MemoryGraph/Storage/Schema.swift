@@ -10,7 +10,7 @@ import LMDB
 /// | `nodes` | node id (16) | node record |
 /// | `idx.agent`, `idx.context`, `idx.type` | interned id (4) | postings (DUPFIXED, 24) |
 /// | `idx.agent_context` | agent id (4) · context id (4) | postings |
-/// | `idx.confidence` | ⌊confidence × 10⁶⌋ (4) | postings |
+/// | `idx.confidence` | confidence (8, IEEE 754 bits, BE) | postings |
 /// | `idx.time` | posting (24) | empty |
 /// | `links.out`, `links.in` | node id (16) | node ids (DUPFIXED, 16) |
 /// | `bundles` | bundle id (16) | bundle record |

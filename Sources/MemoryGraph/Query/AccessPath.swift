@@ -1,0 +1,143 @@
+import LMDB
+
+/// A way to produce a query's candidates from one index, with the planner's estimate of how
+/// many postings it reads.
+struct AccessPath {
+    enum Kind: String {
+        case agentContext = "idx.agent_context"
+        case agent = "idx.agent"
+        case context = "idx.context"
+        case type = "idx.type"
+        case confidence = "idx.confidence"
+        case linkedFrom = "links.out"
+        case linkedTo = "links.in"
+        case time = "idx.time"
+    }
+
+    var kind: Kind
+    /// The index keys whose posting lists the path reads (empty for time and link paths).
+    var keys: [[UInt8]]
+    /// The criteria the path answers exactly; the time window is answered by every path.
+    var covers: Set<Criterion>
+    /// Estimated postings read.
+    var estimate: Int
+    /// Estimated work, in posting reads (a seek or a record lookup costs several).
+    var cost: Double
+
+    var name: String {
+        keys.count > 1 ? "\(kind.rawValue) (\(keys.count) lists)" : kind.rawValue
+    }
+
+    /// Relative costs, in sequential posting reads: positioning a cursor on a new list, reading
+    /// a node's record header, and seeking forward within a list being intersected.
+    static let seekCost = 4.0
+    static let lookupCost = 4.0
+    static let intersectSeekCost = 2.0
+}
+
+extension StoreTransaction {
+    /// Every access path that can answer `query`, cheapest first.
+    func accessPaths(for query: ResolvedQuery) throws -> [AccessPath] {
+        let fraction = try timeFraction(query.window)
+        var paths: [AccessPath] = []
+
+        func listPath(_ kind: AccessPath.Kind, _ keys: [[UInt8]], _ database: Database, covers: Set<Criterion>)
+            throws -> AccessPath
+        {
+            var total = 0
+            for key in keys { total += try txn.count(duplicatesOf: key, in: database) }
+            let estimate = Int((Double(total) * fraction).rounded(.up))
+            return AccessPath(
+                kind: kind, keys: keys, covers: covers, estimate: estimate,
+                cost: Double(estimate) + AccessPath.seekCost * Double(keys.count))
+        }
+
+        if let agents = query.agents?.sorted(), let contexts = query.contexts?.sorted(),
+            agents.count * contexts.count <= 4096
+        {
+            let keys = agents.flatMap { agent in contexts.map { IndexKey.agentContext(agent, $0) } }
+            paths.append(try listPath(.agentContext, keys, schema.byAgentContext, covers: [.agent, .context]))
+        }
+        if let agents = query.agents?.sorted() {
+            paths.append(try listPath(.agent, agents.map(IndexKey.id), schema.byAgent, covers: [.agent]))
+        }
+        if let contexts = query.contexts?.sorted() {
+            paths.append(try listPath(.context, contexts.map(IndexKey.id), schema.byContext, covers: [.context]))
+        }
+        if let types = query.types?.sorted() {
+            paths.append(try listPath(.type, types.map(IndexKey.id), schema.byType, covers: [.type]))
+        }
+        if query.minConfidence != nil || query.maxConfidence != nil {
+            paths.append(try confidencePath(query, fraction: fraction))
+        }
+        for (kind, source, database) in [
+            (AccessPath.Kind.linkedFrom, query.linkedFrom, schema.linksOut),
+            (AccessPath.Kind.linkedTo, query.linkedTo, schema.linksIn),
+        ] {
+            guard let source else { continue }
+            let count = try source.withUnsafeBytes { try txn.count(duplicatesOf: $0, in: database) }
+            paths.append(
+                AccessPath(
+                    kind: kind, keys: [], covers: [kind == .linkedFrom ? .linkedFrom : .linkedTo], estimate: count,
+                    cost: Double(count) * AccessPath.lookupCost))
+        }
+        let nodes = try txn.statistics(of: schema.nodes).entries
+        let timeEstimate = Int((Double(nodes) * fraction).rounded(.up))
+        paths.append(AccessPath(kind: .time, keys: [], covers: [], estimate: timeEstimate, cost: Double(timeEstimate)))
+        return paths.sorted { $0.cost < $1.cost }
+    }
+
+    /// Counts the postings of the confidences within the query's bounds; past
+    /// ``confidenceKeysCounted`` distinct confidences the rest of the range is extrapolated.
+    private func confidencePath(_ query: ResolvedQuery, fraction: Double) throws -> AccessPath {
+        let bounds = query.confidenceBounds
+        let upper = IndexKey.confidence(bounds.upperBound)
+        var keys = 0
+        var total = 0
+        var reached = bounds.lowerBound
+        let cursor = try txn.cursor(schema.byConfidence)
+        defer { cursor.close() }
+        var found = try cursor.seek(atLeast: IndexKey.confidence(bounds.lowerBound))
+        while found, keys < Self.confidenceKeysCounted {
+            let key = cursor.currentKey
+            guard !upper.lexicographicallyPrecedes(key) else {
+                reached = bounds.upperBound
+                break
+            }
+            keys += 1
+            total += try cursor.duplicateCount()
+            reached = key.withUnsafeBytes { Double(bitPattern: $0.bigEndianUInt64(at: 0)) }
+            found = try cursor.nextKey()
+        }
+        if !found { reached = bounds.upperBound }
+        var counted = Double(total)
+        if reached < bounds.upperBound, reached > bounds.lowerBound {
+            counted *= (bounds.upperBound - bounds.lowerBound) / (reached - bounds.lowerBound)
+        }
+        let estimate = Int((counted * fraction).rounded(.up))
+        return AccessPath(
+            kind: .confidence, keys: [], covers: [.confidence], estimate: estimate,
+            cost: Double(estimate) * 1.5 + AccessPath.seekCost * Double(keys))
+    }
+
+    static let confidenceKeysCounted = 1024
+
+    /// The share of all nodes expected inside `window`, from the first and last timestamps in
+    /// `idx.time` (1 when the window is open on both sides).
+    private func timeFraction(_ window: PostingWindow) throws -> Double {
+        guard window.lower != nil || window.upper != nil else { return 1 }
+        let cursor = try txn.cursor(schema.byTime)
+        defer { cursor.close() }
+        guard try cursor.first() else { return 0 }
+        let first = cursor.withCurrent { key, _ in Posting(exactly: key)?.timestamp.value }
+        try cursor.last()
+        let last = cursor.withCurrent { key, _ in Posting(exactly: key)?.timestamp.value }
+        guard let first, let last else {
+            throw MemoryGraphError(.corruption, "a key of idx.time is not 24 bytes; run `memory-graph verify`")
+        }
+        let low = max(Double(first), window.lower.map { Double($0.timestamp.value) } ?? -.infinity)
+        let high = min(Double(last) + 1, window.upper.map { Double($0.timestamp.value) + 1 } ?? .infinity)
+        guard high > low else { return 0 }
+        return min(1, (high - low) / (Double(last) + 1 - Double(first)))
+    }
+}

@@ -1,0 +1,50 @@
+/// How a query was (or would be) answered: the access path the planner chose, the estimates
+/// that made it choose, and what running it cost. Returned by ``MemoryGraph/explain(_:)``.
+///
+/// ```text
+/// access path: idx.agent_context (15 lists)
+/// estimates:   idx.agent_context ≈ 42 · idx.agent ≈ 4 512 · idx.context ≈ 611 · idx.confidence ≈ 19 873
+/// steps:       merge 15 posting lists newest first within the time window
+///              check on the record header: confidence
+/// actual:      42 postings read, 42 headers checked, 9 matched, 9 returned
+/// ```
+public struct QueryPlan: Sendable, Hashable, CustomStringConvertible {
+    /// One access path the planner considered.
+    public struct Estimate: Sendable, Hashable {
+        /// The index the path reads, e.g. `idx.agent_context`.
+        public var accessPath: String
+        /// How many postings the planner expects the path to produce.
+        public var estimatedCandidates: Int
+    }
+
+    /// The chosen access path.
+    public var accessPath: String
+    /// Every path considered, cheapest first.
+    public var estimates: [Estimate]
+    /// What the executor does, in order.
+    public var steps: [String]
+    /// Postings read from the chosen path.
+    public var candidatesExamined: Int
+    /// Node record headers read to check the remaining criteria.
+    public var recordsChecked: Int
+    /// Candidates that satisfied every criterion (up to the limit, plus one to detect a next page).
+    public var matched: Int
+    /// Nodes the query returns on its first page.
+    public var returned: Int
+
+    /// A multi-line, human-readable plan.
+    public var description: String {
+        let estimateLine = estimates.map { "\($0.accessPath) ≈ \($0.estimatedCandidates)" }.joined(separator: " · ")
+        var lines = [
+            "access path: \(accessPath)",
+            "estimates:   \(estimateLine.isEmpty ? "none (nothing can match)" : estimateLine)",
+        ]
+        for (index, step) in steps.enumerated() {
+            lines.append((index == 0 ? "steps:       " : "             ") + step)
+        }
+        lines.append(
+            "actual:      \(candidatesExamined) postings read, \(recordsChecked) headers checked, "
+                + "\(matched) matched, \(returned) returned")
+        return lines.joined(separator: "\n")
+    }
+}
