@@ -73,7 +73,7 @@ struct QueryModelTests {
         }
     }
 
-    @Test("neighbors is a breadth-first search over the link model", arguments: [31] as [UInt64])
+    @Test("neighbors is a breadth-first search over a link model with cycles", arguments: [31] as [UInt64])
     func neighbors(seed: UInt64) throws {
         let store = TemporaryStore()
         defer { store.remove() }
@@ -81,11 +81,20 @@ struct QueryModelTests {
         defer { graph.close() }
         var generator = SplitMix64(seed: seed)
         let data = try QueryDataSet(graph: graph, count: 800, generator: &generator)
+        let ids = Array(data.facts.keys)
+        // Links from older to newer nodes too, so the graph has cycles.
+        var outLinks = data.outLinks
+        for _ in 0..<400 {
+            let source = try #require(ids.randomElement(using: &generator))
+            let target = try #require(ids.randomElement(using: &generator))
+            guard source != target else { continue }
+            let added = try graph.link(from: source, to: target)
+            #expect(added == outLinks[source, default: []].insert(target).inserted)
+        }
         var inLinks: [NodeID: Set<NodeID>] = [:]
-        for (source, targets) in data.outLinks {
+        for (source, targets) in outLinks {
             for target in targets { inLinks[target, default: []].insert(source) }
         }
-        let ids = Array(data.facts.keys)
         for _ in 0..<300 {
             let start = try #require(ids.randomElement(using: &generator))
             let direction = try #require(LinkDirection.allCases.randomElement(using: &generator))
@@ -101,7 +110,7 @@ struct QueryModelTests {
                 var next: [NodeID] = []
                 for node in frontier {
                     var adjacent: [NodeID] = []
-                    if direction != .incoming { adjacent += (data.outLinks[node] ?? []).sorted() }
+                    if direction != .incoming { adjacent += (outLinks[node] ?? []).sorted() }
                     if direction != .outgoing { adjacent += (inLinks[node] ?? []).sorted() }
                     for neighbor in adjacent where seen.insert(neighbor).inserted {
                         if expected.count == limit { break search }
