@@ -26,8 +26,8 @@ test: build
 
 ## lint: check formatting (swift-format from the toolchain)
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests
+	$(SWIFT) format lint --strict -r Sources Tests $(wildcard Tools)
 
 ## format: rewrite sources in the house format
 format:
-	$(SWIFT) format -i -r Sources Tests
+	$(SWIFT) format -i -r Sources Tests $(wildcard Tools)
