@@ -45,6 +45,15 @@ extension MemoryGraph {
         /// another process writes. Default: `false`.
         public var readOnly = false
 
+        /// Keep recently read nodes decoded in memory (see ``MemoryGraph/cacheStatistics``).
+        /// The cache is never stale: this process's writes update it as they commit, and a
+        /// write by another process empties it before the next read returns. Default: `true`.
+        public var enableCaching = true
+        /// The most nodes the cache holds; must be positive when caching is on. Default: 10 000.
+        public var cacheMaxSize = 10_000
+        /// Which nodes the cache admits. Default: ``MemoryGraph/CacheAdmission/all``.
+        public var cacheAdmission: CacheAdmission = .all
+
         /// The defaults.
         public init() {}
 
@@ -65,6 +74,13 @@ extension MemoryGraph {
                 throw invalid("maximumMapSize (\(maximumMapSize)) must be at least mapSize (\(mapSize))")
             }
             guard maxReaders > 0 else { throw invalid("maxReaders must be positive, got \(maxReaders)") }
+            guard cacheMaxSize >= 0 else { throw invalid("cacheMaxSize must not be negative, got \(cacheMaxSize)") }
+            guard !enableCaching || cacheMaxSize > 0 else {
+                throw invalid("cacheMaxSize is 0 with enableCaching on; give the cache room or turn caching off")
+            }
+            if case .minConfidence(let threshold) = cacheAdmission, !threshold.isFinite {
+                throw invalid("cacheAdmission's confidence threshold must be a finite number, got \(threshold)")
+            }
         }
     }
 }

@@ -35,6 +35,8 @@ public final class MemoryGraph: Sendable {
     let environment: Environment
     let schema: Schema
     let interner: Interner
+    /// Decoded nodes, when ``Configuration/enableCaching`` is on.
+    let cache: NodeCache?
     let writerQueue: DispatchQueue
     private static let writerQueueKey = DispatchSpecificKey<Void>()
     private let removeOnClose: Bool
@@ -109,6 +111,11 @@ public final class MemoryGraph: Sendable {
             schema = Schema(databases)
             interner = Interner(schema: schema)
             try Self.checkSchemaVersion(environment, schema, readOnly: configuration.readOnly, path: path)
+            cache =
+                configuration.enableCaching
+                ? NodeCache(
+                    capacity: configuration.cacheMaxSize, admission: configuration.cacheAdmission,
+                    transaction: try environment.info().lastTransactionID) : nil
         } catch {
             environment.close()
             if let error = error as? MemoryGraphError { throw error }
@@ -169,6 +176,12 @@ public final class MemoryGraph: Sendable {
         }
     }
 
+    /// What the node cache did since the graph was opened (all zero when caching is off).
+    public var cacheStatistics: CacheStatistics {
+        cache?.statistics
+            ?? CacheStatistics(hits: 0, misses: 0, evictions: 0, entries: 0, capacity: 0, externalInvalidations: 0)
+    }
+
     /// Whether ``close()`` was called.
     public var isClosed: Bool { closed.load(ordering: .sequentiallyConsistent) }
 
@@ -182,7 +195,10 @@ public final class MemoryGraph: Sendable {
     func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         try ensureOpen()
         return try translatingErrors {
-            try environment.read { txn in try body(StoreTransaction(txn, schema: schema, interner: interner)) }
+            try environment.read { txn in
+                cache?.observe(snapshot: txn.id)
+                return try body(StoreTransaction(txn, schema: schema, interner: interner, cache: cache))
+            }
         }
     }
 
@@ -194,15 +210,21 @@ public final class MemoryGraph: Sendable {
                 .readOnly, "the graph at \(path) was opened read-only; open it writable to change it")
         }
         var created: [InternSession.Created] = []
+        var changed: Set<NodeID> = []
+        var transaction = 0
         let result = try translatingErrors {
             try environment.write { txn in
                 var store = StoreTransaction(txn, schema: schema, interner: interner)
                 let result = try body(&store)
                 created = store.interns.created
+                changed = store.changes.nodes
+                transaction = txn.id
+                cache?.willCommit(transaction)
                 return result
             }
         }
         interner.remember(created)
+        cache?.didCommit(transaction, changed: changed)
         return result
     }
 

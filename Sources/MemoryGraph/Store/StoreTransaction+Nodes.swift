@@ -39,6 +39,7 @@ extension StoreTransaction {
     /// memberships. Returns `false` when it does not exist.
     func remove(_ id: NodeID) throws -> Bool {
         guard let header = try header(of: id) else { return false }
+        changes.nodes.insert(id)
         try unindex(id, header)
         for target in try links(from: id) {
             try deleteLink(from: id, to: target)
@@ -69,6 +70,7 @@ extension StoreTransaction {
             }
         }
         guard added else { return false }
+        changes.nodes.insert(source)
         try target.withUnsafeBytes { targetKey in
             try source.withUnsafeBytes { sourceKey in
                 _ = try txn.put(sourceKey, forKey: targetKey, in: schema.linksIn, flags: .noDuplicateData)
@@ -86,6 +88,7 @@ extension StoreTransaction {
             }
         }
         guard removed else { return false }
+        changes.nodes.insert(source)
         try target.withUnsafeBytes { targetKey in
             try source.withUnsafeBytes { sourceKey in
                 _ = try txn.delete(targetKey, value: sourceKey, in: schema.linksIn)

@@ -8,12 +8,22 @@ struct StoreTransaction {
     let schema: Schema
     let interner: Interner
     var interns: InternSession
+    /// The node cache, in read transactions of a graph that caches.
+    let cache: NodeCache?
+    /// The nodes whose decoded form a write changed (record or out-links).
+    let changes = ChangeLog()
 
-    init(_ txn: Transaction, schema: Schema, interner: Interner) {
+    init(_ txn: Transaction, schema: Schema, interner: Interner, cache: NodeCache? = nil) {
         self.txn = txn
         self.schema = schema
         self.interner = interner
         self.interns = InternSession(interner: interner)
+        self.cache = cache
+    }
+
+    /// The node ids a write transaction changed, for cache invalidation after its commit.
+    final class ChangeLog {
+        var nodes: Set<NodeID> = []
     }
 
     // MARK: Counters
@@ -51,8 +61,10 @@ struct StoreTransaction {
         }
     }
 
-    /// Node `id` decoded, with its links, or `nil` when it does not exist.
+    /// Node `id` decoded, with its links, or `nil` when it does not exist; from the cache when
+    /// it holds the node.
     func node(_ id: NodeID) throws -> MemoryNode? {
+        if let cache, let cached = cache.node(id) { return cached }
         let decoded = try id.withUnsafeBytes { key in
             try txn.withValue(forKey: key, in: schema.nodes) { bytes -> MemoryNode? in
                 guard let bytes else { return nil }
@@ -65,6 +77,7 @@ struct StoreTransaction {
         }
         guard var node = decoded else { return nil }
         node.links = try links(from: id)
+        cache?.fill(node, snapshot: txn.id)
         return node
     }
 

@@ -1,0 +1,119 @@
+import Synchronization
+
+/// The cache of decoded nodes in front of LMDB: sharded by id so readers on different cores
+/// rarely meet on a lock, bounded in entries, and never stale.
+///
+/// Staleness is ruled out with LMDB transaction ids. The cache reflects every commit up to
+/// ``knownTransaction``; a reader fills it only from a snapshot of exactly that commit. A writer
+/// of this process announces its commit before invalidating what it changed, and a snapshot newer
+/// than anything this process committed means another process wrote: everything is dropped
+/// before that read returns.
+final class NodeCache: Sendable {
+    /// One lock-protected part of the cache, a separate object so shards do not share a cache line.
+    private final class Shard: Sendable {
+        let entries: Mutex<LRUCache<NodeID, MemoryNode>>
+        init(capacity: Int) { entries = Mutex(LRUCache(capacity: capacity)) }
+    }
+
+    private let shards: [Shard]
+    private let admission: MemoryGraph.CacheAdmission
+    private let knownTransaction = Atomic<Int>(0)
+    private let ownPendingTransaction = Atomic<Int>(0)
+    private let hits = Atomic<Int>(0)
+    private let misses = Atomic<Int>(0)
+    private let evictions = Atomic<Int>(0)
+    private let externalInvalidations = Atomic<Int>(0)
+    let capacity: Int
+
+    /// A cache of `capacity` nodes in `shardCount` shards (fewer when the capacity is small),
+    /// for a store whose last commit is `transaction`.
+    init(capacity: Int, admission: MemoryGraph.CacheAdmission, transaction: Int, shardCount: Int = 16) {
+        knownTransaction.store(transaction, ordering: .releasing)
+        let shardCount = max(1, min(shardCount, capacity / 64))
+        let perShard = (capacity + shardCount - 1) / shardCount
+        shards = (0..<shardCount).map { _ in Shard(capacity: perShard) }
+        self.capacity = perShard * shardCount
+        self.admission = admission
+    }
+
+    private func shard(_ id: NodeID) -> Shard {
+        // The low bits of a UUIDv7 are random: a cheap, even spread.
+        shards[Int(truncatingIfNeeded: id.uuid.low % UInt64(shards.count))]
+    }
+
+    /// Called with the id of every read snapshot before the cache is used in it: a snapshot
+    /// newer than every commit this process knows of is another process's write.
+    func observe(snapshot: Int) {
+        var known = knownTransaction.load(ordering: .acquiring)
+        while snapshot > known {
+            // This process's own commit, not yet published by `didCommit`.
+            if snapshot == known + 1, snapshot == ownPendingTransaction.load(ordering: .acquiring) { return }
+            let (exchanged, current) = knownTransaction.compareExchange(
+                expected: known, desired: snapshot, ordering: .acquiringAndReleasing)
+            if exchanged {
+                dropEverything()
+                return
+            }
+            known = current
+        }
+    }
+
+    /// Drops every entry after another process's commit; ``knownTransaction`` already moved, so
+    /// no reader of an older snapshot can fill an entry back.
+    private func dropEverything() {
+        externalInvalidations.add(1, ordering: .relaxed)
+        for shard in shards { shard.entries.withLock { $0.removeAll() } }
+    }
+
+    /// The cached node `id`, counting a hit or a miss.
+    func node(_ id: NodeID) -> MemoryNode? {
+        let found = shard(id).entries.withLock { $0.value(for: id) }
+        if found == nil {
+            misses.add(1, ordering: .relaxed)
+        } else {
+            hits.add(1, ordering: .relaxed)
+        }
+        return found
+    }
+
+    /// Caches `node`, read in `snapshot`, when that snapshot is the newest known commit and the
+    /// admission policy accepts it.
+    func fill(_ node: MemoryNode, snapshot: Int) {
+        if case .minConfidence(let threshold) = admission, !((node.confidence ?? -1) >= threshold) { return }
+        let evicted = shard(node.id).entries.withLock { cache -> Bool in
+            guard knownTransaction.load(ordering: .acquiring) == snapshot else { return false }
+            return cache.insert(node, for: node.id)
+        }
+        if evicted { evictions.add(1, ordering: .relaxed) }
+    }
+
+    /// Announces that this process is about to commit transaction `id`.
+    func willCommit(_ id: Int) {
+        ownPendingTransaction.store(id, ordering: .releasing)
+    }
+
+    /// Records that this process committed transaction `id`, which changed the nodes `changed`.
+    func didCommit(_ id: Int, changed: Set<NodeID>) {
+        var known = knownTransaction.load(ordering: .acquiring)
+        while known < id {
+            let (exchanged, current) = knownTransaction.compareExchange(
+                expected: known, desired: id, ordering: .acquiringAndReleasing)
+            if exchanged {
+                // Commits between the last known one and ours came from another process.
+                if known < id - 1 { dropEverything() }
+                break
+            }
+            known = current
+        }
+        for id in changed { shard(id).entries.withLock { $0.removeValue(for: id) } }
+    }
+
+    /// Hit, miss and eviction counts, and the entries held.
+    var statistics: MemoryGraph.CacheStatistics {
+        MemoryGraph.CacheStatistics(
+            hits: hits.load(ordering: .relaxed), misses: misses.load(ordering: .relaxed),
+            evictions: evictions.load(ordering: .relaxed),
+            entries: shards.reduce(0) { $0 + $1.entries.withLock(\.count) },
+            capacity: capacity, externalInvalidations: externalInvalidations.load(ordering: .relaxed))
+    }
+}
