@@ -48,7 +48,11 @@ let package = Package(
         ),
         .testTarget(
             name: "MemoryGraphTests",
-            dependencies: ["MemoryGraph", "LMDB"],
+            dependencies: [
+                "MemoryGraph", "LMDB",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

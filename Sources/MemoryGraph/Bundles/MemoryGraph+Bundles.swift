@@ -1,5 +1,6 @@
 import Collections
 import Foundation
+import Logging
 
 extension MemoryGraph {
     /// Groups nodes of one task into a new bundle.
@@ -28,7 +29,7 @@ extension MemoryGraph {
             id: BundleID(), taskID: taskID, agentIDs: Array(OrderedSet(agentIDs)),
             contexts: Array(OrderedSet(contexts)),
             nodeIDs: Array(OrderedSet(nodeIDs)), createdAt: Microseconds.now().date, metadata: metadata)
-        return try write { store in
+        return try write(describe: { id in [["bundle_id": "\(id)", "task_id": .string(taskID)]] }) { store in
             try store.checkMembers(bundle.nodeIDs, maximumNodes: configuration.maxNodesPerBundle)
             try store.insert(bundle)
             return bundle.id
@@ -74,7 +75,7 @@ extension MemoryGraph {
     ///   ``MemoryGraphError/Code/bundleTooLarge``; nothing changes when it throws.
     public func addToBundle(_ id: BundleID, nodeIDs: [NodeID]) throws {
         try ensureBundling()
-        try write { store in
+        try write(describe: { _ in [["bundle_id": "\(id)"]] }) { store in
             guard var bundle = try store.bundle(id) else {
                 throw MemoryGraphError(.bundleNotFound, "bundle \(id) does not exist")
             }
@@ -93,7 +94,7 @@ extension MemoryGraph {
     @discardableResult
     public func removeBundle(_ id: BundleID) throws -> Bool {
         try ensureBundling()
-        return try write { store in try store.removeBundle(id) }
+        return try write(describe: { _ in [["bundle_id": "\(id)"]] }) { store in try store.removeBundle(id) }
     }
 
     private func ensureBundling() throws {

@@ -23,11 +23,16 @@ final class NodeCache: Sendable {
     private let misses = Atomic<Int>(0)
     private let evictions = Atomic<Int>(0)
     private let externalInvalidations = Atomic<Int>(0)
+    private let metrics: StoreMetrics?
     let capacity: Int
 
     /// A cache of `capacity` nodes in `shardCount` shards (fewer when the capacity is small),
     /// for a store whose last commit is `transaction`.
-    init(capacity: Int, admission: MemoryGraph.CacheAdmission, transaction: Int, shardCount: Int = 16) {
+    init(
+        capacity: Int, admission: MemoryGraph.CacheAdmission, transaction: Int, metrics: StoreMetrics? = nil,
+        shardCount: Int = 16
+    ) {
+        self.metrics = metrics
         knownTransaction.store(transaction, ordering: .releasing)
         let shardCount = max(1, min(shardCount, capacity / 64))
         let perShard = (capacity + shardCount - 1) / shardCount
@@ -70,8 +75,10 @@ final class NodeCache: Sendable {
         let found = shard(id).entries.withLock { $0.value(for: id) }
         if found == nil {
             misses.add(1, ordering: .relaxed)
+            metrics?.cacheMisses.increment()
         } else {
             hits.add(1, ordering: .relaxed)
+            metrics?.cacheHits.increment()
         }
         return found
     }
@@ -84,7 +91,10 @@ final class NodeCache: Sendable {
             guard knownTransaction.load(ordering: .acquiring) == snapshot else { return false }
             return cache.insert(node, for: node.id)
         }
-        if evicted { evictions.add(1, ordering: .relaxed) }
+        if evicted {
+            evictions.add(1, ordering: .relaxed)
+            metrics?.cacheEvictions.increment()
+        }
     }
 
     /// Announces that this process is about to commit transaction `id`.

@@ -75,7 +75,7 @@ extension MemoryGraph {
             throw MemoryGraphError(
                 .invalidCursor, "the cursor belongs to a different query; pass the query that returned it")
         }
-        return try read { store in
+        return try read(operation: "query") { store in
             let resolved = try ResolvedQuery(query, after: cursor?.last, store: store)
             let run = try store.run(resolved, limit: query.limit + 1)
             let postings = run.postings.prefix(query.limit)

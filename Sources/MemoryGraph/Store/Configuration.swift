@@ -1,4 +1,6 @@
 import Foundation
+public import Logging
+public import Metrics
 
 extension MemoryGraph {
     /// What a commit waits for before a write returns.
@@ -53,6 +55,18 @@ extension MemoryGraph {
         public var cacheMaxSize = 10_000
         /// Which nodes the cache admits. Default: ``MemoryGraph/CacheAdmission/all``.
         public var cacheAdmission: CacheAdmission = .all
+
+        /// Emit swift-metrics counters, timers and gauges (see the README's metrics table). With
+        /// `false` nothing is measured at all. Default: `true` (a no-op until the application
+        /// bootstraps a metrics backend).
+        public var enableMetrics = true
+        /// The factory for this graph's metrics; `nil` uses the process-wide `MetricsSystem`.
+        /// Default: `nil`.
+        public var metricsFactory: (any MetricsFactory)?
+        /// Where the graph logs: one `.debug` entry per mutation (operation, node id, agent id,
+        /// task context, duration; never payload contents). Default: a logger labelled
+        /// `memory-graph`.
+        public var logger = Logger(label: "memory-graph")
 
         /// The defaults.
         public init() {}

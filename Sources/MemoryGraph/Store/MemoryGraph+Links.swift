@@ -1,3 +1,5 @@
+import Logging
+
 extension MemoryGraph {
     /// Links node `source` to node `target`. Linking twice is harmless.
     ///
@@ -9,7 +11,7 @@ extension MemoryGraph {
         guard source != target else {
             throw MemoryGraphError(.invalidArgument, "node \(source) cannot link to itself")
         }
-        return try write { store in
+        return try write(describe: { _ in [["node_id": "\(source)", "target_id": "\(target)"]] }) { store in
             for id in [source, target] where try !store.nodeExists(id) {
                 throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist")
             }
@@ -22,7 +24,9 @@ extension MemoryGraph {
     /// - Returns: `false` when there was no such link.
     @discardableResult
     public func unlink(from source: NodeID, to target: NodeID) throws -> Bool {
-        try write { store in try store.deleteLink(from: source, to: target) }
+        try write(describe: { _ in [["node_id": "\(source)", "target_id": "\(target)"]] }) { store in
+            try store.deleteLink(from: source, to: target)
+        }
     }
 
     /// The nodes `id` links to, in id order (empty when `id` does not exist).

@@ -1,4 +1,5 @@
 public import Foundation
+import Logging
 
 extension MemoryGraph {
     /// Adds one node and returns its id.
@@ -26,11 +27,12 @@ extension MemoryGraph {
         agentID: String, taskContext: String, result: JSONValue, metadata: [String: JSONValue] = [:],
         links: [NodeID] = [], timestamp: Date? = nil
     ) throws -> NodeID {
-        try addNodes([
-            NodeDraft(
-                agentID: agentID, taskContext: taskContext, result: result, metadata: metadata, links: links,
-                timestamp: timestamp)
-        ])[0]
+        try insert(
+            [
+                NodeDraft(
+                    agentID: agentID, taskContext: taskContext, result: result, metadata: metadata, links: links,
+                    timestamp: timestamp)
+            ], operation: #function)[0]
     }
 
     /// Adds several nodes in one transaction: all of them or, when one is invalid, none.
@@ -42,6 +44,10 @@ extension MemoryGraph {
     /// - Throws: ``MemoryGraphError`` naming the first invalid draft; nothing is stored.
     @discardableResult
     public func addNodes(_ drafts: [NodeDraft]) throws -> [NodeID] {
+        try insert(drafts, operation: #function)
+    }
+
+    private func insert(_ drafts: [NodeDraft], operation: String) throws -> [NodeID] {
         let prepared = try drafts.enumerated().map { index, draft in
             do {
                 return try Validation.prepare(draft, maximumPayloadSize: configuration.maximumPayloadSize)
@@ -51,7 +57,12 @@ extension MemoryGraph {
             }
         }
         guard !prepared.isEmpty else { return [] }
-        return try write { store in
+        let describe = { (ids: [NodeID]) -> [Logger.Metadata] in
+            prepared.map {
+                ["node_id": "\($0.id)", "agent_id": .string($0.agentID), "task_context": .string($0.taskContext)]
+            }
+        }
+        return try write(operation: operation, describe: describe) { store in
             var earlier = Set<NodeID>()
             for node in prepared {
                 try store.check(node, earlier: earlier)
@@ -82,7 +93,7 @@ extension MemoryGraph {
     /// - Returns: `false` when the node did not exist.
     @discardableResult
     public func removeNode(_ id: NodeID) throws -> Bool {
-        try write { store in try store.remove(id) }
+        try write(describe: { _ in [["node_id": "\(id)"]] }) { store in try store.remove(id) }
     }
 
     /// The nodes of `agentID` in `taskContext`, newest first (ties by id).

@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
 import LMDB
+import Logging
+import Metrics
 import Synchronization
 
 /// A shared, durable memory for a team of agents, stored in LMDB.
@@ -37,6 +39,10 @@ public final class MemoryGraph: Sendable {
     let interner: Interner
     /// Decoded nodes, when ``Configuration/enableCaching`` is on.
     let cache: NodeCache?
+    /// The swift-metrics instruments, when ``Configuration/enableMetrics`` is on.
+    let metrics: StoreMetrics?
+    /// Where mutations are logged (``Configuration/logger``).
+    let logger: Logger
     let writerQueue: DispatchQueue
     private static let writerQueueKey = DispatchSpecificKey<Void>()
     private let removeOnClose: Bool
@@ -85,6 +91,7 @@ public final class MemoryGraph: Sendable {
         self.removeOnClose = removeOnClose
         writerQueue = DispatchQueue(label: "memory-graph.writer")
         writerQueue.setSpecific(key: Self.writerQueueKey, value: ())
+        logger = configuration.logger
         var options = Environment.Options()
         options.mapSize = configuration.mapSize
         options.maximumMapSize = configuration.maximumMapSize
@@ -111,11 +118,15 @@ public final class MemoryGraph: Sendable {
             schema = Schema(databases)
             interner = Interner(schema: schema)
             try Self.checkSchemaVersion(environment, schema, readOnly: configuration.readOnly, path: path)
+            let metrics =
+                configuration.enableMetrics
+                ? StoreMetrics(factory: configuration.metricsFactory ?? MetricsSystem.factory) : nil
+            self.metrics = metrics
             cache =
                 configuration.enableCaching
                 ? NodeCache(
                     capacity: configuration.cacheMaxSize, admission: configuration.cacheAdmission,
-                    transaction: try environment.info().lastTransactionID) : nil
+                    transaction: try environment.info().lastTransactionID, metrics: metrics) : nil
         } catch {
             environment.close()
             if let error = error as? MemoryGraphError { throw error }
@@ -191,9 +202,12 @@ public final class MemoryGraph: Sendable {
         if isClosed { throw MemoryGraphError(.closed, "the graph at \(path) was closed; open it again") }
     }
 
-    /// Runs `body` in a read-only snapshot.
-    func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+    /// Runs `body` in a read-only snapshot; counts and times it as `operation` (a public
+    /// method's `#function`).
+    func read<T>(operation: String = #function, _ body: (StoreTransaction) throws -> T) throws -> T {
         try ensureOpen()
+        let start = metrics == nil ? 0 : monotonicNanoseconds()
+        defer { metrics?.record(operationName(operation), nanoseconds: monotonicNanoseconds() &- start) }
         return try translatingErrors {
             try environment.read { txn in
                 cache?.observe(snapshot: txn.id)
@@ -202,8 +216,14 @@ public final class MemoryGraph: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction and commits; publishes interned strings afterwards.
-    func write<T>(_ body: (inout StoreTransaction) throws -> T) throws -> T {
+    /// Runs `body` in one write transaction and commits; publishes interned strings afterwards,
+    /// counts and times it as `operation`, and logs one `.debug` entry per element of
+    /// `describe(result)` (the mutation's ids and names; never payloads).
+    func write<T>(
+        operation: String = #function, describe: (T) -> [Logger.Metadata] = { _ in [[:]] },
+        _ body: (inout StoreTransaction) throws -> T
+    ) throws -> T {
+        let start = monotonicNanoseconds()
         try ensureOpen()
         guard !configuration.readOnly else {
             throw MemoryGraphError(
@@ -212,6 +232,7 @@ public final class MemoryGraph: Sendable {
         var created: [InternSession.Created] = []
         var changed: Set<NodeID> = []
         var transaction = 0
+        var nodeCount = 0
         let result = try translatingErrors {
             try environment.write { txn in
                 var store = StoreTransaction(txn, schema: schema, interner: interner)
@@ -219,12 +240,33 @@ public final class MemoryGraph: Sendable {
                 created = store.interns.created
                 changed = store.changes.nodes
                 transaction = txn.id
+                if metrics != nil { nodeCount = try txn.statistics(of: schema.nodes).entries }
                 cache?.willCommit(transaction)
                 return result
             }
         }
         interner.remember(created)
         cache?.didCommit(transaction, changed: changed)
+        let elapsed = monotonicNanoseconds() &- start
+        let name = operationName(operation)
+        if let metrics {
+            metrics.record(name, nanoseconds: elapsed)
+            metrics.commits.increment()
+            metrics.writesPerCommit.record(1)
+            metrics.nodes.record(nodeCount)
+            if let info = try? environment.info() {
+                metrics.mapSize.record(info.mapSize)
+                metrics.usedBytes.record(info.usedBytes)
+                metrics.readersInUse.record(info.readersUsed)
+            }
+        }
+        if logger.logLevel <= .debug {
+            for var metadata in describe(result) {
+                metadata["operation"] = .string(name)
+                metadata["duration"] = .stringConvertible(Double(elapsed) / 1e9)
+                logger.debug("mutation", metadata: metadata)
+            }
+        }
         return result
     }
 

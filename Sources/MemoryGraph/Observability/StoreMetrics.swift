@@ -1,0 +1,68 @@
+import Dispatch
+import Metrics
+import Synchronization
+
+/// The swift-metrics instruments of one graph, created once and reused.
+///
+/// | metric | kind | dimensions |
+/// |---|---|---|
+/// | `memory_graph_operations_total` | counter | `operation` |
+/// | `memory_graph_operation_duration_seconds` | timer | `operation` |
+/// | `memory_graph_cache_hits_total`, `…_misses_total`, `…_evictions_total` | counter | |
+/// | `memory_graph_commits_total` | counter | |
+/// | `memory_graph_writes_per_commit` | recorder | |
+/// | `memory_graph_nodes`, `memory_graph_map_size_bytes`, `memory_graph_used_bytes`, `memory_graph_readers_in_use` | gauge | |
+final class StoreMetrics: Sendable {
+    private let factory: any MetricsFactory
+    private let perOperation = Mutex<[String: (count: Counter, duration: Timer)]>([:])
+    let cacheHits: Counter
+    let cacheMisses: Counter
+    let cacheEvictions: Counter
+    let commits: Counter
+    let writesPerCommit: Recorder
+    let nodes: Gauge
+    let mapSize: Gauge
+    let usedBytes: Gauge
+    let readersInUse: Gauge
+
+    init(factory: any MetricsFactory) {
+        self.factory = factory
+        cacheHits = Counter(label: "memory_graph_cache_hits_total", factory: factory)
+        cacheMisses = Counter(label: "memory_graph_cache_misses_total", factory: factory)
+        cacheEvictions = Counter(label: "memory_graph_cache_evictions_total", factory: factory)
+        commits = Counter(label: "memory_graph_commits_total", factory: factory)
+        writesPerCommit = Recorder(label: "memory_graph_writes_per_commit", factory: factory)
+        nodes = Gauge(label: "memory_graph_nodes", factory: factory)
+        mapSize = Gauge(label: "memory_graph_map_size_bytes", factory: factory)
+        usedBytes = Gauge(label: "memory_graph_used_bytes", factory: factory)
+        readersInUse = Gauge(label: "memory_graph_readers_in_use", factory: factory)
+    }
+
+    /// Counts one call of `operation` that took `nanoseconds`.
+    func record(_ operation: String, nanoseconds: UInt64) {
+        let instruments = perOperation.withLock { table in
+            if let existing = table[operation] { return existing }
+            let dimensions = [("operation", operation)]
+            let created = (
+                count: Counter(label: "memory_graph_operations_total", dimensions: dimensions, factory: factory),
+                duration: Timer(
+                    label: "memory_graph_operation_duration_seconds", dimensions: dimensions,
+                    preferredDisplayUnit: .seconds, factory: factory)
+            )
+            table[operation] = created
+            return created
+        }
+        instruments.count.increment()
+        instruments.duration.recordNanoseconds(Int64(clamping: nanoseconds))
+    }
+}
+
+/// The name of a public operation from its `#function` (the part before the parenthesis).
+func operationName(_ function: String) -> String {
+    String(function.prefix { $0 != "(" })
+}
+
+/// Nanoseconds since an arbitrary, monotonic origin.
+func monotonicNanoseconds() -> UInt64 {
+    DispatchTime.now().uptimeNanoseconds
+}
