@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: deps build release test lint format
+.PHONY: deps build release test tsan lint format
 
 ## deps: install LMDB's headers and tools (Debian liblmdb-dev, lmdb-utils) when missing
 deps:
@@ -23,6 +23,11 @@ release: deps
 ## test: build and run the whole test suite
 test: build
 	$(SWIFT) test --skip-build
+
+## tsan: the concurrency tests under ThreadSanitizer (separate build directory)
+TSAN_FILTER ?= Concurrency|concurrency|Node cache|NodeID|Group commit|Lazy
+tsan: deps
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter "$(TSAN_FILTER)"
 
 ## lint: check formatting (swift-format from the toolchain)
 lint:

@@ -2,9 +2,9 @@
 ///
 /// Entries live in one array linked into a recency list by index (no per-entry allocation);
 /// a dictionary maps keys to their slots. Not thread-safe: ``NodeCache`` keeps each one behind
-/// a `Mutex`.
+/// a lock.
 struct LRUCache<Key: Hashable, Value> {
-    private struct Entry {
+    fileprivate struct Entry {
         var key: Key
         var value: Value
         var newer: Int
@@ -111,3 +111,6 @@ struct LRUCache<Key: Hashable, Value> {
         if oldest == Self.none { oldest = slot }
     }
 }
+
+extension LRUCache: Sendable where Key: Sendable, Value: Sendable {}
+extension LRUCache.Entry: Sendable where Key: Sendable, Value: Sendable {}

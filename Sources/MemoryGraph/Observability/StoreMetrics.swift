@@ -1,6 +1,6 @@
 import Dispatch
 import Metrics
-import Synchronization
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 /// The swift-metrics instruments of one graph, created once and reused.
 ///
@@ -14,7 +14,7 @@ import Synchronization
 /// | `memory_graph_nodes`, `memory_graph_map_size_bytes`, `memory_graph_used_bytes`, `memory_graph_readers_in_use` | gauge | |
 final class StoreMetrics: Sendable {
     private let factory: any MetricsFactory
-    private let perOperation = Mutex<[String: (count: Counter, duration: Timer)]>([:])
+    private let perOperation = NIOLockedValueBox<[String: (count: Counter, duration: Timer)]>([:])
     let cacheHits: Counter
     let cacheMisses: Counter
     let cacheEvictions: Counter
@@ -40,7 +40,7 @@ final class StoreMetrics: Sendable {
 
     /// Counts one call of `operation` that took `nanoseconds`.
     func record(_ operation: String, nanoseconds: UInt64) {
-        let instruments = perOperation.withLock { table in
+        let instruments = perOperation.withLockedValue { table in
             if let existing = table[operation] { return existing }
             let dimensions = [("operation", operation)]
             let created = (

@@ -1,5 +1,5 @@
 import LMDB
-import Synchronization
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 /// The kinds of strings interned to 4-byte ids, each with its own id space.
 enum InternKind: UInt8, Sendable, CaseIterable {
@@ -30,7 +30,7 @@ final class Interner: Sendable {
         var names: [Number: String] = [:]
     }
 
-    private let cache = Mutex(Cache())
+    private let cache = NIOLockedValueBox(Cache())
     private let schema: Schema
 
     init(schema: Schema) {
@@ -52,12 +52,12 @@ final class Interner: Sendable {
     /// The id of `string`, or `nil` when it was never interned.
     func id(of string: String, kind: InternKind, in txn: Transaction) throws -> UInt32? {
         let name = Name(kind: kind, string: string)
-        if let id = cache.withLock({ $0.ids[name] }) { return id }
+        if let id = cache.withLockedValue({ $0.ids[name] }) { return id }
         let found = try txn.withValue(forKey: Self.dictionaryKey(kind, string), in: schema.dictionary) { bytes in
             bytes.flatMap { $0.count == 4 ? $0.bigEndianUInt32(at: 0) : nil }
         }
         if let found, txn.isReadOnly {
-            cache.withLock { $0.ids[name] = found }
+            cache.withLockedValue { $0.ids[name] = found }
         }
         return found
     }
@@ -66,7 +66,7 @@ final class Interner: Sendable {
     /// - Throws: ``MemoryGraphError/Code/corruption`` when the id is unknown.
     func name(of id: UInt32, kind: InternKind, in txn: Transaction) throws -> String {
         let number = Number(kind: kind, id: id)
-        if let name = cache.withLock({ $0.names[number] }) { return name }
+        if let name = cache.withLockedValue({ $0.names[number] }) { return name }
         let name = try txn.withValue(forKey: Self.reverseKey(kind, id), in: schema.reverseDictionary) { bytes in
             bytes.flatMap { String(validating: $0, as: UTF8.self) }
         }
@@ -75,7 +75,7 @@ final class Interner: Sendable {
                 .corruption, "the \(kind) id \(id) has no entry in dict.rev; run `memory-graph verify`")
         }
         if txn.isReadOnly {
-            cache.withLock { $0.names[number] = name }
+            cache.withLockedValue { $0.names[number] = name }
         }
         return name
     }
@@ -83,7 +83,7 @@ final class Interner: Sendable {
     /// Remembers mappings that a committed write transaction created.
     func remember(_ created: [InternSession.Created]) {
         guard !created.isEmpty else { return }
-        cache.withLock { cache in
+        cache.withLockedValue { cache in
             for entry in created {
                 cache.ids[Name(kind: entry.kind, string: entry.string)] = entry.id
                 cache.names[Number(kind: entry.kind, id: entry.id)] = entry.string
