@@ -1,6 +1,7 @@
 internal import CLMDB
 import Dispatch
 import Synchronization
+
 import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 #if canImport(Glibc)

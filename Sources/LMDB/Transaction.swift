@@ -56,6 +56,44 @@ public final class Transaction {
         return mdb_txn_id(pointer)
     }
 
+    /// Runs `body` in a transaction nested in this write transaction (wraps `mdb_txn_begin` with
+    /// this one as parent): its changes join this transaction when `body` returns and are
+    /// discarded when it throws, leaving this transaction as it was. Use only the nested
+    /// transaction inside `body`.
+    ///
+    /// A full map inside the nested transaction fails this one too, so the whole write is
+    /// retried after the map grows.
+    public func nested<R>(_ body: (Transaction) throws -> R) throws -> R {
+        ensureActive()
+        precondition(!isReadOnly, "only a write transaction can have nested transactions")
+        var childPointer: OpaquePointer?
+        try record(mdb_txn_begin(mdb_txn_env(pointer), pointer, 0, &childPointer), "mdb_txn_begin(nested)")
+        guard let childPointer else {
+            throw LMDBError(code: .badTransaction, message: "no transaction returned", operation: "mdb_txn_begin")
+        }
+        let child = Transaction(childPointer, readOnly: false)
+        isActive = false
+        defer { isActive = true }
+        let result: R
+        do {
+            result = try body(child)
+            if let failure = child.failure { throw failure }
+        } catch {
+            if child.failure?.code == .mapFull, failure == nil { failure = child.failure }
+            child.finish()
+            mdb_txn_abort(childPointer)
+            throw error
+        }
+        child.finish()
+        let rc = mdb_txn_commit(childPointer)
+        if rc != MDB_SUCCESS {
+            let error = LMDBError(returnCode: rc, operation: "mdb_txn_commit(nested)")
+            if failure == nil { failure = error }
+            throw error
+        }
+        return result
+    }
+
     func openDatabase(_ name: String?, flags: DatabaseFlags) throws(LMDBError) -> Database {
         ensureActive()
         var handle: MDB_dbi = 0

@@ -84,6 +84,33 @@ struct TransactionTests {
         #expect(before.1.map(\.0) == after.1.map(\.0) && before.1.map(\.1) == after.1.map(\.1))
     }
 
+    @Test("a nested transaction joins its parent when it returns and leaves no trace when it throws")
+    func nestedTransactions() throws {
+        let fixture = try Fixture()
+        struct Failure: Error {}
+        try fixture.environment.write { (txn: Transaction) throws in
+            try txn.put([1], forKey: [1], in: fixture.plain)
+            try txn.nested { child in
+                try child.put([2], forKey: [2], in: fixture.plain)
+                try child.put([9], forKey: [1], in: fixture.dups)
+            }
+            #expect(throws: Failure.self) {
+                try txn.nested { child in
+                    try child.put([3], forKey: [3], in: fixture.plain)
+                    try child.delete([1], in: fixture.plain)
+                    throw Failure()
+                }
+            }
+            // A failed LMDB call inside a nested transaction does not poison the parent.
+            _ = try? txn.nested { child in
+                try child.put([1], forKey: [UInt8](repeating: 1, count: 600), in: fixture.plain)
+            }
+            try txn.put([4], forKey: [4], in: fixture.plain)
+        }
+        #expect(try fixture.entries(fixture.plain).map(\.0) == [[1], [2], [4]])
+        #expect(try fixture.entries(fixture.dups).map(\.1) == [[9]])
+    }
+
     @Test("a transaction whose LMDB call failed is not committed even if the closure caught it")
     func poisonedTransactionIsNotCommitted() throws {
         let fixture = try Fixture()

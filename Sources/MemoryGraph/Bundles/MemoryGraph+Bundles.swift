@@ -20,6 +20,17 @@ extension MemoryGraph {
         taskID: String, agentIDs: [String] = [], contexts: [String] = [], nodeIDs: [NodeID] = [],
         metadata: [String: JSONValue] = [:]
     ) throws -> BundleID {
+        try perform(
+            bundleCreation(
+                taskID: taskID, agentIDs: agentIDs, contexts: contexts, nodeIDs: nodeIDs, metadata: metadata,
+                operation: #function))
+    }
+
+    /// The checked creation of a bundle.
+    func bundleCreation(
+        taskID: String, agentIDs: [String], contexts: [String], nodeIDs: [NodeID], metadata: [String: JSONValue],
+        operation: String
+    ) throws -> WriteRequest<BundleID> {
         try ensureBundling()
         try Validation.name(taskID, "taskID")
         for agent in agentIDs { try Validation.name(agent, "agentID") }
@@ -29,8 +40,10 @@ extension MemoryGraph {
             id: BundleID(), taskID: taskID, agentIDs: Array(OrderedSet(agentIDs)),
             contexts: Array(OrderedSet(contexts)),
             nodeIDs: Array(OrderedSet(nodeIDs)), createdAt: Microseconds.now().date, metadata: metadata)
-        return try write(describe: { id in [["bundle_id": "\(id)", "task_id": .string(taskID)]] }) { store in
-            try store.checkMembers(bundle.nodeIDs, maximumNodes: configuration.maxNodesPerBundle)
+        let maximumNodes = configuration.maxNodesPerBundle
+        return WriteRequest(operation, describe: { id in [["bundle_id": "\(id)", "task_id": .string(taskID)]] }) {
+            store in
+            try store.checkMembers(bundle.nodeIDs, maximumNodes: maximumNodes)
             try store.insert(bundle)
             return bundle.id
         }
@@ -74,15 +87,21 @@ extension MemoryGraph {
     /// - Throws: ``MemoryGraphError/Code/bundleNotFound``, ``MemoryGraphError/Code/nodeNotFound``,
     ///   ``MemoryGraphError/Code/bundleTooLarge``; nothing changes when it throws.
     public func addToBundle(_ id: BundleID, nodeIDs: [NodeID]) throws {
+        try perform(bundleExtension(id, nodeIDs: nodeIDs, operation: #function))
+    }
+
+    /// The checked addition of nodes to bundle `id`.
+    func bundleExtension(_ id: BundleID, nodeIDs: [NodeID], operation: String) throws -> WriteRequest<Void> {
         try ensureBundling()
-        try write(describe: { _ in [["bundle_id": "\(id)"]] }) { store in
+        let maximumNodes = configuration.maxNodesPerBundle
+        return WriteRequest(operation, describe: { _ in [["bundle_id": "\(id)"]] }) { store in
             guard var bundle = try store.bundle(id) else {
                 throw MemoryGraphError(.bundleNotFound, "bundle \(id) does not exist")
             }
             let present = Set(bundle.nodeIDs)
             let added = Array(OrderedSet(nodeIDs).filter { !present.contains($0) })
             bundle.nodeIDs += added
-            try store.checkMembers(bundle.nodeIDs, maximumNodes: configuration.maxNodesPerBundle)
+            try store.checkMembers(bundle.nodeIDs, maximumNodes: maximumNodes)
             try store.writeBundleRecord(bundle)
             try store.addMembership(id, nodes: added)
         }
@@ -93,8 +112,15 @@ extension MemoryGraph {
     /// - Returns: `false` when it did not exist.
     @discardableResult
     public func removeBundle(_ id: BundleID) throws -> Bool {
+        try perform(bundleRemoval(id, operation: #function))
+    }
+
+    /// The removal of bundle `id`.
+    func bundleRemoval(_ id: BundleID, operation: String) throws -> WriteRequest<Bool> {
         try ensureBundling()
-        return try write(describe: { _ in [["bundle_id": "\(id)"]] }) { store in try store.removeBundle(id) }
+        return WriteRequest(operation, describe: { _ in [["bundle_id": "\(id)"]] }) { store in
+            try store.removeBundle(id)
+        }
     }
 
     private func ensureBundling() throws {

@@ -1,4 +1,5 @@
 import Synchronization
+
 import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 /// The cache of decoded nodes in front of LMDB: sharded by id so readers on different cores

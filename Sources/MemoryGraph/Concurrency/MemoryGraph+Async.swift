@@ -4,7 +4,8 @@ public import Foundation
 ///
 /// Reads run inline on the calling task: an LMDB read never blocks (it works on a snapshot),
 /// so hopping to another queue would only add latency. Writes are handed to the graph's serial
-/// writer queue; the calling task is suspended, not blocked, until the commit returned.
+/// writer queue; the calling task is suspended (no thread waits) until the commit that holds
+/// its write returned.
 extension MemoryGraph {
     /// Adds one node; see ``addNode(agentID:taskContext:result:metadata:links:timestamp:)``.
     @discardableResult
@@ -12,17 +13,16 @@ extension MemoryGraph {
         agentID: String, taskContext: String, result: JSONValue, metadata: [String: JSONValue] = [:],
         links: [NodeID] = [], timestamp: Date? = nil
     ) async throws -> NodeID {
-        try await onWriter {
-            try self.addNode(
-                agentID: agentID, taskContext: taskContext, result: result, metadata: metadata, links: links,
-                timestamp: timestamp)
-        }
+        let draft = NodeDraft(
+            agentID: agentID, taskContext: taskContext, result: result, metadata: metadata, links: links,
+            timestamp: timestamp)
+        return try await perform(insertion([draft], operation: #function))[0]
     }
 
     /// Adds several nodes in one transaction; see ``addNodes(_:)``.
     @discardableResult
     public func addNodes(_ drafts: [NodeDraft]) async throws -> [NodeID] {
-        try await onWriter { try self.addNodes(drafts) }
+        drafts.isEmpty ? [] : try await perform(insertion(drafts, operation: #function))
     }
 
     /// The node `id`, or `nil`; see ``node(_:)``.
@@ -38,7 +38,7 @@ extension MemoryGraph {
     /// Removes a node; see ``removeNode(_:)``.
     @discardableResult
     public func removeNode(_ id: NodeID) async throws -> Bool {
-        try await onWriter { try self.removeNode(id) }
+        try await perform(removal(of: id, operation: #function))
     }
 
     /// Recent nodes of an agent in a context; see ``recall(agentID:taskContext:limit:)``.
@@ -49,13 +49,13 @@ extension MemoryGraph {
     /// Links two nodes; see ``link(from:to:)``.
     @discardableResult
     public func link(from source: NodeID, to target: NodeID) async throws -> Bool {
-        try await onWriter { try self.link(from: source, to: target) }
+        try await perform(linking(source, to: target, operation: #function))
     }
 
     /// Removes a link; see ``unlink(from:to:)``.
     @discardableResult
     public func unlink(from source: NodeID, to target: NodeID) async throws -> Bool {
-        try await onWriter { try self.unlink(from: source, to: target) }
+        try await perform(unlinking(source, from: target, operation: #function))
     }
 
     /// Out-links of a node; see ``links(from:)``.
@@ -74,10 +74,10 @@ extension MemoryGraph {
         taskID: String, agentIDs: [String] = [], contexts: [String] = [], nodeIDs: [NodeID] = [],
         metadata: [String: JSONValue] = [:]
     ) async throws -> BundleID {
-        try await onWriter {
-            try self.createBundle(
-                taskID: taskID, agentIDs: agentIDs, contexts: contexts, nodeIDs: nodeIDs, metadata: metadata)
-        }
+        try await perform(
+            bundleCreation(
+                taskID: taskID, agentIDs: agentIDs, contexts: contexts, nodeIDs: nodeIDs, metadata: metadata,
+                operation: #function))
     }
 
     /// A bundle by id; see ``bundle(_:)``.
@@ -102,13 +102,13 @@ extension MemoryGraph {
 
     /// Adds nodes to a bundle; see ``addToBundle(_:nodeIDs:)``.
     public func addToBundle(_ id: BundleID, nodeIDs: [NodeID]) async throws {
-        try await onWriter { try self.addToBundle(id, nodeIDs: nodeIDs) }
+        try await perform(bundleExtension(id, nodeIDs: nodeIDs, operation: #function))
     }
 
     /// Deletes a bundle; see ``removeBundle(_:)``.
     @discardableResult
     public func removeBundle(_ id: BundleID) async throws -> Bool {
-        try await onWriter { try self.removeBundle(id) }
+        try await perform(bundleRemoval(id, operation: #function))
     }
 
     /// Counts; see ``statistics()``.

@@ -1,4 +1,5 @@
 import Foundation
+
 import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 /// A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, version, 12 + 62 bits that keep

@@ -1,5 +1,6 @@
 import Dispatch
 import Metrics
+
 import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 /// The swift-metrics instruments of one graph, created once and reused.

@@ -1,4 +1,5 @@
 import LMDB
+
 import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 /// The kinds of strings interned to 4-byte ids, each with its own id space.

@@ -14,6 +14,16 @@ extension MemoryGraph {
         case noSync
     }
 
+    /// How writes become transactions.
+    public enum IndexUpdateStrategy: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Each write is its own transaction, committed before the call returns.
+        case immediate
+        /// Group commit: writes that arrive while a commit is in progress are committed together
+        /// in the next transaction, each in a nested transaction so one failing write fails
+        /// alone. Every caller still returns only after the commit that holds its write.
+        case batch
+    }
+
     /// How a ``MemoryGraph`` is opened and behaves.
     ///
     /// ```swift
@@ -47,6 +57,8 @@ extension MemoryGraph {
         /// another process writes. Default: `false`.
         public var readOnly = false
 
+        /// How writes become transactions. Default: ``IndexUpdateStrategy/immediate``.
+        public var indexUpdateStrategy: IndexUpdateStrategy = .immediate
         /// Keep recently read nodes decoded in memory (see ``MemoryGraph/cacheStatistics``).
         /// The cache is never stale: this process's writes update it as they commit, and a
         /// write by another process empties it before the next read returns. Default: `true`.

@@ -8,10 +8,16 @@ extension MemoryGraph {
     ///   ``MemoryGraphError/Code/invalidArgument`` for a link to itself.
     @discardableResult
     public func link(from source: NodeID, to target: NodeID) throws -> Bool {
+        try perform(linking(source, to: target, operation: #function))
+    }
+
+    /// The checked creation of the link from `source` to `target`.
+    func linking(_ source: NodeID, to target: NodeID, operation: String) throws -> WriteRequest<Bool> {
         guard source != target else {
             throw MemoryGraphError(.invalidArgument, "node \(source) cannot link to itself")
         }
-        return try write(describe: { _ in [["node_id": "\(source)", "target_id": "\(target)"]] }) { store in
+        return WriteRequest(operation, describe: { _ in [["node_id": "\(source)", "target_id": "\(target)"]] }) {
+            store in
             for id in [source, target] where try !store.nodeExists(id) {
                 throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist")
             }
@@ -24,7 +30,12 @@ extension MemoryGraph {
     /// - Returns: `false` when there was no such link.
     @discardableResult
     public func unlink(from source: NodeID, to target: NodeID) throws -> Bool {
-        try write(describe: { _ in [["node_id": "\(source)", "target_id": "\(target)"]] }) { store in
+        try perform(unlinking(source, from: target, operation: #function))
+    }
+
+    /// The removal of the link from `source` to `target`.
+    func unlinking(_ source: NodeID, from target: NodeID, operation: String) -> WriteRequest<Bool> {
+        WriteRequest(operation, describe: { _ in [["node_id": "\(source)", "target_id": "\(target)"]] }) { store in
             try store.deleteLink(from: source, to: target)
         }
     }

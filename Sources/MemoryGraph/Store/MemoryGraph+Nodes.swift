@@ -27,12 +27,13 @@ extension MemoryGraph {
         agentID: String, taskContext: String, result: JSONValue, metadata: [String: JSONValue] = [:],
         links: [NodeID] = [], timestamp: Date? = nil
     ) throws -> NodeID {
-        try insert(
-            [
-                NodeDraft(
-                    agentID: agentID, taskContext: taskContext, result: result, metadata: metadata, links: links,
-                    timestamp: timestamp)
-            ], operation: #function)[0]
+        try perform(
+            insertion(
+                [
+                    NodeDraft(
+                        agentID: agentID, taskContext: taskContext, result: result, metadata: metadata, links: links,
+                        timestamp: timestamp)
+                ], operation: #function))[0]
     }
 
     /// Adds several nodes in one transaction: all of them or, when one is invalid, none.
@@ -44,10 +45,11 @@ extension MemoryGraph {
     /// - Throws: ``MemoryGraphError`` naming the first invalid draft; nothing is stored.
     @discardableResult
     public func addNodes(_ drafts: [NodeDraft]) throws -> [NodeID] {
-        try insert(drafts, operation: #function)
+        drafts.isEmpty ? [] : try perform(insertion(drafts, operation: #function))
     }
 
-    private func insert(_ drafts: [NodeDraft], operation: String) throws -> [NodeID] {
+    /// The checked insertion of `drafts` (not empty).
+    func insertion(_ drafts: [NodeDraft], operation: String) throws -> WriteRequest<[NodeID]> {
         let prepared = try drafts.enumerated().map { index, draft in
             do {
                 return try Validation.prepare(draft, maximumPayloadSize: configuration.maximumPayloadSize)
@@ -56,13 +58,12 @@ extension MemoryGraph {
                 throw error
             }
         }
-        guard !prepared.isEmpty else { return [] }
-        let describe = { (ids: [NodeID]) -> [Logger.Metadata] in
+        let describe = { @Sendable (ids: [NodeID]) -> [Logger.Metadata] in
             prepared.map {
                 ["node_id": "\($0.id)", "agent_id": .string($0.agentID), "task_context": .string($0.taskContext)]
             }
         }
-        return try write(operation: operation, describe: describe) { store in
+        return WriteRequest(operation, describe: describe) { store in
             var earlier = Set<NodeID>()
             for node in prepared {
                 try store.check(node, earlier: earlier)
@@ -93,7 +94,12 @@ extension MemoryGraph {
     /// - Returns: `false` when the node did not exist.
     @discardableResult
     public func removeNode(_ id: NodeID) throws -> Bool {
-        try write(describe: { _ in [["node_id": "\(id)"]] }) { store in try store.remove(id) }
+        try perform(removal(of: id, operation: #function))
+    }
+
+    /// The removal of node `id`.
+    func removal(of id: NodeID, operation: String) -> WriteRequest<Bool> {
+        WriteRequest(operation, describe: { _ in [["node_id": "\(id)"]] }) { store in try store.remove(id) }
     }
 
     /// The nodes of `agentID` in `taskContext`, newest first (ties by id).

@@ -44,6 +44,8 @@ public final class MemoryGraph: Sendable {
     /// Where mutations are logged (``Configuration/logger``).
     let logger: Logger
     let writerQueue: DispatchQueue
+    /// Writes waiting for the writer queue.
+    let writes: WriteQueue
     private static let writerQueueKey = DispatchSpecificKey<Void>()
     private let removeOnClose: Bool
     private let closed = Atomic(false)
@@ -91,6 +93,7 @@ public final class MemoryGraph: Sendable {
         self.removeOnClose = removeOnClose
         writerQueue = DispatchQueue(label: "memory-graph.writer")
         writerQueue.setSpecific(key: Self.writerQueueKey, value: ())
+        writes = WriteQueue(queue: writerQueue, groupsWrites: configuration.indexUpdateStrategy == .batch)
         logger = configuration.logger
         var options = Environment.Options()
         options.mapSize = configuration.mapSize
@@ -198,7 +201,7 @@ public final class MemoryGraph: Sendable {
 
     // MARK: Transactions
 
-    private func ensureOpen() throws {
+    func ensureOpen() throws {
         if isClosed { throw MemoryGraphError(.closed, "the graph at \(path) was closed; open it again") }
     }
 
@@ -216,61 +219,7 @@ public final class MemoryGraph: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction and commits; publishes interned strings afterwards,
-    /// counts and times it as `operation`, and logs one `.debug` entry per element of
-    /// `describe(result)` (the mutation's ids and names; never payloads).
-    func write<T>(
-        operation: String = #function, describe: (T) -> [Logger.Metadata] = { _ in [[:]] },
-        _ body: (inout StoreTransaction) throws -> T
-    ) throws -> T {
-        let start = monotonicNanoseconds()
-        try ensureOpen()
-        guard !configuration.readOnly else {
-            throw MemoryGraphError(
-                .readOnly, "the graph at \(path) was opened read-only; open it writable to change it")
-        }
-        var created: [InternSession.Created] = []
-        var changed: Set<NodeID> = []
-        var transaction = 0
-        var nodeCount = 0
-        let result = try translatingErrors {
-            try environment.write { txn in
-                var store = StoreTransaction(txn, schema: schema, interner: interner)
-                let result = try body(&store)
-                created = store.interns.created
-                changed = store.changes.nodes
-                transaction = txn.id
-                if metrics != nil { nodeCount = try txn.statistics(of: schema.nodes).entries }
-                cache?.willCommit(transaction)
-                return result
-            }
-        }
-        interner.remember(created)
-        cache?.didCommit(transaction, changed: changed)
-        let elapsed = monotonicNanoseconds() &- start
-        let name = operationName(operation)
-        if let metrics {
-            metrics.record(name, nanoseconds: elapsed)
-            metrics.commits.increment()
-            metrics.writesPerCommit.record(1)
-            metrics.nodes.record(nodeCount)
-            if let info = try? environment.info() {
-                metrics.mapSize.record(info.mapSize)
-                metrics.usedBytes.record(info.usedBytes)
-                metrics.readersInUse.record(info.readersUsed)
-            }
-        }
-        if logger.logLevel <= .debug {
-            for var metadata in describe(result) {
-                metadata["operation"] = .string(name)
-                metadata["duration"] = .stringConvertible(Double(elapsed) / 1e9)
-                logger.debug("mutation", metadata: metadata)
-            }
-        }
-        return result
-    }
-
-    private func translatingErrors<T>(_ body: () throws -> T) throws -> T {
+    func translatingErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as MemoryGraphError {
@@ -301,15 +250,6 @@ public final class MemoryGraph: Sendable {
                 .corruption, "the store at \(path) is damaged; restore it from a backup", underlyingError: error)
         default:
             return MemoryGraphError(.storage, "the storage engine failed: \(error.message)", underlyingError: error)
-        }
-    }
-
-    /// Runs a synchronous write on the writer queue and resumes the caller after its commit.
-    func onWriter<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            writerQueue.async {
-                continuation.resume(with: Result { try body() })
-            }
         }
     }
 }

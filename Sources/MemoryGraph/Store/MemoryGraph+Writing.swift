@@ -1,0 +1,131 @@
+import Dispatch
+import LMDB
+import Logging
+
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
+
+extension MemoryGraph {
+    /// Runs `request` on the writer and returns its result once it is committed.
+    func perform<Value: Sendable>(_ request: WriteRequest<Value>) throws -> Value {
+        try ensureWritable()
+        let done = DispatchSemaphore(value: 0)
+        let outcome = NIOLockedValueBox<Result<Value, any Error>?>(nil)
+        writes.submit(
+            PendingWrite(request) { result in
+                outcome.withLockedValue { $0 = result }
+                done.signal()
+            }
+        ) { self.commit($0) }
+        done.wait()
+        guard let result = outcome.withLockedValue({ $0 }) else {
+            throw MemoryGraphError(.storage, "a write finished without a result")
+        }
+        return try result.get()
+    }
+
+    /// Runs `request` on the writer; the calling task is suspended, no thread waits.
+    func perform<Value: Sendable>(_ request: WriteRequest<Value>) async throws -> Value {
+        try ensureWritable()
+        return try await withCheckedThrowingContinuation { continuation in
+            writes.submit(PendingWrite(request) { continuation.resume(with: $0) }) { self.commit($0) }
+        }
+    }
+
+    private func ensureWritable() throws {
+        try ensureOpen()
+        guard !configuration.readOnly else {
+            throw MemoryGraphError(
+                .readOnly, "the graph at \(path) was opened read-only; open it writable to change it")
+        }
+    }
+
+    /// Commits `group` in one transaction, each write in a nested transaction when there are
+    /// several, so a failing write fails alone; then delivers every result. Runs on the writer queue.
+    func commit(_ group: [PendingWrite]) {
+        let start = monotonicNanoseconds()
+        var outcomes: [Result<PendingWrite.Done, any Error>] = []
+        var created: [InternSession.Created] = []
+        var changed: Set<NodeID> = []
+        var transaction = 0
+        var nodeCount = 0
+        do {
+            try translatingErrors {
+                try environment.write { txn in
+                    // A full map re-runs this closure: start from scratch.
+                    outcomes.removeAll(keepingCapacity: true)
+                    created.removeAll()
+                    changed.removeAll()
+                    for write in group {
+                        outcomes.append(
+                            Result {
+                                if group.count == 1 {
+                                    return try run(write, in: txn, created: &created, changed: &changed)
+                                }
+                                return try txn.nested { child in
+                                    try run(write, in: child, created: &created, changed: &changed)
+                                }
+                            }.mapError(translate))
+                    }
+                    if case .failure(let error) = outcomes.first, group.count == 1 { throw error }
+                    transaction = txn.id
+                    if metrics != nil { nodeCount = try txn.statistics(of: schema.nodes).entries }
+                    cache?.willCommit(transaction)
+                }
+            }
+        } catch {
+            for write in group { write.fail(error) }
+            return
+        }
+        interner.remember(created)
+        cache?.didCommit(transaction, changed: changed)
+        record(group: outcomes, nanoseconds: monotonicNanoseconds() &- start, nodeCount: nodeCount)
+        for (write, outcome) in zip(group, outcomes) {
+            switch outcome {
+            case .success(let done): done.deliver()
+            case .failure(let error): write.fail(error)
+            }
+        }
+    }
+
+    private func run(
+        _ write: PendingWrite, in txn: Transaction, created: inout [InternSession.Created], changed: inout Set<NodeID>
+    ) throws -> PendingWrite.Done {
+        var store = StoreTransaction(txn, schema: schema, interner: interner)
+        let done = try write.run(&store)
+        created += store.interns.created
+        changed.formUnion(store.changes.nodes)
+        return done
+    }
+
+    private func translate(_ error: any Error) -> any Error {
+        do {
+            return try translatingErrors { throw error }
+        } catch {
+            return error
+        }
+    }
+
+    /// Metrics and debug logs of a committed group.
+    private func record(group outcomes: [Result<PendingWrite.Done, any Error>], nanoseconds: UInt64, nodeCount: Int) {
+        let committed = outcomes.compactMap { try? $0.get() }
+        if let metrics {
+            for done in committed { metrics.record(done.operation, nanoseconds: nanoseconds) }
+            metrics.commits.increment()
+            metrics.writesPerCommit.record(committed.count)
+            metrics.nodes.record(nodeCount)
+            if let info = try? environment.info() {
+                metrics.mapSize.record(info.mapSize)
+                metrics.usedBytes.record(info.usedBytes)
+                metrics.readersInUse.record(info.readersUsed)
+            }
+        }
+        guard logger.logLevel <= .debug else { return }
+        for done in committed {
+            for var metadata in done.log {
+                metadata["operation"] = .string(done.operation)
+                metadata["duration"] = .stringConvertible(Double(nanoseconds) / 1e9)
+                logger.debug("mutation", metadata: metadata)
+            }
+        }
+    }
+}
