@@ -22,7 +22,7 @@ extension MemoryGraph {
     /// The ids of the first page of `query` (up to ``MemoryQuery/limit``), without decoding records.
     public func queryIDs(_ query: MemoryQuery) throws -> [NodeID] {
         try check(query)
-        return try read { store in
+        return try read(isQuery: true) { store in
             try store.run(ResolvedQuery(query, after: nil, store: store), limit: query.limit).postings.map(\.id)
         }
     }
@@ -30,7 +30,7 @@ extension MemoryGraph {
     /// How many nodes match `query` (its limit does not apply).
     public func count(_ query: MemoryQuery) throws -> Int {
         try check(query)
-        return try read { store in
+        return try read(isQuery: true) { store in
             let resolved = try ResolvedQuery(query, after: nil, store: store)
             if resolved.matchesNothing { return 0 }
             if query.isUnconstrained { return try store.txn.statistics(of: schema.nodes).entries }
@@ -75,7 +75,7 @@ extension MemoryGraph {
             throw MemoryGraphError(
                 .invalidCursor, "the cursor belongs to a different query; pass the query that returned it")
         }
-        return try read(operation: "query") { store in
+        return try read(operation: "query", isQuery: true) { store in
             let resolved = try ResolvedQuery(query, after: cursor?.last, store: store)
             let run = try store.run(resolved, limit: query.limit + 1)
             let postings = run.postings.prefix(query.limit)

@@ -108,6 +108,8 @@ extension MemoryGraph {
     /// Metrics and debug logs of a committed group.
     private func record(group outcomes: [Result<PendingWrite.Done, any Error>], nanoseconds: UInt64, nodeCount: Int) {
         let committed = outcomes.compactMap { try? $0.get() }
+        activity.commits.add(1, ordering: .relaxed)
+        activity.writes.add(committed.count, ordering: .relaxed)
         if let metrics {
             for done in committed { metrics.record(done.operation, nanoseconds: nanoseconds) }
             metrics.commits.increment()

@@ -43,6 +43,8 @@ public final class MemoryGraph: Sendable {
     let metrics: StoreMetrics?
     /// Where mutations are logged (``Configuration/logger``).
     let logger: Logger
+    /// Query latencies and write counts for ``performanceReport()``.
+    let activity = Activity()
     let writerQueue: DispatchQueue
     /// Writes waiting for the writer queue.
     let writes: WriteQueue
@@ -206,11 +208,20 @@ public final class MemoryGraph: Sendable {
     }
 
     /// Runs `body` in a read-only snapshot; counts and times it as `operation` (a public
-    /// method's `#function`).
-    func read<T>(operation: String = #function, _ body: (StoreTransaction) throws -> T) throws -> T {
+    /// method's `#function`), and as a query for ``performanceReport()`` when `isQuery`.
+    func read<T>(operation: String = #function, isQuery: Bool = false, _ body: (StoreTransaction) throws -> T)
+        throws -> T
+    {
         try ensureOpen()
-        let start = metrics == nil ? 0 : monotonicNanoseconds()
-        defer { metrics?.record(operationName(operation), nanoseconds: monotonicNanoseconds() &- start) }
+        let timed = metrics != nil || isQuery
+        let start = timed ? monotonicNanoseconds() : 0
+        defer {
+            if timed {
+                let elapsed = monotonicNanoseconds() &- start
+                metrics?.record(operationName(operation), nanoseconds: elapsed)
+                if isQuery { activity.recordQuery(nanoseconds: elapsed) }
+            }
+        }
         return try translatingErrors {
             try environment.read { txn in
                 cache?.observe(snapshot: txn.id)

@@ -89,4 +89,37 @@ struct ObservabilityTests {
         try graph.addNode(agentID: "a", taskContext: "c", result: [:])
         #expect(handler.entries.isEmpty)
     }
+
+    @Test("the performance report counts what happened and encodes as JSON")
+    func performanceReport() throws {
+        var configuration = MemoryGraph.Configuration.testing
+        configuration.indexUpdateStrategy = .batch
+        let graph = try MemoryGraph.ephemeral(configuration: configuration)
+        defer { graph.close() }
+        let ids = try graph.addNodes(
+            (0..<30).map {
+                NodeDraft(agentID: "agent-\($0 % 3)", taskContext: "ctx-\($0 % 2)", result: ["confidence_score": 0.9])
+            })
+        try graph.createBundle(taskID: "t", nodeIDs: Array(ids.prefix(3)))
+        for id in ids { _ = try graph.node(id) }
+        for id in ids { _ = try graph.node(id) }
+        var query = MemoryQuery()
+        query.agentIDs = ["agent-1"]
+        for _ in 0..<7 { _ = try graph.query(query) }
+        _ = try graph.count(query)
+        _ = try graph.queryIDs(query)
+
+        let report = try graph.performanceReport()
+        #expect(report.nodes == 30 && report.agents == 3 && report.contexts == 2 && report.bundles == 1)
+        #expect(report.writes == 2 && report.commits == 2)
+        #expect(report.queries == 9)
+        #expect(report.queryP50Microseconds > 0 && report.queryP99Microseconds >= report.queryP50Microseconds)
+        #expect(report.cacheHitRate > 0.4 && report.cacheHitRate < 1)
+        #expect(report.fileBytes > 0 && report.mappedBytes >= report.usedBytes && report.usedBytes > 0)
+        #expect(report.memoryMegabytes > 1)
+        let decoded = try JSONDecoder().decode(PerformanceReport.self, from: JSONEncoder().encode(report))
+        #expect(decoded == report)
+        #expect(report.description.contains("nodes 30 · agents 3 · contexts 2 · bundles 1"))
+        #expect(report.description.contains("writes 2 in 2 commits"))
+    }
 }
