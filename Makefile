@@ -25,7 +25,7 @@ test: build
 	$(SWIFT) test --skip-build
 
 ## tsan: the concurrency tests under ThreadSanitizer (separate build directory)
-TSAN_FILTER ?= ConcurrencyTests|StoreConcurrencyTests|GroupCommitTests|NodeCacheTests|NodeIDTests|MapGrowthTests
+TSAN_FILTER ?= ConcurrencyTests|StoreConcurrencyTests|GroupCommitTests|LazyIndexingTests|NodeCacheTests|NodeIDTests|MapGrowthTests
 tsan: deps
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter "$(TSAN_FILTER)"
 

@@ -216,12 +216,15 @@ struct StoreModelTests {
         }
     }
 
-    @Test("10 000 random operations match the model", arguments: [UInt64(42), 7])
-    func randomOperations(seed: UInt64) throws {
+    @Test(
+        "random operations match the model under every index update strategy",
+        arguments: [(UInt64(42), .immediate), (7, .batch), (11, .lazy)] as [(UInt64, MemoryGraph.IndexUpdateStrategy)])
+    func randomOperations(seed: UInt64, strategy: MemoryGraph.IndexUpdateStrategy) throws {
         let store = TemporaryStore()
         defer { store.remove() }
         var configuration = MemoryGraph.Configuration.testing
         configuration.maxNodesPerBundle = 6
+        configuration.indexUpdateStrategy = strategy
         var run = Run(
             generator: SplitMix64(seed: seed), graph: try store.open(configuration), store: store, seed: seed,
             configuration: configuration)

@@ -40,4 +40,23 @@ extension StoreTransaction {
         }
         try txn.delete(posting, in: schema.byTime)
     }
+
+    /// Writes the index entries of up to `limit` nodes that were inserted without them.
+    ///
+    /// - Returns: How many nodes were indexed (0 when none was waiting).
+    func applyPendingIndexing(limit: Int = .max) throws -> Int {
+        var waiting: [NodeID] = []
+        try txn.scan(schema.pendingIndexing) { key, _ in
+            guard key.count == 16 else {
+                throw MemoryGraphError(.corruption, "a key of idx.pending is not 16 bytes; run `memory-graph verify`")
+            }
+            waiting.append(NodeID(key, at: 0))
+            return waiting.count < limit
+        }
+        for id in waiting {
+            if let header = try header(of: id) { try index(id, header) }
+            _ = try id.withUnsafeBytes { try txn.delete($0, in: schema.pendingIndexing) }
+        }
+        return waiting.count
+    }
 }

@@ -17,6 +17,7 @@ import LMDB
 /// | `idx.bundle_task` | task id (4) | created-at (8) · bundle id (16) (DUPFIXED) |
 /// | `idx.bundle_context` | context id (4) | created-at (8) · bundle id (16) (DUPFIXED) |
 /// | `idx.bundle_node` | node id (16) | bundle ids (DUPFIXED, 16) |
+/// | `idx.pending` | node id (16) | empty: nodes whose index entries are not written yet |
 struct Schema: Sendable {
     /// The on-disk format version this library writes and reads.
     static let version: UInt32 = 1
@@ -30,7 +31,7 @@ struct Schema: Sendable {
         ("idx.type", postingList), ("idx.time", []), ("idx.confidence", postingList),
         ("links.out", postingList), ("links.in", postingList), ("bundles", []),
         ("idx.bundle_task", postingList), ("idx.bundle_context", postingList),
-        ("idx.bundle_node", postingList),
+        ("idx.bundle_node", postingList), ("idx.pending", []),
     ]
 
     let meta: Database
@@ -49,6 +50,7 @@ struct Schema: Sendable {
     let bundlesByTask: Database
     let bundlesByContext: Database
     let bundlesByNode: Database
+    let pendingIndexing: Database
 
     /// Every database, for statistics and verification.
     let all: [Database]
@@ -72,6 +74,7 @@ struct Schema: Sendable {
         bundlesByTask = databases[13]
         bundlesByContext = databases[14]
         bundlesByNode = databases[15]
+        pendingIndexing = databases[16]
     }
 }
 

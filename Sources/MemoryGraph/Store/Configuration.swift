@@ -22,6 +22,13 @@ extension MemoryGraph {
         /// in the next transaction, each in a nested transaction so one failing write fails
         /// alone. Every caller still returns only after the commit that holds its write.
         case batch
+        /// A new node's record and links are committed at once (durable when the call returns);
+        /// its secondary-index entries are written by the writer in a later transaction, many
+        /// nodes at a time. Every read first waits for what this process left unindexed, so a
+        /// reader never misses a node its process acknowledged; writes are cheaper, and the
+        /// first read after a burst of writes pays for indexing it. Another process reading the
+        /// store sees such a node by id at once and in queries once it is indexed.
+        case lazy
     }
 
     /// How a ``MemoryGraph`` is opened and behaves.

@@ -46,6 +46,7 @@ extension MemoryGraph {
         var outcomes: [Result<PendingWrite.Done, any Error>] = []
         var created: [InternSession.Created] = []
         var changed: Set<NodeID> = []
+        var deferred = 0
         var transaction = 0
         var nodeCount = 0
         do {
@@ -55,14 +56,16 @@ extension MemoryGraph {
                     outcomes.removeAll(keepingCapacity: true)
                     created.removeAll()
                     changed.removeAll()
+                    deferred = 0
                     for write in group {
                         outcomes.append(
                             Result {
                                 if group.count == 1 {
-                                    return try run(write, in: txn, created: &created, changed: &changed)
+                                    return try run(
+                                        write, in: txn, created: &created, changed: &changed, deferred: &deferred)
                                 }
                                 return try txn.nested { child in
-                                    try run(write, in: child, created: &created, changed: &changed)
+                                    try run(write, in: child, created: &created, changed: &changed, deferred: &deferred)
                                 }
                             }.mapError(translate))
                     }
@@ -78,6 +81,10 @@ extension MemoryGraph {
         }
         interner.remember(created)
         cache?.didCommit(transaction, changed: changed)
+        if deferred > 0 {
+            unindexedNodes.add(deferred, ordering: .releasing)
+            writes.submit(PendingWrite(indexing) { self.indexed($0) }) { self.commit($0) }
+        }
         record(group: outcomes, nanoseconds: monotonicNanoseconds() &- start, nodeCount: nodeCount)
         for (write, outcome) in zip(group, outcomes) {
             switch outcome {
@@ -88,13 +95,30 @@ extension MemoryGraph {
     }
 
     private func run(
-        _ write: PendingWrite, in txn: Transaction, created: inout [InternSession.Created], changed: inout Set<NodeID>
+        _ write: PendingWrite, in txn: Transaction, created: inout [InternSession.Created],
+        changed: inout Set<NodeID>, deferred: inout Int
     ) throws -> PendingWrite.Done {
         var store = StoreTransaction(txn, schema: schema, interner: interner)
+        store.defersIndexing = configuration.indexUpdateStrategy == .lazy
         let done = try write.run(&store)
         created += store.interns.created
         changed.formUnion(store.changes.nodes)
+        deferred += store.changes.deferredNodes
         return done
+    }
+
+    /// Writes the index entries of every node waiting for them.
+    private var indexing: WriteRequest<Int> {
+        WriteRequest("applyPendingIndexing", describe: { _ in [] }) { store in try store.applyPendingIndexing() }
+    }
+
+    private func indexed(_ result: Result<Int, any Error>) {
+        if case .success(let count) = result { unindexedNodes.subtract(count, ordering: .releasing) }
+    }
+
+    /// Waits until the nodes this process left unindexed are indexed (lazy indexing).
+    func catchUpIndexing() throws {
+        indexed(.success(try perform(indexing)))
     }
 
     private func translate(_ error: any Error) -> any Error {

@@ -45,6 +45,8 @@ public final class MemoryGraph: Sendable {
     let logger: Logger
     /// Query latencies and write counts for ``performanceReport()``.
     let activity = Activity()
+    /// Nodes this process committed without their index entries (lazy indexing).
+    let unindexedNodes = Atomic<Int>(0)
     let writerQueue: DispatchQueue
     /// Writes waiting for the writer queue.
     let writes: WriteQueue
@@ -123,6 +125,13 @@ public final class MemoryGraph: Sendable {
             schema = Schema(databases)
             interner = Interner(schema: schema)
             try Self.checkSchemaVersion(environment, schema, readOnly: configuration.readOnly, path: path)
+            if !configuration.readOnly {
+                // Index entries a lazy writer did not get to before the store was closed.
+                let (schema, interner) = (schema, interner)
+                try environment.write { txn in
+                    _ = try StoreTransaction(txn, schema: schema, interner: interner).applyPendingIndexing()
+                }
+            }
             let metrics =
                 configuration.enableMetrics
                 ? StoreMetrics(factory: configuration.metricsFactory ?? MetricsSystem.factory) : nil
@@ -213,6 +222,7 @@ public final class MemoryGraph: Sendable {
         throws -> T
     {
         try ensureOpen()
+        if unindexedNodes.load(ordering: .acquiring) > 0 { try catchUpIndexing() }
         let timed = metrics != nil || isQuery
         let start = timed ? monotonicNanoseconds() : 0
         defer {

@@ -29,7 +29,14 @@ extension StoreTransaction {
         guard stored else {
             throw MemoryGraphError(.duplicateID, "a node with id \(node.id) already exists")
         }
-        try index(node.id, header)
+        if defersIndexing {
+            try node.id.withUnsafeBytes { key in
+                _ = try txn.put([UInt8](), forKey: key, in: schema.pendingIndexing)
+            }
+            changes.deferredNodes += 1
+        } else {
+            try index(node.id, header)
+        }
         for target in node.links {
             try putLink(from: node.id, to: target)
         }
@@ -40,7 +47,10 @@ extension StoreTransaction {
     func remove(_ id: NodeID) throws -> Bool {
         guard let header = try header(of: id) else { return false }
         changes.nodes.insert(id)
-        try unindex(id, header)
+        // A node still waiting for its index entries has none to remove.
+        if try !id.withUnsafeBytes({ try txn.delete($0, in: schema.pendingIndexing) }) {
+            try unindex(id, header)
+        }
         for target in try links(from: id) {
             try deleteLink(from: id, to: target)
         }

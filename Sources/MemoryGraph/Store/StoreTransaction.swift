@@ -12,6 +12,8 @@ struct StoreTransaction {
     let cache: NodeCache?
     /// The nodes whose decoded form a write changed (record or out-links).
     let changes = ChangeLog()
+    /// Write new nodes' index entries later (``MemoryGraph/IndexUpdateStrategy/lazy``).
+    var defersIndexing = false
 
     init(_ txn: Transaction, schema: Schema, interner: Interner, cache: NodeCache? = nil) {
         self.txn = txn
@@ -24,6 +26,8 @@ struct StoreTransaction {
     /// The node ids a write transaction changed, for cache invalidation after its commit.
     final class ChangeLog {
         var nodes: Set<NodeID> = []
+        /// Nodes inserted without their index entries.
+        var deferredNodes = 0
     }
 
     // MARK: Counters
