@@ -135,16 +135,16 @@ struct ConcurrencyTests {
 
 /// A thread-safe counter for tests.
 final class Counter: Sendable {
-    private let storage = Mutex(0)
-    func increment() { storage.withLock { $0 += 1 } }
-    var value: Int { storage.withLock { $0 } }
+    private let storage = Atomic(0)
+    func increment() { storage.add(1, ordering: .relaxed) }
+    var value: Int { storage.load(ordering: .relaxed) }
 }
 
 /// A thread-safe flag for tests.
 final class Flag: Sendable {
-    private let storage = Mutex(false)
-    func set() { storage.withLock { $0 = true } }
-    var value: Bool { storage.withLock { $0 } }
+    private let storage = Atomic(false)
+    func set() { storage.store(true, ordering: .releasing) }
+    var value: Bool { storage.load(ordering: .acquiring) }
 }
 
 extension UInt64 {

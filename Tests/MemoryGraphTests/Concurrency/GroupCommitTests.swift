@@ -2,8 +2,9 @@ import Dispatch
 import Foundation
 import MemoryGraph
 import MetricsTestKit
-import Synchronization
 import Testing
+
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 @Suite("Group commit")
 struct GroupCommitTests {
@@ -101,11 +102,11 @@ struct GroupCommitTests {
 
 /// Outcomes recorded from many threads.
 private final class ConcurrentOutcomes: Sendable {
-    private let storage = Mutex<[(Int, Result<NodeID, any Error>)]>([])
+    private let storage = NIOLockedValueBox<[(Int, Result<NodeID, any Error>)]>([])
 
     func add(_ index: Int, _ outcome: Result<NodeID, any Error>) {
-        storage.withLock { $0.append((index, outcome)) }
+        storage.withLockedValue { $0.append((index, outcome)) }
     }
 
-    var all: [(Int, Result<NodeID, any Error>)] { storage.withLock { $0 } }
+    var all: [(Int, Result<NodeID, any Error>)] { storage.withLockedValue { $0 } }
 }
