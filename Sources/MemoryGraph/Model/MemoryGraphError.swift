@@ -19,7 +19,7 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
             case invalidArgument, invalidConfiguration, nodeNotFound, bundleNotFound
             case duplicateID, payloadTooLarge, bundleTooLarge, bundlingDisabled, closed
             case alreadyOpen, storageFull, incompatibleSchema, corruption, readOnly
-            case invalidCursor, storage
+            case invalidCursor, storage, asyncDisabled
         }
 
         let kind: Kind
@@ -57,6 +57,8 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
         public static let invalidCursor = Code(kind: .invalidCursor)
         /// The storage engine failed; ``MemoryGraphError/underlyingError`` holds its error.
         public static let storage = Code(kind: .storage)
+        /// An `async` form was called with ``MemoryGraph/Configuration/enableAsyncOperations`` off.
+        public static let asyncDisabled = Code(kind: .asyncDisabled)
 
         /// The code's name, e.g. `nodeNotFound`.
         public var description: String { kind.rawValue }
@@ -114,6 +116,8 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
     public static let invalidCursor = Code.invalidCursor
     /// The storage engine failed.
     public static let storage = Code.storage
+    /// The async forms are disabled.
+    public static let asyncDisabled = Code.asyncDisabled
 }
 
 extension MemoryGraphError.Code {

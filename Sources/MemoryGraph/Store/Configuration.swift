@@ -44,6 +44,12 @@ extension MemoryGraph {
         /// ignores the path and uses a temporary store that is removed on close, as
         /// ``MemoryGraph/ephemeral(configuration:)`` does. Default: `true`.
         public var enablePersistentStorage = true
+        /// The store's directory for ``MemoryGraph/init(configuration:)``; the `path` argument of
+        /// ``MemoryGraph/init(path:configuration:)`` takes its place there. Default: `nil`.
+        public var storagePath: String?
+        /// Offer the `async` forms; when `false` they throw ``MemoryGraphError/Code/asyncDisabled``
+        /// (the synchronous forms always work). Default: `true`.
+        public var enableAsyncOperations = true
         /// Allow bundle operations; when `false` they throw ``MemoryGraphError/Code/bundlingDisabled``.
         /// Default: `true`.
         public var enableBundling = true
@@ -105,6 +111,9 @@ extension MemoryGraph {
             guard mapSize >= 1 << 16 else { throw invalid("mapSize must be at least 64 KiB, got \(mapSize)") }
             guard maximumMapSize >= mapSize else {
                 throw invalid("maximumMapSize (\(maximumMapSize)) must be at least mapSize (\(mapSize))")
+            }
+            if let storagePath, storagePath.isEmpty {
+                throw invalid("storagePath is empty; give a directory or leave it nil")
             }
             guard maxReaders > 0 else { throw invalid("maxReaders must be positive, got \(maxReaders)") }
             guard cacheMaxSize >= 0 else { throw invalid("cacheMaxSize must not be negative, got \(cacheMaxSize)") }

@@ -25,9 +25,18 @@ extension MemoryGraph {
 
     /// Runs `request` on the writer; the calling task is suspended, no thread waits.
     func perform<Value: Sendable>(_ request: WriteRequest<Value>) async throws -> Value {
+        try ensureAsyncEnabled()
         try ensureWritable()
         return try await withCheckedThrowingContinuation { continuation in
             writes.submit(PendingWrite(request) { continuation.resume(with: $0) }) { self.commit($0) }
+        }
+    }
+
+    func ensureAsyncEnabled() throws {
+        guard configuration.enableAsyncOperations else {
+            throw MemoryGraphError(
+                .asyncDisabled,
+                "async operations are disabled; set Configuration.enableAsyncOperations or call the synchronous form")
         }
     }
 

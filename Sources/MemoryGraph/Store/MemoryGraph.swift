@@ -68,6 +68,19 @@ public final class MemoryGraph: Sendable {
         }
     }
 
+    /// Opens the store in ``Configuration/storagePath`` (or a temporary store when
+    /// ``Configuration/enablePersistentStorage`` is off).
+    ///
+    /// - Throws: ``MemoryGraphError/Code/invalidConfiguration`` when persistent storage is on and
+    ///   no `storagePath` is set; otherwise as ``init(path:configuration:)``.
+    public convenience init(configuration: Configuration) throws {
+        guard let path = configuration.storagePath ?? (configuration.enablePersistentStorage ? nil : "") else {
+            throw MemoryGraphError(
+                .invalidConfiguration, "storagePath is not set; set it or use init(path:configuration:)")
+        }
+        try self.init(path: path, configuration: configuration)
+    }
+
     /// A store in a new temporary directory, removed when the graph is closed or released:
     /// for tests and scratch work. Commits are not synced to disk.
     public static func ephemeral(configuration: Configuration = Configuration()) throws -> MemoryGraph {
