@@ -344,6 +344,16 @@ public final class Environment: Sendable {
         try check(mdb_env_sync(handle.pointer, force ? 1 : 0), "mdb_env_sync")
     }
 
+    /// The durability the open environment actually runs with, read back from LMDB's flags
+    /// (wraps `mdb_env_get_flags`).
+    public func activeDurability() throws(LMDBError) -> Durability {
+        var flags: UInt32 = 0
+        try check(mdb_env_get_flags(handle.pointer, &flags), "mdb_env_get_flags")
+        if flags & UInt32(MDB_NOSYNC) != 0 { return .noSync }
+        if flags & UInt32(MDB_NOMETASYNC) != 0 { return .noMetaSync }
+        return .full
+    }
+
     /// Frees the reader slots of processes that died (wraps `mdb_reader_check`) and returns how
     /// many were freed. Runs at open and when a reader finds the table full.
     public func checkStaleReaders() throws(LMDBError) -> Int {

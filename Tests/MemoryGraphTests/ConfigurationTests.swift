@@ -99,6 +99,17 @@ struct ConfigurationTests {
                     hits: 0, misses: 0, evictions: 0, entries: 0, capacity: 0, externalInvalidations: 0))
     }
 
+    @Test("durability reaches LMDB's sync flags", arguments: MemoryGraph.Durability.allCases)
+    func durability(_ durability: MemoryGraph.Durability) throws {
+        let store = TemporaryStore()
+        defer { store.remove() }
+        var configuration = MemoryGraph.Configuration()
+        configuration.durability = durability
+        let graph = try store.open(configuration)
+        defer { graph.close() }
+        #expect(try graph.environment.activeDurability().rawValue == durability.rawValue)
+    }
+
     private func syncAdd(_ graph: MemoryGraph) throws -> NodeID {
         try graph.addNode(agentID: "a", taskContext: "c", result: [:])
     }
