@@ -19,7 +19,7 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
             case invalidArgument, invalidConfiguration, nodeNotFound, bundleNotFound
             case duplicateID, payloadTooLarge, bundleTooLarge, bundlingDisabled, closed
             case alreadyOpen, storageFull, incompatibleSchema, corruption, readOnly
-            case invalidCursor, storage, asyncDisabled
+            case invalidCursor, storage, asyncDisabled, invalidDump
         }
 
         let kind: Kind
@@ -59,6 +59,8 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
         public static let storage = Code(kind: .storage)
         /// An `async` form was called with ``MemoryGraph/Configuration/enableAsyncOperations`` off.
         public static let asyncDisabled = Code(kind: .asyncDisabled)
+        /// A dump file is malformed, truncated or fails its checksum; the message names the line.
+        public static let invalidDump = Code(kind: .invalidDump)
 
         /// The code's name, e.g. `nodeNotFound`.
         public var description: String { kind.rawValue }
@@ -118,6 +120,8 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
     public static let storage = Code.storage
     /// The async forms are disabled.
     public static let asyncDisabled = Code.asyncDisabled
+    /// A dump file is invalid.
+    public static let invalidDump = Code.invalidDump
 }
 
 extension MemoryGraphError.Code {

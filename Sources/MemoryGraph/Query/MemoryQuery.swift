@@ -124,11 +124,9 @@ extension MemoryQuery {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let canonical = (try? encoder.encode(CanonicalQuery(self))) ?? Data()
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-        for byte in canonical {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-        return hash
+        var hash = FNV1a()
+        hash.update(canonical)
+        return hash.value
     }
 }
 

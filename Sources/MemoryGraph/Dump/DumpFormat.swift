@@ -1,0 +1,75 @@
+import Foundation
+
+/// The logical dump format: JSON Lines, one object per line, keys sorted.
+///
+/// 1. a header: `{"kind":"header","format":"memory-graph-dump","format_version":1,
+///    "schema_version":1,"created_at_us":…,"counts":{"nodes":…,"bundles":…,"links":…}}`
+/// 2. every node in id order: `{"kind":"node","id":…,"agent_id":…,"task_context":…,
+///    "timestamp_us":…,"result":…,"metadata":{…},"links":[…]}`
+/// 3. every bundle in id order: `{"kind":"bundle","id":…,"task_id":…,"agent_ids":[…],
+///    "contexts":[…],"node_ids":[…],"created_at_us":…,"metadata":{…}}`
+/// 4. a trailer: `{"kind":"trailer","nodes":…,"bundles":…,"checksum":"fnv1a64:…"}`, the checksum
+///    covering every byte before the trailer line.
+///
+/// Times are microseconds since 1970, so a dump restores exactly.
+enum DumpFormat {
+    static let name = "memory-graph-dump"
+    static let version = 1
+    static let checksumPrefix = "fnv1a64:"
+
+    static func header(createdAt: Microseconds, nodes: Int, bundles: Int, links: Int) -> JSONValue {
+        [
+            "kind": "header", "format": .string(name), "format_version": .int(version),
+            "schema_version": .int(Int(Schema.version)), "created_at_us": .int(Int(createdAt.value)),
+            "counts": ["nodes": .int(nodes), "bundles": .int(bundles), "links": .int(links)],
+        ]
+    }
+
+    static func node(_ node: MemoryNode) -> JSONValue {
+        [
+            "kind": "node", "id": .string(node.id.description), "agent_id": .string(node.agentID),
+            "task_context": .string(node.taskContext),
+            "timestamp_us": .int(Int((Microseconds(node.timestamp) ?? Microseconds(0)).value)),
+            "result": node.result, "metadata": .object(node.metadata),
+            "links": .array(node.links.map { .string($0.description) }),
+        ]
+    }
+
+    static func bundle(_ bundle: MemoryBundle) -> JSONValue {
+        [
+            "kind": "bundle", "id": .string(bundle.id.description), "task_id": .string(bundle.taskID),
+            "agent_ids": .array(bundle.agentIDs.map { .string($0) }),
+            "contexts": .array(bundle.contexts.map { .string($0) }),
+            "node_ids": .array(bundle.nodeIDs.map { .string($0.description) }),
+            "created_at_us": .int(Int((Microseconds(bundle.createdAt) ?? Microseconds(0)).value)),
+            "metadata": .object(bundle.metadata),
+        ]
+    }
+
+    static func trailer(nodes: Int, bundles: Int, checksum: FNV1a) -> JSONValue {
+        [
+            "kind": "trailer", "nodes": .int(nodes), "bundles": .int(bundles),
+            "checksum": .string(checksumPrefix + checksum.hex),
+        ]
+    }
+}
+
+/// How far a dump or restore has come, for progress displays.
+public struct DumpProgress: Sendable, Hashable {
+    /// Nodes and bundles handled so far.
+    public var recordsDone: Int
+    /// Nodes and bundles in the store or the dump.
+    public var recordsTotal: Int
+}
+
+/// What a dump wrote or a restore read.
+public struct DumpSummary: Sendable, Hashable, Codable {
+    /// Nodes.
+    public var nodes: Int
+    /// Bundles.
+    public var bundles: Int
+    /// Links.
+    public var links: Int
+    /// The checksum in the trailer, `fnv1a64:` and 16 hex digits.
+    public var checksum: String
+}
