@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "MemoryGraph", targets: ["MemoryGraph"]),
+        .executable(name: "memory-graph", targets: ["memory-graph"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .systemLibrary(
@@ -43,6 +45,26 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MemoryGraphCommands",
+            dependencies: [
+                "MemoryGraph",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/MemoryGraphCommands",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "memory-graph",
+            dependencies: ["MemoryGraphCommands"],
+            path: "Tools/memory-graph",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MemoryGraphCommandsTests",
+            dependencies: ["MemoryGraphCommands", "MemoryGraph"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

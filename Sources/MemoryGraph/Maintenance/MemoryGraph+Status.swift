@@ -1,0 +1,47 @@
+import Foundation
+
+extension MemoryGraph {
+    /// Schema version, counts, every named database's entries, pages and depth, the map, and
+    /// reader slots (freeing those of dead processes first), from one snapshot.
+    public func status() throws -> StoreStatus {
+        let statistics = try statistics()
+        return try translatingErrors {
+            let freed = try environment.checkStaleReaders()
+            let info = try environment.info()
+            let databases = try read { store in
+                try schema.all.map { database in
+                    let stat = try store.txn.statistics(of: database)
+                    return StoreStatus.DatabaseStatus(
+                        name: database.name ?? "", entries: stat.entries, pages: stat.totalPages, depth: stat.depth)
+                }
+            }
+            return StoreStatus(
+                schemaVersion: Int(Schema.version), statistics: statistics, databases: databases,
+                mapSize: info.mapSize, usedBytes: info.usedBytes, readersInUse: info.readersUsed,
+                maximumReaders: info.maximumReaders, staleReadersFreed: freed)
+        }
+    }
+
+    /// Copies the store to `destination` while writers keep writing (a hot backup of one
+    /// consistent snapshot, `mdb_env_copy2`); `compacting` leaves free pages out.
+    ///
+    /// - Throws: ``MemoryGraphError/Code/invalidArgument`` when `destination` exists and is not
+    ///   an empty directory.
+    public func backup(to destination: String, compacting: Bool = false) throws {
+        try ensureOpen()
+        let files = FileManager.default
+        if files.fileExists(atPath: destination) {
+            guard (try? files.contentsOfDirectory(atPath: destination))?.isEmpty == true else {
+                throw MemoryGraphError(
+                    .invalidArgument, "\(destination) exists and is not an empty directory; choose a new path")
+            }
+        } else {
+            do {
+                try files.createDirectory(atPath: destination, withIntermediateDirectories: true)
+            } catch {
+                throw MemoryGraphError(.invalidArgument, "cannot create \(destination)", underlyingError: error)
+            }
+        }
+        try translatingErrors { try environment.copy(to: destination, compacting: compacting) }
+    }
+}

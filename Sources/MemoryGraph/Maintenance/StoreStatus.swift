@@ -1,0 +1,31 @@
+/// The state of a store as an operator sees it: ``MemoryGraph/status()``.
+public struct StoreStatus: Sendable, Hashable, Codable {
+    /// Entries, pages and depth of one named database.
+    public struct DatabaseStatus: Sendable, Hashable, Codable {
+        /// The database's name, e.g. `idx.agent`.
+        public var name: String
+        /// Entries (each duplicate counts).
+        public var entries: Int
+        /// Branch, leaf and overflow pages.
+        public var pages: Int
+        /// B-tree depth.
+        public var depth: Int
+    }
+
+    /// The on-disk format version.
+    public var schemaVersion: Int
+    /// Nodes, agents, contexts, types, links and bundles.
+    public var statistics: GraphStatistics
+    /// Every named database.
+    public var databases: [DatabaseStatus]
+    /// The memory map's size in bytes.
+    public var mapSize: Int
+    /// Bytes of the map in use.
+    public var usedBytes: Int
+    /// Reader slots in use, by every process.
+    public var readersInUse: Int
+    /// Reader slots available.
+    public var maximumReaders: Int
+    /// Slots of dead processes that were freed now.
+    public var staleReadersFreed: Int
+}

@@ -1,0 +1,146 @@
+import Foundation
+import MemoryGraph
+import Testing
+
+/// Runs the built `memory-graph` executable.
+private struct Tool {
+    struct Outcome {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "memory-graph")
+    }
+
+    static func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+            errors: String(decoding: errorData, as: UTF8.self))
+    }
+}
+
+@Suite("The memory-graph binary")
+struct ToolBinaryTests {
+    private final class Workspace {
+        let directory = NSTemporaryDirectory() + "memory-graph-tool-" + UUID().uuidString
+        init() throws { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        deinit { try? FileManager.default.removeItem(atPath: directory) }
+        func path(_ name: String) -> String { directory + "/" + name }
+    }
+
+    private static func makeStore(at path: String) throws -> [NodeID] {
+        var configuration = MemoryGraph.Configuration()
+        configuration.durability = .noSync
+        let graph = try MemoryGraph(path: path, configuration: configuration)
+        defer { graph.close() }
+        var drafts: [NodeDraft] = []
+        for index in 0..<60 {
+            let type: JSONValue = index % 4 == 0 ? "plan" : "note"
+            let result: JSONValue = ["type": type, "confidence_score": .double(Double(index) / 60)]
+            drafts.append(
+                NodeDraft(
+                    agentID: index % 2 == 0 ? "planner" : "critic", taskContext: "trip-\(index % 3)", result: result,
+                    timestamp: Date(timeIntervalSince1970: 1_793_491_200 + Double(index) * 60)))
+        }
+        let ids = try graph.addNodes(drafts)
+        try graph.link(from: ids[1], to: ids[0])
+        try graph.createBundle(taskID: "task-1", nodeIDs: Array(ids.prefix(3)))
+        return ids
+    }
+
+    @Test("stat, query, get and recall print what the store holds")
+    func readCommands() throws {
+        let space = try Workspace()
+        let ids = try Self.makeStore(at: space.path("store"))
+        let stat = try Tool.run(["stat", space.path("store"), "--json"])
+        #expect(stat.status == 0, "\(stat.errors)")
+        let status = try JSONDecoder().decode(StoreStatus.self, from: Data(stat.output.utf8))
+        #expect(status.statistics.nodes == 60 && status.statistics.links == 1 && status.statistics.bundles == 1)
+        #expect(status.databases.map(\.name).contains("idx.agent_context"))
+
+        let query = try Tool.run([
+            "query", space.path("store"), "--agent", "planner", "--type", "plan", "--min-confidence", "0.5", "--limit",
+            "3",
+        ])
+        #expect(query.status == 0, "\(query.errors)")
+        let lines = query.output.split(separator: "\n").map { try? JSONValue(jsonString: String($0)) }
+        #expect(lines.count == 3)
+        #expect(lines.allSatisfy { $0?["agent_id"] == "planner" && $0?["type"] == "plan" })
+        #expect(lines.first??["timestamp"] == "2026-11-01T00:56:00.000Z", "newest first")
+
+        let explain = try Tool.run(["query", space.path("store"), "--agent", "critic", "--explain"])
+        #expect(explain.status == 0 && explain.output.contains("access path: "))
+
+        let get = try Tool.run(["get", space.path("store"), ids[1].description])
+        #expect(get.status == 0)
+        #expect(try JSONValue(jsonString: get.output)["links"] == [.string(ids[0].description)])
+
+        let recall = try Tool.run(["recall", space.path("store"), "--agent", "critic", "--context", "trip-1"])
+        #expect(recall.output.split(separator: "\n").count == 10)
+    }
+
+    @Test("dump and restore through the binary, with the documented exit codes")
+    func dumpRestoreAndExitCodes() throws {
+        let space = try Workspace()
+        _ = try Self.makeStore(at: space.path("store"))
+        let dump = try Tool.run(["dump", space.path("store"), "-o", space.path("dump.jsonl")])
+        #expect(dump.status == 0, "\(dump.errors)")
+        let restore = try Tool.run(["restore", space.path("dump.jsonl"), "--into", space.path("copy")])
+        #expect(restore.status == 0, "\(restore.errors)")
+        let again = try Tool.run(["restore", space.path("dump.jsonl"), "--into", space.path("copy")])
+        #expect(again.status == 2 && again.errors.contains("already exists"))
+        let piped = try Tool.run(["dump", space.path("copy")])
+        #expect(piped.output == (try String(contentsOfFile: space.path("dump.jsonl"), encoding: .utf8)))
+
+        try "{\"kind\":\"header\"}\n".write(toFile: space.path("bad.jsonl"), atomically: true, encoding: .utf8)
+        let bad = try Tool.run(["restore", space.path("bad.jsonl"), "--into", space.path("never")])
+        #expect(bad.status == 3 && bad.errors.contains("line 1:"), "\(bad.errors)")
+        #expect(!FileManager.default.fileExists(atPath: space.path("never")))
+
+        #expect(try Tool.run(["get", space.path("store"), "not-an-id"]).status == 2)
+        #expect(try Tool.run(["get", space.path("store"), NodeID().description]).status == 3)
+        #expect(try Tool.run(["query", space.path("store"), "--since", "soon"]).status == 2)
+        #expect(try Tool.run(["stat", space.path("missing")]).status == 3)
+        #expect(try Tool.run(["--help"]).status == 0)
+    }
+
+    @Test("copy while another thread writes gives a store that opens with consistent counts")
+    func hotCopy() async throws {
+        let space = try Workspace()
+        var configuration = MemoryGraph.Configuration()
+        configuration.durability = .noSync
+        let graph = try MemoryGraph(path: space.path("live"), configuration: configuration)
+        let anchor = try await graph.addNode(agentID: "a", taskContext: "c", result: [:])
+        let writer = Task {
+            for index in 0..<300 {
+                try await graph.addNode(agentID: "a", taskContext: "c", result: ["n": .int(index)], links: [anchor])
+            }
+        }
+        // The store is open in this process, so the copy goes through the library here.
+        try graph.backup(to: space.path("backup"), compacting: true)
+        try await writer.value
+        graph.close()
+        let stat = try Tool.run(["stat", space.path("backup"), "--json"])
+        let status = try JSONDecoder().decode(StoreStatus.self, from: Data(stat.output.utf8))
+        #expect(status.statistics.links == status.statistics.nodes - 1)
+        let copy = try Tool.run(["copy", space.path("live"), space.path("second")])
+        #expect(copy.status == 0, "\(copy.errors)")
+        #expect(
+            try Tool.run(["copy", space.path("live"), space.path("second")]).status == 2,
+            "not into a non-empty directory")
+    }
+}

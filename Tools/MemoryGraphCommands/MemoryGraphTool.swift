@@ -1,0 +1,51 @@
+public import ArgumentParser
+import Foundation
+import MemoryGraph
+
+/// `memory-graph`: inspect, back up, restore, verify and query MemoryGraph stores.
+///
+/// Exit codes: 0 success, 1 problems found (`verify`), 2 usage error, 3 data error.
+public struct MemoryGraphTool: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "memory-graph",
+        abstract: "Inspect, back up, restore, verify and query MemoryGraph stores.",
+        discussion: "Exit codes: 0 success, 1 problems found (verify), 2 usage error, 3 data error.",
+        subcommands: [
+            StatCommand.self, DumpCommand.self, RestoreCommand.self, CopyCommand.self, GetCommand.self,
+            RecallCommand.self, QueryCommand.self,
+        ])
+
+    public init() {}
+
+    /// The exit code for a failure: 2 for usage errors, 3 for data errors.
+    public static func exitCode(forFailure error: any Error) -> Int32 {
+        if let error = error as? MemoryGraphError {
+            switch error.code {
+            case .invalidArgument, .invalidConfiguration, .alreadyOpen, .invalidCursor: return 2
+            default: return 3
+            }
+        }
+        if let code = error as? ExitCode { return code.rawValue }
+        return 3
+    }
+
+    /// Parses the process's arguments, runs the command and exits with the tool's exit codes.
+    public static func runAsTool(_ arguments: [String]? = nil) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Foundation.exit(0)
+        } catch let error as MemoryGraphError {
+            FileHandle.standardError.write(Data("memory-graph: \(error)\n".utf8))
+            Foundation.exit(exitCode(forFailure: error))
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(code == .validationFailure ? 2 : 3)
+        }
+    }
+}

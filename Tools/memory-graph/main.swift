@@ -1,0 +1,3 @@
+import MemoryGraphCommands
+
+MemoryGraphTool.runAsTool()
