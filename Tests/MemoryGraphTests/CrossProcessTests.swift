@@ -39,7 +39,7 @@ struct CrossProcessTests {
         expectError(.readOnly) { try reader.addNode(agentID: "a", taskContext: "c", result: [:]) }
     }
 
-    @Test("the store is a plain LMDB environment: mdb_stat -a lists every named database")
+    @Test("the store is a plain LMDB environment: mdb_stat -a and mdb_dump -a read every named database")
     func plainEnvironment() throws {
         let store = TemporaryStore()
         defer { store.remove() }
@@ -49,6 +49,10 @@ struct CrossProcessTests {
         let output = try LMDBTools.run(["mdb_stat", "-a", store.path])
         for (name, _) in Schema.layout {
             #expect(output.contains("Status of \(name)\n"), "\(name) missing from mdb_stat -a")
+        }
+        let dump = try LMDBTools.run(["mdb_dump", "-a", store.path])
+        for (name, _) in Schema.layout {
+            #expect(dump.contains("database=\(name)\n"), "\(name) missing from mdb_dump -a")
         }
     }
 }
