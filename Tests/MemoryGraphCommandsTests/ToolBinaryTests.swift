@@ -1,6 +1,7 @@
 import Foundation
-import MemoryGraph
 import Testing
+
+@testable import MemoryGraph
 
 /// Runs the built `memory-graph` executable.
 private struct Tool {
@@ -118,6 +119,25 @@ struct ToolBinaryTests {
         #expect(try Tool.run(["--help"]).status == 0)
     }
 
+    @Test("verify reports a corruption with exit 1, and --repair fixes it")
+    func verifyAndRepair() throws {
+        let space = try Workspace()
+        _ = try Self.makeStore(at: space.path("store"))
+        #expect(try Tool.run(["verify", space.path("store")]).status == 0)
+        let graph = try MemoryGraph(path: space.path("store"))
+        try graph.environment.write { txn in
+            var value: [UInt8] = []
+            value.appendBigEndian(UInt64(7))
+            _ = try txn.put(value, forKey: MetaKey.contextCount, in: graph.schema.meta)
+        }
+        graph.close()
+        let found = try Tool.run(["verify", space.path("store")])
+        #expect(found.status == 1 && found.output.contains("wrongCounter in meta"), "\(found.output)")
+        let repaired = try Tool.run(["verify", space.path("store"), "--repair"])
+        #expect(repaired.status == 0 && repaired.output.contains("repaired"), "\(repaired.output)")
+        #expect(try Tool.run(["verify", space.path("store")]).status == 0)
+    }
+
     @Test("copy while another thread writes gives a store that opens with consistent counts")
     func hotCopy() async throws {
         let space = try Workspace()
@@ -139,6 +159,7 @@ struct ToolBinaryTests {
         #expect(status.statistics.links == status.statistics.nodes - 1)
         let copy = try Tool.run(["copy", space.path("live"), space.path("second")])
         #expect(copy.status == 0, "\(copy.errors)")
+        #expect(try Tool.run(["verify", space.path("backup")]).status == 0, "the hot copy verifies")
         #expect(
             try Tool.run(["copy", space.path("live"), space.path("second")]).status == 2,
             "not into a non-empty directory")

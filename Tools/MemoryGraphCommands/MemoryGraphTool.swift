@@ -11,7 +11,8 @@ public struct MemoryGraphTool: ParsableCommand {
         abstract: "Inspect, back up, restore, verify and query MemoryGraph stores.",
         discussion: "Exit codes: 0 success, 1 problems found (verify), 2 usage error, 3 data error.",
         subcommands: [
-            StatCommand.self, DumpCommand.self, RestoreCommand.self, CopyCommand.self, GetCommand.self,
+            StatCommand.self, DumpCommand.self, RestoreCommand.self, VerifyCommand.self, CopyCommand.self,
+            GetCommand.self,
             RecallCommand.self, QueryCommand.self,
         ])
 
@@ -38,6 +39,8 @@ public struct MemoryGraphTool: ParsableCommand {
         } catch let error as MemoryGraphError {
             FileHandle.standardError.write(Data("memory-graph: \(error)\n".utf8))
             Foundation.exit(exitCode(forFailure: error))
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {

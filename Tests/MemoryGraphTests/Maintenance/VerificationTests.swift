@@ -1,0 +1,171 @@
+import Foundation
+import LMDB
+import Testing
+
+@testable import MemoryGraph
+
+@Suite("Verify and repair")
+struct VerificationTests {
+    /// What reads return, to compare before corruption and after repair.
+    private static func answers(_ graph: MemoryGraph, _ data: QueryDataSet) throws -> [[NodeID]] {
+        var generator = SplitMix64(seed: 99)
+        var results: [[NodeID]] = []
+        for _ in 0..<30 {
+            var query = data.randomQuery(using: &generator)
+            query.limit = 1_000
+            results.append(try graph.queryIDs(query))
+        }
+        for agent in QueryDataSet.agents.prefix(4) {
+            results.append(try graph.recall(agentID: agent, taskContext: "context-0").map(\.id))
+        }
+        return results
+    }
+
+    private static func corrupt(_ graph: MemoryGraph, _ body: (Transaction, StoreTransaction) throws -> Void) throws {
+        let (schema, interner) = (graph.schema, graph.interner)
+        try graph.environment.write { txn in try body(txn, StoreTransaction(txn, schema: schema, interner: interner)) }
+    }
+
+    typealias Corruption = (
+        name: String, expected: Set<VerificationProblem.Kind>,
+        inject: @Sendable (MemoryGraph, [NodeID], BundleID) throws -> Void
+    )
+
+    private static let corruptions: [Corruption] = [
+        (
+            "orphan index entry", [.orphanIndexEntry],
+            { graph, ids, _ in
+                try corrupt(graph) { txn, store in
+                    let header = try #require(try store.header(of: ids[0]))
+                    let posting = Posting(timestamp: header.timestamp, id: NodeID()).bytes
+                    _ = try txn.put(posting, forKey: IndexKey.id(header.agent), in: store.schema.byAgent)
+                }
+            }
+        ),
+        (
+            "missing index entry", [.missingIndexEntry],
+            { graph, ids, _ in
+                try corrupt(graph) { txn, store in
+                    let header = try #require(try store.header(of: ids[1]))
+                    _ = try txn.delete(
+                        IndexKey.id(header.context), value: header.posting(ids[1]).bytes, in: store.schema.byContext)
+                }
+            }
+        ),
+        (
+            "entry under the wrong agent", [.orphanIndexEntry, .wrongCounter],
+            { graph, ids, _ in
+                try corrupt(graph) { txn, store in
+                    let header = try #require(try store.header(of: ids[2]))
+                    _ = try txn.put(
+                        header.posting(ids[2]).bytes, forKey: IndexKey.id(header.agent &+ 1_000),
+                        in: store.schema.byAgent)
+                }
+            }
+        ),
+        (
+            "one-sided link", [.oneSidedLink],
+            { graph, ids, _ in
+                try corrupt(graph) { txn, store in
+                    let source = try #require(try ids.first { try !store.links(from: $0).isEmpty })
+                    let target = try #require(try store.links(from: source).first)
+                    _ = try txn.delete(Array(target.bytes), value: Array(source.bytes), in: store.schema.linksIn)
+                }
+            }
+        ),
+        (
+            "wrong counter", [.wrongCounter],
+            { graph, _, _ in
+                try corrupt(graph) { txn, store in
+                    var value: [UInt8] = []
+                    value.appendBigEndian(UInt64(99))
+                    _ = try txn.put(value, forKey: MetaKey.agentCount, in: store.schema.meta)
+                }
+            }
+        ),
+        (
+            "bundle naming a missing node", [.danglingBundleMember],
+            { graph, _, bundleID in
+                try corrupt(graph) { _, store in
+                    var bundle = try #require(try store.bundle(bundleID))
+                    bundle.nodeIDs.append(NodeID())
+                    try store.writeBundleRecord(bundle)
+                }
+            }
+        ),
+        (
+            "reverse dictionary entry removed", [.dictionaryMismatch],
+            { graph, ids, _ in
+                try corrupt(graph) { txn, store in
+                    let header = try #require(try store.header(of: ids[3]))
+                    _ = try txn.delete(Interner.reverseKey(.agent, header.agent), in: store.schema.reverseDictionary)
+                }
+            }
+        ),
+    ]
+
+    @Test("each injected corruption is found, and repair restores a clean store that answers as before")
+    func findAndRepair() throws {
+        for corruption in Self.corruptions {
+            let store = TemporaryStore()
+            defer { store.remove() }
+            let graph = try store.open()
+            defer { graph.close() }
+            var generator = SplitMix64(seed: 61)
+            let data = try QueryDataSet(graph: graph, count: 400, generator: &generator)
+            let ids = Array(data.facts.keys).sorted()
+            let bundleID = try graph.createBundle(
+                taskID: "task", contexts: ["context-1"], nodeIDs: Array(ids.prefix(4)))
+            #expect(try graph.verify().isClean, "a fresh store verifies clean")
+            let before = try Self.answers(graph, data)
+
+            try corruption.inject(graph, ids, bundleID)
+            let report = try graph.verify()
+            #expect(Set(report.problems.map(\.kind)) == corruption.expected, "\(corruption.name): \(report)")
+            #expect(report.nodesChecked == data.facts.count && report.bundlesChecked == 1)
+
+            let repaired = try graph.repair()
+            #expect(repaired.problems == report.problems)
+            let after = try graph.verify()
+            #expect(after.isClean, "\(corruption.name) after repair: \(after)")
+            #expect(try Self.answers(graph, data) == before, "\(corruption.name): answers changed")
+            #expect(try graph.nodes(ids).allSatisfy { $0 != nil })
+            #expect(try graph.bundle(bundleID)?.nodeIDs == Array(ids.prefix(4)))
+        }
+    }
+
+    @Test("repair indexes nodes left waiting by lazy indexing; verify does not count them as missing")
+    func pendingNodes() throws {
+        let store = TemporaryStore()
+        defer { store.remove() }
+        let graph = try store.open()
+        defer { graph.close() }
+        let prepared = try Validation.prepare(
+            NodeDraft(agentID: "late", taskContext: "ctx", result: ["type": "note"]), maximumPayloadSize: 1 << 20)
+        try Self.corrupt(graph) { _, store in
+            var store = store
+            store.defersIndexing = true
+            try store.insert(prepared)
+            graph.interner.remember(store.interns.created)
+        }
+        #expect(try graph.verify().isClean)
+        try graph.repair()
+        #expect(try graph.recall(agentID: "late", taskContext: "ctx").map(\.id) == [prepared.id])
+        #expect(try graph.verify().isClean)
+    }
+
+    @Test("verify works on a store opened read-only")
+    func readOnly() throws {
+        let store = TemporaryStore()
+        defer { store.remove() }
+        var graph = try store.open()
+        try graph.addNode(agentID: "a", taskContext: "c", result: ["type": "t"])
+        graph.close()
+        var configuration = MemoryGraph.Configuration.testing
+        configuration.readOnly = true
+        graph = try store.open(configuration)
+        defer { graph.close() }
+        #expect(try graph.verify() == VerificationReport(problems: [], nodesChecked: 1, bundlesChecked: 0))
+        expectError(.readOnly) { try graph.repair() }
+    }
+}
