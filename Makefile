@@ -2,14 +2,19 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: deps build release test tsan lint format
+.PHONY: deps build release test tsan lint format run bench
 
-## deps: install LMDB's headers and tools (Debian liblmdb-dev, lmdb-utils) when missing
+## deps: install LMDB's headers and tools (liblmdb-dev, lmdb-utils) and SQLite's headers when missing
 deps:
 	@if ! pkg-config --exists lmdb 2>/dev/null || ! command -v mdb_stat >/dev/null 2>&1; then \
 		echo "installing liblmdb-dev, lmdb-utils and pkg-config"; \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liblmdb-dev lmdb-utils pkg-config >/dev/null; \
+	fi
+	@if ! pkg-config --exists sqlite3 2>/dev/null; then \
+		echo "installing libsqlite3-dev (for the SQLite comparison in memory-graph-bench)"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev >/dev/null; \
 	fi
 
 ## build: debug build of every target
@@ -36,3 +41,11 @@ lint:
 ## format: rewrite sources in the house format
 format:
 	$(SWIFT) format -i -r Sources Tests $(wildcard Tools)
+
+## run: the load test for about 15 seconds on a temporary store with 20 000 pre-loaded nodes
+run: deps
+	$(SWIFT) run -c release memory-graph-bench load-test --duration 15 --nodes 20000
+
+## bench: the reference workload, N = 100 000, side by side with SQLite
+bench: deps
+	$(SWIFT) run -c release memory-graph-bench run --nodes 100000 --compare sqlite

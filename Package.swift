@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "MemoryGraph", targets: ["MemoryGraph"]),
         .executable(name: "memory-graph", targets: ["memory-graph"]),
+        .executable(name: "memory-graph-bench", targets: ["memory-graph-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -60,6 +62,17 @@ let package = Package(
             name: "memory-graph",
             dependencies: ["MemoryGraphCommands"],
             path: "Tools/memory-graph",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "memory-graph-bench",
+            dependencies: [
+                "MemoryGraph", "LMDB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Tools/memory-graph-bench",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,281 @@
+import Dispatch
+import Foundation
+import LMDB
+import MemoryGraph
+import Synchronization
+
+/// One scenario's figures on every engine that ran it.
+struct ScenarioResult: Codable {
+    var id: String
+    var title: String
+    var memoryGraph: Measurement
+    /// What MemoryGraph is compared with: SQLite, or for S7 per-write commits.
+    var baselineName = "SQLite"
+    var baseline: Measurement?
+    var rawLMDB: Measurement?
+
+    /// MemoryGraph's throughput over the baseline's (> 1: MemoryGraph is faster).
+    var ratio: Double? { baseline.map { memoryGraph.operationsPerSecond / max($0.operationsPerSecond, 1e-9) } }
+}
+
+/// A counter shared by threads.
+final class SharedCounter: Sendable {
+    private let count = Atomic(0)
+    func increment() { count.add(1, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
+}
+
+/// A flag shared by threads.
+final class SharedFlag: Sendable {
+    private let flag = Atomic(false)
+    func set() { flag.store(true, ordering: .releasing) }
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+}
+
+/// A mismatch between the engines' answers: no time is reported then.
+struct AnswerMismatch: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Runs the scenarios of WORKLOAD.md on MemoryGraph and, when asked, on SQLite.
+final class BenchRun {
+    let workload: Workload
+    let directory: String
+    let reads: Int
+    let queries: Int
+    let repetitions: Int
+    let twin: SQLiteTwin?
+    private var random: SeededRandom
+
+    var graphPath: String { directory + "/memory-graph.lmdb" }
+
+    init(workload: Workload, directory: String, reads: Int, queries: Int, repetitions: Int, compare: Bool, seed: UInt64)
+        throws
+    {
+        self.workload = workload
+        self.directory = directory
+        self.reads = reads
+        self.queries = queries
+        self.repetitions = repetitions
+        twin = compare ? try SQLiteTwin(path: directory + "/sqlite.db") : nil
+        random = SeededRandom(seed: seed ^ 0x5EED)
+    }
+
+    /// A graph configuration for the benchmark: commits as durable as SQLite's WAL with
+    /// `synchronous = NORMAL` (a system crash may lose the last commits, never consistency).
+    func configuration(caching: Bool) -> MemoryGraph.Configuration {
+        var configuration = MemoryGraph.Configuration()
+        configuration.durability = .noMetaSync
+        configuration.enableCaching = caching
+        configuration.cacheMaxSize = 20_000
+        configuration.enableMetrics = false
+        configuration.maxNodesPerBundle = 50
+        return configuration
+    }
+
+    private func repeated(_ count: Int, _ operation: (Int) throws -> Void) throws -> Measurement {
+        for index in 0..<max(1, count / 10) { try operation(index) }  // warm-up
+        return Measurement.median(try (0..<repetitions).map { _ in try Measurement.time(count, operation) })
+    }
+
+    // MARK: Scenarios
+
+    func s1Load() throws -> ScenarioResult {
+        let batch = 1_000
+        let batches = stride(from: 0, to: workload.nodes.count, by: batch).map {
+            workload.nodes[$0..<min($0 + batch, workload.nodes.count)]
+        }
+        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: false))
+        defer { graph.close() }
+        var mine = try Measurement.time(batches.count) { index in
+            _ = try graph.addNodes(batches[index].map(\.draft))
+        }
+        mine.operations = workload.nodes.count
+        for bundle in workload.bundles {
+            try graph.createBundle(taskID: bundle.taskID, contexts: [bundle.context], nodeIDs: bundle.nodes)
+        }
+        var theirs = try twin.map { twin in try Measurement.time(batches.count) { try twin.insert(batches[$0]) } }
+        theirs?.operations = workload.nodes.count
+        return ScenarioResult(id: "S1", title: "bulk load (nodes/s)", memoryGraph: mine, baseline: theirs)
+    }
+
+    func s2Cold() throws -> ScenarioResult {
+        let ids = (0..<reads).map { _ in workload.nodes[Int.random(in: 0..<workload.nodes.count, using: &random)].id }
+        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: false))
+        let mine = try repeated(reads) { index in
+            guard try graph.node(ids[index]) != nil else { throw AnswerMismatch(description: "S2c: a node is missing") }
+        }
+        graph.close()
+        let theirs = try twin.map { twin in
+            try repeated(reads) { index in
+                guard try twin.node(ids[index]) else { throw AnswerMismatch(description: "S2c: SQLite misses a node") }
+            }
+        }
+        return ScenarioResult(
+            id: "S2c", title: "point reads, cache off", memoryGraph: mine, baseline: theirs, rawLMDB: try rawReads(ids))
+    }
+
+    /// The floor: `mdb_get` on the same keys in a read transaction each, no decoding.
+    private func rawReads(_ ids: [NodeID]) throws -> Measurement {
+        var options = Environment.Options()
+        options.readOnly = true
+        options.maximumDatabases = 32
+        let environment = try Environment.open(path: graphPath, options: options)
+        defer { environment.close() }
+        let nodes = try environment.openDatabase("nodes")
+        let keys = ids.map(\.bytes)
+        return try repeated(reads) { index in
+            let found = try environment.read { txn in
+                try txn.withValue(forKey: keys[index], in: nodes) { $0?.count ?? 0 }
+            }
+            guard found > 0 else { throw AnswerMismatch(description: "S2c: raw LMDB misses a node") }
+        }
+    }
+
+    func s2Hot() throws -> ScenarioResult {
+        let hot = (0..<10_000).map { _ in workload.nodes[Int.random(in: 0..<workload.nodes.count, using: &random)].id }
+        let ids = (0..<reads).map { _ in hot[Int.random(in: 0..<hot.count, using: &random)] }
+        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: true))
+        defer { graph.close() }
+        for id in hot { _ = try graph.node(id) }
+        let mine = try repeated(reads) { index in
+            guard try graph.node(ids[index]) != nil else { throw AnswerMismatch(description: "S2h: a node is missing") }
+        }
+        let theirs = try twin.map { twin in
+            try repeated(reads) { index in
+                guard try twin.node(ids[index]) else { throw AnswerMismatch(description: "S2h: SQLite misses a node") }
+            }
+        }
+        return ScenarioResult(id: "S2h", title: "point reads, hot set, cache on", memoryGraph: mine, baseline: theirs)
+    }
+
+    func s3Recall() throws -> ScenarioResult {
+        let pairs = (0..<queries).map { _ -> (String, String) in
+            let node = workload.nodes[Int.random(in: 0..<workload.nodes.count, using: &random)]
+            return (node.agent, node.context)
+        }
+        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: true))
+        defer { graph.close() }
+        if let twin {
+            for (agent, context) in pairs {
+                let mine = try graph.recall(agentID: agent, taskContext: context, limit: 50).map(\.id)
+                guard try mine == twin.recall(agent: agent, context: context, limit: 50) else {
+                    throw AnswerMismatch(description: "S3: the engines disagree on \(agent) × \(context)")
+                }
+            }
+        }
+        let mine = try repeated(queries) { index in
+            _ = try graph.recall(agentID: pairs[index].0, taskContext: pairs[index].1, limit: 50)
+        }
+        let theirs = try twin.map { twin in
+            try repeated(queries) { index in
+                _ = try twin.recall(agent: pairs[index].0, context: pairs[index].1, limit: 50)
+            }
+        }
+        return ScenarioResult(id: "S3", title: "recall (agent, context), limit 50", memoryGraph: mine, baseline: theirs)
+    }
+
+    func s4Query() throws -> ScenarioResult {
+        let week: Int64 = 7 * 86_400_000
+        let queries = (0..<queries).map { _ -> (agents: [String], contexts: [String], start: Int64, minimum: Double) in
+            let agents = (0..<3).map { _ in Workload.agents[Int.random(in: 0..<Workload.agents.count, using: &random)] }
+            let contexts = (0..<5).map { _ in Workload.contexts[workload.contextSampler.next(using: &random)] }
+            let start = Workload.end - Int64.random(in: week...Workload.span, using: &random)
+            return (Array(Set(agents)).sorted(), Array(Set(contexts)).sorted(), start, 0.8)
+        }
+        let prepared = queries.map { query -> MemoryQuery in
+            var q = MemoryQuery()
+            q.agentIDs = Set(query.agents)
+            q.contexts = Set(query.contexts)
+            q.timeRange =
+                Date(
+                    timeIntervalSince1970: Double(query.start) / 1000)..<Date(
+                    timeIntervalSince1970: Double(query.start + week) / 1000)
+            q.minConfidence = query.minimum
+            q.limit = 100
+            return q
+        }
+        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: true))
+        defer { graph.close() }
+        if let twin {
+            for (index, query) in queries.enumerated() {
+                let theirs = try twin.query(
+                    agents: query.agents, contexts: query.contexts, start: query.start * 1_000,
+                    end: (query.start + week) * 1_000, minimum: query.minimum, limit: 100)
+                guard try graph.query(prepared[index]).nodes.map(\.id) == theirs else {
+                    throw AnswerMismatch(description: "S4: the engines disagree on query \(index)")
+                }
+            }
+        }
+        let mine = try repeated(queries.count) { index in _ = try graph.query(prepared[index]) }
+        let theirs = try twin.map { twin in
+            try repeated(queries.count) { index in
+                let query = queries[index]
+                _ = try twin.query(
+                    agents: query.agents, contexts: query.contexts, start: query.start * 1_000,
+                    end: (query.start + week) * 1_000, minimum: query.minimum, limit: 100)
+            }
+        }
+        return ScenarioResult(
+            id: "S4", title: "3 agents × 5 contexts × 7 days × conf ≥ 0.8, limit 100", memoryGraph: mine,
+            baseline: theirs)
+    }
+
+    func s5Neighbors() throws -> ScenarioResult {
+        let starts = (0..<queries).map { _ in
+            workload.nodes[Int.random(in: 0..<workload.nodes.count, using: &random)].id
+        }
+        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: true))
+        defer { graph.close() }
+        if let twin {
+            for start in starts {
+                let mine = Set(try graph.neighbors(of: start, direction: .outgoing, depth: 2, limit: 100_000).map(\.id))
+                guard try mine == twin.neighbors(of: start) else {
+                    throw AnswerMismatch(description: "S5: the engines disagree on the neighbourhood of \(start)")
+                }
+            }
+        }
+        let mine = try repeated(starts.count) { index in
+            _ = try graph.neighbors(of: starts[index], direction: .outgoing, depth: 2, limit: 100_000)
+        }
+        let theirs = try twin.map { twin in
+            try repeated(starts.count) { index in _ = try twin.neighbors(of: starts[index]) }
+        }
+        return ScenarioResult(id: "S5", title: "2-hop out-neighbourhood", memoryGraph: mine, baseline: theirs)
+    }
+
+    /// Durable writes from 64 concurrent producers: per-write commit, then group commit. The
+    /// "SQLite" column holds the per-write figures, so the ratio is the group-commit gain.
+    func s7DurableWrites(rounds: Int) throws -> ScenarioResult {
+        func measure(_ strategy: MemoryGraph.IndexUpdateStrategy) throws -> Measurement {
+            let path = directory + "/s7-\(strategy.rawValue)"
+            var configuration = configuration(caching: false)
+            configuration.durability = .full
+            configuration.indexUpdateStrategy = strategy
+            let graph = try MemoryGraph(path: path, configuration: configuration)
+            defer {
+                graph.close()
+                try? FileManager.default.removeItem(atPath: path)
+            }
+            var measurement = try Measurement.time(rounds) { round in
+                let failures = SharedCounter()
+                DispatchQueue.concurrentPerform(iterations: 64) { producer in
+                    do {
+                        try graph.addNode(
+                            agentID: "producer-\(producer)", taskContext: "s7", result: ["round": .int(round)])
+                    } catch {
+                        failures.increment()
+                    }
+                }
+                guard failures.value == 0 else { throw AnswerMismatch(description: "S7: writes failed") }
+            }
+            measurement.operations = rounds * 64
+            return measurement
+        }
+        let perWrite = try measure(.immediate)
+        let grouped = try measure(.batch)
+        return ScenarioResult(
+            id: "S7", title: "64 producers, durable writes: group commit", memoryGraph: grouped,
+            baselineName: "per-write commit", baseline: perWrite)
+    }
+}

@@ -1,0 +1,244 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Histogram
+import MemoryGraph
+
+/// `memory-graph-bench load-test`: readers and writers on one store at once (scenario S6),
+/// then an integrity check of every acknowledged write.
+struct LoadTestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load-test",
+        abstract: "Concurrent readers (80 % point, 15 % recall, 5 % query) and paced writers on one store.")
+
+    @Option(help: "The store's directory (default: a temporary one, removed afterwards).") var path: String?
+    @Option(help: "Reader threads.") var readers = 2
+    @Option(help: "Writer threads.") var writers = 1
+    @Option(help: "Seconds of load: the first third readers alone, then readers and writers.") var duration = 15.0
+    @Option(help: "Nodes loaded before the test.") var nodes = 20_000
+    @Option(help: "Nodes written per second by all writers together.") var writeRate = 1_000
+    @Option(help: "The data set's seed.") var seed: UInt64 = 42
+    @Option(help: "Write every figure to this JSON file.") var json: String?
+
+    func validate() throws {
+        guard readers > 0, writers > 0, duration > 0, nodes >= 100, writeRate > 0 else {
+            throw ValidationError("--readers, --writers, --duration, --write-rate must be positive, --nodes ≥ 100")
+        }
+    }
+
+    /// Latencies per operation kind, one set per thread, merged at the end.
+    final class Recorder: @unchecked Sendable {
+        var histograms: [String: Histogram<UInt64>] = [:]
+        var errors = 0
+
+        func time(_ kind: String, _ body: () throws -> Void) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            do { try body() } catch { errors += 1 }
+            let elapsed = max(1, DispatchTime.now().uptimeNanoseconds - start)
+            _ = histograms[
+                kind, default: Histogram(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+            ]
+            .record(elapsed)
+        }
+    }
+
+    func run() throws {
+        let directory = path ?? NSTemporaryDirectory() + "memory-graph-load-" + UUID().uuidString
+        defer { if path == nil { try? FileManager.default.removeItem(atPath: directory) } }
+        let workload = Workload(count: nodes, seed: seed)
+        var configuration = MemoryGraph.Configuration()
+        configuration.durability = .noMetaSync
+        configuration.indexUpdateStrategy = .batch
+        configuration.enableMetrics = false
+        let graph = try MemoryGraph(path: directory, configuration: configuration)
+        defer { graph.close() }
+        if try graph.statistics().nodes == 0 {
+            for start in stride(from: 0, to: workload.nodes.count, by: 2_000) {
+                try graph.addNodes(workload.nodes[start..<min(start + 2_000, workload.nodes.count)].map(\.draft))
+            }
+        }
+        let ids = workload.nodes.map(\.id)
+        let stop = SharedFlag()
+        let writing = SharedFlag()
+        let recorders = (0..<(readers + writers)).map { _ in Recorder() }
+        let acknowledged = (0..<writers).map { _ in AcknowledgedWrites() }
+        let group = DispatchGroup()
+        let phaseSplit = DispatchTime.now().uptimeNanoseconds + UInt64(duration / 3 * 1e9)
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(duration * 1e9)
+        let readsBefore = SharedCounter()
+
+        for reader in 0..<readers {
+            let recorder = recorders[reader]
+            group.enter()
+            Thread.detachNewThread {
+                var random = SeededRandom(seed: seed &+ UInt64(reader) &+ 1)
+                while !stop.isSet {
+                    let dice = Int.random(in: 0..<100, using: &random)
+                    let node = workload.nodes[Int.random(in: 0..<ids.count, using: &random)]
+                    if dice < 80 {
+                        recorder.time("point read") { _ = try graph.node(node.id) }
+                    } else if dice < 95 {
+                        recorder.time("recall") {
+                            _ = try graph.recall(agentID: node.agent, taskContext: node.context, limit: 50)
+                        }
+                    } else {
+                        var query = MemoryQuery()
+                        query.agentIDs = [node.agent]
+                        query.contexts = [node.context, Workload.contexts[0]]
+                        query.minConfidence = 0.5
+                        query.limit = 20
+                        recorder.time("query") { _ = try graph.query(query) }
+                    }
+                    if !writing.isSet { readsBefore.increment() }
+                }
+                group.leave()
+            }
+        }
+        // Readers alone for the first third.
+        while DispatchTime.now().uptimeNanoseconds < phaseSplit { progress(recorders, phase: "readers only") }
+        let readsAlone = readsBefore.value
+        let aloneSeconds = duration / 3
+        writing.set()
+        let interval = Double(writers) / Double(writeRate)
+        for writer in 0..<writers {
+            let recorder = recorders[readers + writer]
+            let log = acknowledged[writer]
+            group.enter()
+            Thread.detachNewThread {
+                var random = SeededRandom(seed: seed &+ 1_000 &+ UInt64(writer))
+                var next = DispatchTime.now().uptimeNanoseconds
+                while !stop.isSet {
+                    let agent = Workload.agents[Int.random(in: 0..<Workload.agents.count, using: &random)]
+                    let context = Workload.contexts[workload.contextSampler.next(using: &random)]
+                    recorder.time("write") {
+                        let id = try graph.addNode(
+                            agentID: agent, taskContext: context,
+                            result: [
+                                "type": "observation",
+                                "confidence_score": .double(Double.random(in: 0..<1, using: &random)),
+                            ])
+                        log.append(id, agent: agent, context: context)
+                    }
+                    next += UInt64(interval * 1e9)
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    if next > now { usleep(UInt32((next - now) / 1_000)) }
+                }
+                group.leave()
+            }
+        }
+        while DispatchTime.now().uptimeNanoseconds < deadline { progress(recorders, phase: "readers + writers") }
+        stop.set()
+        group.wait()
+        if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
+
+        let report = try LoadReport(
+            recorders: recorders, seconds: duration, readsAlone: Double(readsAlone) / aloneSeconds,
+            readSecondsWithWriters: duration - aloneSeconds, acknowledged: acknowledged, graph: graph)
+        print(report.text)
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+        }
+        guard report.errors == 0, report.lost == 0, report.verified else { throw ExitCode(1) }
+    }
+
+    private func progress(_ recorders: [Recorder], phase: String) {
+        usleep(250_000)
+        guard isatty(STDERR_FILENO) == 1 else { return }
+        FileHandle.standardError.write(Data("\r\(phase) …".utf8))
+    }
+}
+
+/// The writes one writer saw acknowledged.
+final class AcknowledgedWrites: @unchecked Sendable {
+    private(set) var writes: [(id: NodeID, agent: String, context: String)] = []
+
+    func append(_ id: NodeID, agent: String, context: String) { writes.append((id, agent, context)) }
+}
+
+/// What a load test measured and found.
+struct LoadReport: Codable {
+    struct Operation: Codable {
+        var kind: String
+        var count: Int
+        var perSecond: Double
+        var p50Microseconds: Double
+        var p99Microseconds: Double
+        var p999Microseconds: Double
+    }
+
+    var operations: [Operation]
+    var errors: Int
+    var readsPerSecondAlone: Double
+    var readsPerSecondWithWriters: Double
+    var acknowledgedWrites: Int
+    var lost: Int
+    var verified: Bool
+    var cacheHitRate: Double
+
+    init(
+        recorders: [LoadTestCommand.Recorder], seconds: Double, readsAlone: Double, readSecondsWithWriters: Double,
+        acknowledged: [AcknowledgedWrites], graph: MemoryGraph
+    ) throws {
+        var merged: [String: Histogram<UInt64>] = [:]
+        for recorder in recorders {
+            for (kind, histogram) in recorder.histograms {
+                merged[
+                    kind,
+                    default: Histogram(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+                ]
+                .add(histogram)
+            }
+        }
+        operations = merged.keys.sorted().compactMap { kind in
+            guard let histogram = merged[kind] else { return nil }
+            let active = kind == "write" ? readSecondsWithWriters : seconds
+            return Operation(
+                kind: kind, count: Int(histogram.totalCount), perSecond: Double(histogram.totalCount) / active,
+                p50Microseconds: Double(histogram.valueAtPercentile(50)) / 1_000,
+                p99Microseconds: Double(histogram.valueAtPercentile(99)) / 1_000,
+                p999Microseconds: Double(histogram.valueAtPercentile(99.9)) / 1_000)
+        }
+        errors = recorders.reduce(0) { $0 + $1.errors }
+        let reads = operations.filter { $0.kind != "write" }.reduce(0) { $0 + $1.count }
+        readsPerSecondAlone = readsAlone
+        readsPerSecondWithWriters =
+            Double(reads - Int(readsAlone * (seconds - readSecondsWithWriters))) / readSecondsWithWriters
+        let writes = acknowledged.flatMap(\.writes)
+        acknowledgedWrites = writes.count
+        let found = try graph.nodes(writes.map(\.id))
+        var lost = found.filter { $0 == nil }.count
+        // Indexed too: each write's own recall contains it.
+        for write in writes.prefix(2_000) {
+            let recalled = try graph.recall(agentID: write.agent, taskContext: write.context).map(\.id)
+            if !recalled.contains(write.id) { lost += 1 }
+        }
+        self.lost = lost
+        verified = try graph.verify().isClean
+        cacheHitRate = graph.cacheStatistics.hitRate
+    }
+
+    var text: String {
+        var lines = [
+            "| operation | count | ops/s | p50 µs | p99 µs | p99.9 µs |", "|---|---:|---:|---:|---:|---:|",
+        ]
+        for operation in operations {
+            lines.append(
+                String(
+                    format: "| %@ | %d | %.0f | %.1f | %.1f | %.1f |", operation.kind, operation.count,
+                    operation.perSecond,
+                    operation.p50Microseconds, operation.p99Microseconds, operation.p999Microseconds))
+        }
+        lines.append("")
+        lines.append(
+            String(
+                format: "reads/s: %.0f alone, %.0f with writers (%.0f %%) · cache hit rate %.1f %%",
+                readsPerSecondAlone, readsPerSecondWithWriters,
+                readsPerSecondWithWriters / max(readsPerSecondAlone, 1) * 100, cacheHitRate * 100))
+        lines.append(
+            "errors \(errors) · acknowledged writes \(acknowledgedWrites) · lost \(lost) · verify "
+                + (verified ? "clean" : "found problems"))
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import MemoryGraph
+
+/// `memory-graph-bench run`: the reference workload on MemoryGraph, and on SQLite side by side.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the scenarios of the reference workload W(N, seed) and print ops/s and latency percentiles.")
+
+    @Option(help: "Nodes in the data set.") var nodes = 100_000
+    @Option(help: "The data set's seed.") var seed: UInt64 = 42
+    @Option(help: "Scenarios to run, comma-separated (S1 always runs: it loads the data).")
+    var scenarios = "S1,S2c,S2h,S3,S4,S5,S7"
+    @Option(help: "Directory for the stores (default: a temporary one, removed afterwards).") var path: String?
+    @Option(help: "Write every figure to this JSON file.") var json: String?
+    @Option(help: "Run the same scenarios on another engine: sqlite.") var compare: String?
+    @Option(help: "Point reads per repetition in S2c and S2h.") var reads = 1_000_000
+    @Option(help: "Queries per repetition in S3, S4 and S5.") var queries = 20_000
+    @Option(help: "Timed repetitions; the median is reported.") var repetitions = 3
+    @Option(help: "Rounds of 64 concurrent durable writes in S7.") var writeRounds = 20
+
+    func validate() throws {
+        guard nodes >= 100 else { throw ValidationError("--nodes must be at least 100") }
+        guard compare == nil || compare == "sqlite" else { throw ValidationError("--compare takes only sqlite") }
+        guard reads > 0, queries > 0, repetitions > 0, writeRounds > 0 else {
+            throw ValidationError("--reads, --queries, --repetitions and --write-rounds must be positive")
+        }
+    }
+
+    func run() throws {
+        let directory = path ?? NSTemporaryDirectory() + "memory-graph-bench-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { if path == nil { try? FileManager.default.removeItem(atPath: directory) } }
+        let selected = Set(scenarios.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+
+        log("generating W(\(nodes), \(seed))")
+        let workload = Workload(count: nodes, seed: seed)
+        let bench = try BenchRun(
+            workload: workload, directory: directory, reads: reads, queries: queries, repetitions: repetitions,
+            compare: compare == "sqlite", seed: seed)
+        var results: [ScenarioResult] = []
+        let steps: [(String, () throws -> ScenarioResult)] = [
+            ("S1", bench.s1Load), ("S2c", bench.s2Cold), ("S2h", bench.s2Hot), ("S3", bench.s3Recall),
+            ("S4", bench.s4Query), ("S5", bench.s5Neighbors),
+            ("S7", { try bench.s7DurableWrites(rounds: writeRounds) }),
+        ]
+        for (id, step) in steps where id == "S1" || selected.contains(id) {
+            log("running \(id)")
+            results.append(try step())
+        }
+        let report = BenchReport(
+            nodes: nodes, seed: seed, scenarios: results, memoryGraphDiskBytes: diskBytes(bench.graphPath),
+            sqliteDiskBytes: bench.twin.map { _ in
+                diskBytes(directory + "/sqlite.db") + diskBytes(directory + "/sqlite.db-wal")
+            },
+            peakResidentBytes: peakResidentBytes())
+        print(report.table)
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+        }
+    }
+
+    private func log(_ message: String) {
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+    }
+}
+
+/// Every figure of a run.
+struct BenchReport: Codable {
+    var nodes: Int
+    var seed: UInt64
+    var scenarios: [ScenarioResult]
+    var memoryGraphDiskBytes: Int
+    var sqliteDiskBytes: Int?
+    var peakResidentBytes: Int
+
+    /// A Markdown table: throughput, latency percentiles (µs) and the ratio per scenario.
+    var table: String {
+        func row(_ name: String, _ engine: String, _ measurement: Measurement, _ ratio: String) -> String {
+            String(
+                format: "| %@ | %@ | %.0f | %.1f | %.1f | %.1f | %@ |", name, engine, measurement.operationsPerSecond,
+                measurement.p50 / 1_000, measurement.p99 / 1_000, measurement.p999 / 1_000, ratio)
+        }
+        var lines = [
+            "| scenario | engine | ops/s | p50 µs | p99 µs | p99.9 µs | MemoryGraph ÷ other |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for result in scenarios {
+            lines.append(row("\(result.id) \(result.title)", "MemoryGraph", result.memoryGraph, ""))
+            if let baseline = result.baseline {
+                lines.append(row("", result.baselineName, baseline, String(format: "%.2f×", result.ratio ?? 0)))
+            }
+            if let raw = result.rawLMDB {
+                let share = result.memoryGraph.operationsPerSecond / max(raw.operationsPerSecond, 1e-9)
+                lines.append(row("", "raw LMDB (mdb_get)", raw, String(format: "%.2f×", share)))
+            }
+        }
+        lines.append("")
+        lines.append(
+            "on disk: MemoryGraph \(megabytes(memoryGraphDiskBytes))"
+                + (sqliteDiskBytes.map { " · SQLite \(megabytes($0))" } ?? "")
+                + " · peak RSS of the process \(megabytes(peakResidentBytes))")
+        return lines.joined(separator: "\n")
+    }
+
+    private func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import MemoryGraph
+
+/// The SQLite twin of WORKLOAD.md through GRDB: WAL, `synchronous = NORMAL`, prepared
+/// statements, and the indexes a careful engineer would add.
+final class SQLiteTwin {
+    let pool: DatabasePool
+    let path: String
+
+    init(path: String) throws {
+        self.path = path
+        var configuration = GRDB.Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS nodes (
+                        id BLOB PRIMARY KEY, agent TEXT NOT NULL, ctx TEXT NOT NULL, type TEXT, conf REAL,
+                        ts INTEGER NOT NULL, result TEXT NOT NULL, metadata TEXT NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE IF NOT EXISTS links (src BLOB NOT NULL, dst BLOB NOT NULL, PRIMARY KEY (src, dst)) WITHOUT ROWID;
+                    CREATE INDEX IF NOT EXISTS nodes_agent_ctx_ts ON nodes (agent, ctx, ts);
+                    CREATE INDEX IF NOT EXISTS nodes_ctx_ts ON nodes (ctx, ts);
+                    CREATE INDEX IF NOT EXISTS nodes_ts ON nodes (ts);
+                    CREATE INDEX IF NOT EXISTS nodes_conf ON nodes (conf);
+                    CREATE INDEX IF NOT EXISTS nodes_type_ts ON nodes (type, ts);
+                    CREATE INDEX IF NOT EXISTS links_dst ON links (dst);
+                    """)
+        }
+    }
+
+    /// Microseconds since 1970, as MemoryGraph stores them.
+    static func micros(_ node: Workload.Node) -> Int64 { node.timestampMilliseconds * 1_000 }
+
+    /// Inserts `nodes` in one transaction.
+    func insert(_ nodes: ArraySlice<Workload.Node>) throws {
+        try pool.write { db in
+            let insertNode = try db.cachedStatement(sql: "INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            let insertLink = try db.cachedStatement(sql: "INSERT OR IGNORE INTO links VALUES (?, ?)")
+            for node in nodes {
+                try insertNode.execute(arguments: [
+                    Data(node.id.bytes), node.agent, node.context, node.type, node.confidence, Self.micros(node),
+                    try node.result.jsonString(), try JSONValue.object(node.metadata).jsonString(),
+                ])
+                for target in node.links {
+                    try insertLink.execute(arguments: [Data(node.id.bytes), Data(target.bytes)])
+                }
+            }
+        }
+    }
+
+    /// The row of node `id`, all columns read: whether it exists.
+    func node(_ id: NodeID) throws -> Bool {
+        try pool.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT * FROM nodes WHERE id = ?")
+            guard let row = try Row.fetchOne(statement, arguments: [Data(id.bytes)]) else { return false }
+            let result: String = row["result"]
+            return !result.isEmpty
+        }
+    }
+
+    /// Ids of the newest `limit` nodes of an agent in a context.
+    func recall(agent: String, context: String, limit: Int) throws -> [NodeID] {
+        try pool.read { db in
+            let statement = try db.cachedStatement(
+                sql: "SELECT id, result FROM nodes WHERE agent = ? AND ctx = ? ORDER BY ts DESC, id DESC LIMIT ?")
+            return try Row.fetchAll(statement, arguments: [agent, context, limit]).compactMap { row in
+                NodeID(bytes: [UInt8](row["id"] as Data))
+            }
+        }
+    }
+
+    /// Ids of the newest nodes matching agents × contexts × [start, end) × conf ≥ minimum.
+    func query(agents: [String], contexts: [String], start: Int64, end: Int64, minimum: Double, limit: Int) throws
+        -> [NodeID]
+    {
+        try pool.read { db in
+            let agentMarks = Array(repeating: "?", count: agents.count).joined(separator: ",")
+            let contextMarks = Array(repeating: "?", count: contexts.count).joined(separator: ",")
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT id, result FROM nodes WHERE agent IN (\(agentMarks)) AND ctx IN (\(contextMarks))
+                    AND ts >= ? AND ts < ? AND conf >= ? ORDER BY ts DESC, id DESC LIMIT ?
+                    """)
+            var arguments = StatementArguments(agents + contexts)
+            arguments += [start, end, minimum, limit]
+            return try Row.fetchAll(statement, arguments: arguments).compactMap { row in
+                NodeID(bytes: [UInt8](row["id"] as Data))
+            }
+        }
+    }
+
+    /// Ids within two out-links of `id`.
+    func neighbors(of id: NodeID) throws -> Set<NodeID> {
+        try pool.read { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    WITH RECURSIVE hood(id, depth) AS (
+                        SELECT dst, 1 FROM links WHERE src = ?
+                        UNION SELECT links.dst, hood.depth + 1 FROM links JOIN hood ON links.src = hood.id
+                        WHERE hood.depth < 2)
+                    SELECT DISTINCT id FROM hood WHERE id != ?
+                    """)
+            let ids = try Data.fetchAll(statement, arguments: [Data(id.bytes), Data(id.bytes)])
+            return Set(ids.compactMap { NodeID(bytes: [UInt8]($0)) })
+        }
+    }
+}
