@@ -329,6 +329,14 @@ public final class Environment: Sendable {
             readersUsed: Int(raw.me_numreaders), pageSize: Int(stat.ms_psize))
     }
 
+    /// The id of the last committed transaction, by any process (from `mdb_env_info`, without
+    /// starting a transaction).
+    public func lastCommittedTransaction() throws(LMDBError) -> Int {
+        var raw = MDB_envinfo()
+        try check(mdb_env_info(handle.pointer, &raw), "mdb_env_info")
+        return raw.me_last_txnid
+    }
+
     /// Statistics of the main database tree (wraps `mdb_env_stat`).
     public func statistics() throws(LMDBError) -> DatabaseStatistics {
         var stat = MDB_stat()

@@ -73,9 +73,13 @@ final class NodeCache: Sendable {
     }
 
     /// The cached node `id`, counting a hit or a miss.
-    func node(_ id: NodeID) -> MemoryNode? {
+    ///
+    /// - Parameter countingMiss: Whether an absent node counts as a miss (a caller that goes on
+    ///   to read the store, where the miss is counted, passes `false`).
+    func node(_ id: NodeID, countingMiss: Bool = true) -> MemoryNode? {
         let found = shard(id).entries.withLockedValue { $0.value(for: id) }
         if found == nil {
+            guard countingMiss else { return nil }
             misses.add(1, ordering: .relaxed)
             metrics?.cacheMisses.increment()
         } else {

@@ -67,9 +67,6 @@ extension StoreTransaction {
         if let types = query.types?.sorted() {
             paths.append(try listPath(.type, types.map(IndexKey.id), schema.byType, covers: [.type]))
         }
-        if query.minConfidence != nil || query.maxConfidence != nil {
-            paths.append(try confidencePath(query, fraction: fraction))
-        }
         for (kind, source, database) in [
             (AccessPath.Kind.linkedFrom, query.linkedFrom, schema.linksOut),
             (AccessPath.Kind.linkedTo, query.linkedTo, schema.linksIn),
@@ -84,6 +81,13 @@ extension StoreTransaction {
         let nodes = try txn.statistics(of: schema.nodes).entries
         let timeEstimate = Int((Double(nodes) * fraction).rounded(.up))
         paths.append(AccessPath(kind: .time, keys: [], covers: [], estimate: timeEstimate, cost: Double(timeEstimate)))
+        // Counting a confidence range walks its distinct values; skip it when another path is
+        // already so cheap that confidence could not do much better.
+        if query.minConfidence != nil || query.maxConfidence != nil,
+            paths.map(\.cost).min() ?? .infinity > Self.confidenceEstimateThreshold
+        {
+            paths.append(try confidencePath(query, fraction: fraction))
+        }
         return paths.sorted { $0.cost < $1.cost }
     }
 
@@ -121,6 +125,7 @@ extension StoreTransaction {
     }
 
     static let confidenceKeysCounted = 1024
+    static let confidenceEstimateThreshold = 256.0
 
     /// The share of all nodes expected inside `window`, from the first and last timestamps in
     /// `idx.time` (1 when the window is open on both sides).

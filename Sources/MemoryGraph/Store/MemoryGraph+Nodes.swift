@@ -80,7 +80,21 @@ extension MemoryGraph {
     ///
     /// - Throws: ``MemoryGraphError/Code/corruption`` when its stored record is damaged.
     public func node(_ id: NodeID) throws -> MemoryNode? {
-        try read { store in try store.node(id) }
+        if let cached = try cachedWithoutTransaction(id) { return cached }
+        return try read { store in try store.node(id) }
+    }
+
+    /// The cached node `id` when the cache is current, found without a read transaction: the
+    /// last commit of any process is read from LMDB's meta page, and a commit this process did
+    /// not make empties the cache first.
+    private func cachedWithoutTransaction(_ id: NodeID) throws -> MemoryNode? {
+        guard let cache else { return nil }
+        try ensureOpen()
+        let start = metrics == nil ? 0 : monotonicNanoseconds()
+        cache.observe(snapshot: try translatingErrors { try environment.lastCommittedTransaction() })
+        guard let node = cache.node(id, countingMiss: false) else { return nil }
+        metrics?.record("node", nanoseconds: monotonicNanoseconds() &- start)
+        return node
     }
 
     /// The nodes `ids` from one snapshot, `nil` for each that does not exist.
