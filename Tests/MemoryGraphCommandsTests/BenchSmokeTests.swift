@@ -41,9 +41,11 @@ struct BenchSmokeTests {
         #expect(result.output.contains("| S4 "))
     }
 
-    @Test("load-test: 3 seconds of readers and writers, nothing lost, exit 0")
+    @Test("load-test: 3 seconds of readers and writers in two processes, nothing lost, exit 0")
     func loadTest() throws {
-        let result = try Self.run(["load-test", "--duration", "3", "--nodes", "2000", "--write-rate", "200"])
+        let result = try Self.run([
+            "load-test", "--duration", "3", "--nodes", "2000", "--write-rate", "200", "--processes", "2",
+        ])
         #expect(result.status == 0, "\(result.output)\n\(result.errors)")
         #expect(result.output.contains("errors 0"))
         #expect(result.output.contains("lost 0"))

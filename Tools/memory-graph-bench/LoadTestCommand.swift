@@ -19,8 +19,12 @@ struct LoadTestCommand: ParsableCommand {
     @Option(help: "Nodes written per second by all writers together.") var writeRate = 1_000
     @Option(help: "The data set's seed.") var seed: UInt64 = 42
     @Option(help: "Write every figure to this JSON file.") var json: String?
+    @Option(help: "OS processes sharing the store (this one included); the others read and write too.")
+    var processes = 1
+    @Option(help: .hidden) var workerOutput: String?
 
     func validate() throws {
+        guard processes >= 1 else { throw ValidationError("--processes must be at least 1") }
         guard readers > 0, writers > 0, duration > 0, nodes >= 100, writeRate > 0 else {
             throw ValidationError("--readers, --writers, --duration, --write-rate must be positive, --nodes ≥ 100")
         }
@@ -52,16 +56,21 @@ struct LoadTestCommand: ParsableCommand {
         configuration.enableMetrics = false
         let graph = try MemoryGraph(path: directory, configuration: configuration)
         defer { graph.close() }
-        if try graph.statistics().nodes == 0 {
+        if workerOutput == nil, try graph.statistics().nodes == 0 {
             for start in stride(from: 0, to: workload.nodes.count, by: 2_000) {
                 try graph.addNodes(workload.nodes[start..<min(start + 2_000, workload.nodes.count)].map(\.draft))
             }
         }
+        if let workerOutput {
+            try runWorker(graph, workload, output: workerOutput)
+            return
+        }
+        let workers = try (1..<processes).map { index in try spawnWorker(directory, index: index) }
         let ids = workload.nodes.map(\.id)
         let stop = SharedFlag()
         let writing = SharedFlag()
         let recorders = (0..<(readers + writers)).map { _ in Recorder() }
-        let acknowledged = (0..<writers).map { _ in AcknowledgedWrites() }
+        var acknowledged = (0..<writers).map { _ in AcknowledgedWrites() }
         let group = DispatchGroup()
         let phaseSplit = DispatchTime.now().uptimeNanoseconds + UInt64(duration / 3 * 1e9)
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(duration * 1e9)
@@ -130,6 +139,21 @@ struct LoadTestCommand: ParsableCommand {
         stop.set()
         group.wait()
         if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
+        var workerFailures = 0
+        for worker in workers {
+            worker.process.waitUntilExit()
+            if worker.process.terminationStatus != 0 { workerFailures += 1 }
+            let lines = (try? String(contentsOfFile: worker.output, encoding: .utf8))?.split(separator: "\n") ?? []
+            let log = AcknowledgedWrites()
+            for line in lines {
+                let fields = line.split(separator: " ").map(String.init)
+                if fields.count == 3, let id = NodeID(fields[0]) {
+                    log.append(id, agent: fields[1], context: fields[2])
+                }
+            }
+            acknowledged.append(log)
+            try? FileManager.default.removeItem(atPath: worker.output)
+        }
 
         let report = try LoadReport(
             recorders: recorders, seconds: duration, readsAlone: Double(readsAlone) / aloneSeconds,
@@ -140,7 +164,55 @@ struct LoadTestCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(report).write(to: URL(fileURLWithPath: json))
         }
-        guard report.errors == 0, report.lost == 0, report.verified else { throw ExitCode(1) }
+        guard report.errors == 0, report.lost == 0, report.verified, workerFailures == 0 else {
+            if workerFailures > 0 {
+                FileHandle.standardError.write(Data("\(workerFailures) worker processes failed\n".utf8))
+            }
+            throw ExitCode(1)
+        }
+    }
+
+    /// Starts this tool again as a worker process on the same store.
+    private func spawnWorker(_ directory: String, index: Int) throws -> (process: Process, output: String) {
+        let output = directory + ".worker-\(index).txt"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = [
+            "load-test", "--path", directory, "--readers", "\(readers)", "--writers", "\(writers)", "--duration",
+            "\(duration)", "--nodes", "\(nodes)", "--write-rate", "\(writeRate)", "--seed", "\(seed)",
+            "--worker-output", output,
+        ]
+        try process.run()
+        return (process, output)
+    }
+
+    /// A worker process: readers and paced writers for the whole duration; every acknowledged
+    /// write is listed in `output` (`id agent context` per line). Exits non-zero on any error.
+    private func runWorker(_ graph: MemoryGraph, _ workload: Workload, output: String) throws {
+        var random = SeededRandom(seed: seed &+ UInt64(getpid()))
+        var lines = ""
+        var errors = 0
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(duration * 1e9)
+        let interval = UInt64(1e9 / Double(writeRate))
+        var next = DispatchTime.now().uptimeNanoseconds
+        while DispatchTime.now().uptimeNanoseconds < deadline {
+            let agent = Workload.agents[Int.random(in: 0..<Workload.agents.count, using: &random)]
+            let context = Workload.contexts[workload.contextSampler.next(using: &random)]
+            do {
+                let id = try graph.addNode(agentID: agent, taskContext: context, result: ["type": "observation"])
+                lines += "\(id) \(agent) \(context)\n"
+                let node = workload.nodes[Int.random(in: 0..<workload.nodes.count, using: &random)]
+                _ = try graph.node(node.id)
+                _ = try graph.recall(agentID: node.agent, taskContext: node.context, limit: 10)
+            } catch {
+                errors += 1
+            }
+            next += interval
+            let now = DispatchTime.now().uptimeNanoseconds
+            if next > now { usleep(UInt32((next - now) / 1_000)) }
+        }
+        try lines.write(toFile: output, atomically: true, encoding: .utf8)
+        if errors > 0 { throw ExitCode(1) }
     }
 
     private func progress(_ recorders: [Recorder], phase: String) {
@@ -176,6 +248,7 @@ struct LoadReport: Codable {
     var lost: Int
     var verified: Bool
     var cacheHitRate: Double
+    var cacheDrops: Int
 
     init(
         recorders: [LoadTestCommand.Recorder], seconds: Double, readsAlone: Double, readSecondsWithWriters: Double,
@@ -217,6 +290,7 @@ struct LoadReport: Codable {
         self.lost = lost
         verified = try graph.verify().isClean
         cacheHitRate = graph.cacheStatistics.hitRate
+        cacheDrops = graph.cacheStatistics.externalInvalidations
     }
 
     var text: String {
@@ -233,9 +307,9 @@ struct LoadReport: Codable {
         lines.append("")
         lines.append(
             String(
-                format: "reads/s: %.0f alone, %.0f with writers (%.0f %%) · cache hit rate %.1f %%",
+                format: "reads/s: %.0f alone, %.0f with writers (%.0f %%) · cache hit rate %.1f %% · cache drops %d",
                 readsPerSecondAlone, readsPerSecondWithWriters,
-                readsPerSecondWithWriters / max(readsPerSecondAlone, 1) * 100, cacheHitRate * 100))
+                readsPerSecondWithWriters / max(readsPerSecondAlone, 1) * 100, cacheHitRate * 100, cacheDrops))
         lines.append(
             "errors \(errors) · acknowledged writes \(acknowledgedWrites) · lost \(lost) · verify "
                 + (verified ? "clean" : "found problems"))
