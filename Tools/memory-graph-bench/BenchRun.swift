@@ -37,7 +37,7 @@ struct AnswerMismatch: Error, CustomStringConvertible {
     var description: String
 }
 
-/// Runs the scenarios of WORKLOAD.md on MemoryGraph and, when asked, on SQLite.
+/// Runs the reference scenarios S1–S7 on MemoryGraph and, when asked, on SQLite.
 final class BenchRun {
     let workload: Workload
     let directory: String

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import MemoryGraph
 
-/// The SQLite twin of WORKLOAD.md through GRDB: WAL, `synchronous = NORMAL`, prepared
+/// The SQLite twin of the reference workload through GRDB: WAL, `synchronous = NORMAL`, prepared
 /// statements, and the indexes a careful engineer would add.
 final class SQLiteTwin {
     let pool: DatabasePool

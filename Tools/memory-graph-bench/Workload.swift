@@ -40,7 +40,7 @@ struct ZipfSampler {
     }
 }
 
-/// The reference data set W(N, seed) of WORKLOAD.md, generated deterministically.
+/// The reference data set W(N, seed) (see the README's Performance section), generated deterministically.
 struct Workload {
     struct Node {
         var id: NodeID
