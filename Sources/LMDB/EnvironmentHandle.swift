@@ -34,10 +34,12 @@ struct EnvironmentHandle: @unchecked Sendable {
             case .noMetaSync: flags |= UInt32(MDB_NOMETASYNC)
             case .noSync: flags |= UInt32(MDB_NOSYNC)
             }
+            try DataFileCheck.beforeOpening(path)
             let rc = mdb_env_open(pointer, path, flags, mdb_mode_t(options.fileMode))
             if rc != MDB_SUCCESS {
                 throw LMDBError(returnCode: rc, operation: "Environment.open", detail: explain(rc, path: path))
             }
+            try DataFileCheck.afterOpening(pointer, path: path)
             var dead: Int32 = 0
             try check(mdb_reader_check(pointer, &dead), "mdb_reader_check")
             var fd: Int32 = -1

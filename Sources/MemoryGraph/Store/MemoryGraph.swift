@@ -127,7 +127,7 @@ public final class MemoryGraph: Sendable {
                 .alreadyOpen, "\(path) is already open in this process; share that MemoryGraph instance",
                 underlyingError: error)
         } catch {
-            throw MemoryGraphError(.storage, "cannot open the store at \(path)", underlyingError: error)
+            throw Self.openingError(error, path: path)
         }
         do {
             let databases = try environment.openDatabases(
@@ -163,6 +163,22 @@ public final class MemoryGraph: Sendable {
                     underlyingError: error)
             }
             throw MemoryGraphError(.storage, "cannot open the store at \(path)", underlyingError: error)
+        }
+    }
+
+    /// The error for an environment that LMDB could not open: damage and foreign files are
+    /// told apart from plain I/O and permission problems.
+    private static func openingError(_ error: LMDBError, path: String) -> MemoryGraphError {
+        switch error.code {
+        case .invalid, .corrupted, .pageNotFound, .panic:
+            return MemoryGraphError(
+                .corruption, "cannot open the store at \(path): \(error.message)", underlyingError: error)
+        case .versionMismatch, .incompatible:
+            return MemoryGraphError(
+                .incompatibleSchema, "cannot open the store at \(path): \(error.message)", underlyingError: error)
+        default:
+            return MemoryGraphError(
+                .storage, "cannot open the store at \(path): \(error.message)", underlyingError: error)
         }
     }
 
