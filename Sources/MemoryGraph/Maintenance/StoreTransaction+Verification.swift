@@ -7,6 +7,8 @@ extension StoreTransaction {
         func problem(_ kind: VerificationProblem.Kind, _ database: Database, _ detail: String) {
             report.problems.append(VerificationProblem(kind: kind, database: database.description, detail: detail))
         }
+        // Nodes whose record cannot be decoded: reported once, then skipped by the later passes.
+        var damaged = Set<NodeID>()
         let postingIndexes = [
             schema.byAgent, schema.byContext, schema.byAgentContext, schema.byType, schema.byConfidence,
         ]
@@ -27,6 +29,7 @@ extension StoreTransaction {
                 _ = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: value[end...]))
             } catch {
                 problem(.undecodableRecord, schema.nodes, "node \(id): \(error)")
+                damaged.insert(id)
                 return true
             }
             for (kind, interned) in [(InternKind.agent, header.agent), (.context, header.context)]
@@ -52,6 +55,7 @@ extension StoreTransaction {
                     problem(.orphanIndexEntry, database, "an entry of \(value.count) bytes")
                     return true
                 }
+                if damaged.contains(posting.id) { return true }
                 guard let header = try header(of: posting.id) else {
                     problem(.orphanIndexEntry, database, "names node \(posting.id), which does not exist")
                     return true
@@ -69,13 +73,13 @@ extension StoreTransaction {
                 problem(.orphanIndexEntry, schema.byTime, "a key of \(key.count) bytes")
                 return true
             }
-            if try header(of: posting.id)?.timestamp != posting.timestamp {
+            if try !damaged.contains(posting.id) && header(of: posting.id)?.timestamp != posting.timestamp {
                 problem(.orphanIndexEntry, schema.byTime, "names node \(posting.id) at a time it does not have")
             }
             return true
         }
         try txn.scan(schema.pendingIndexing) { key, _ in
-            if try key.count != 16 || header(of: NodeID(key, at: 0)) == nil {
+            if try key.count != 16 || (!damaged.contains(NodeID(key, at: 0)) && header(of: NodeID(key, at: 0)) == nil) {
                 problem(.orphanIndexEntry, schema.pendingIndexing, "names a node that does not exist")
             }
             return true
