@@ -73,7 +73,7 @@ public final class Environment: Sendable {
     public static func open(path: String, options: Options = Options()) throws(LMDBError) -> Environment {
         try validate(options)
         if !options.readOnly && options.createDirectory {
-            try createDirectoryIfMissing(path)
+            try createDirectoryIfMissing(path, mode: options.directoryMode)
         }
         return try EnvironmentRegistry.shared.open(path: path, options: options) {
             identity throws(LMDBError) in
@@ -99,8 +99,8 @@ public final class Environment: Sendable {
         }
     }
 
-    private static func createDirectoryIfMissing(_ path: String) throws(LMDBError) {
-        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+    private static func createDirectoryIfMissing(_ path: String, mode: UInt32) throws(LMDBError) {
+        if mkdir(path, mode_t(mode)) != 0 && errno != EEXIST {
             let code = errno
             throw LMDBError(
                 returnCode: code, operation: "Environment.open",
@@ -304,17 +304,32 @@ public final class Environment: Sendable {
 
     // MARK: Maintenance
 
-    /// Writes a consistent copy of the environment to the directory `destination`, which must
-    /// exist and be empty, while readers and writers go on (wraps `mdb_env_copy2`).
+    /// Writes a consistent copy of the environment to `destination/data.mdb` while readers and
+    /// writers go on (wraps `mdb_env_copyfd2`), then syncs it. The directory must exist; the
+    /// file must not. It is created with ``Options/fileMode`` and never through a symbolic link.
     ///
     /// - Parameter compacting: Omit free pages and renumber pages (`MDB_CP_COMPACT`), producing a
     ///   smaller file; slower.
     public func copy(to destination: String, compacting: Bool = false) throws {
+        let file = destination + "/data.mdb"
+        let descriptor = createNewFile(file, mode: options.fileMode)
+        guard descriptor >= 0 else {
+            throw LMDBError(returnCode: errno, operation: "Environment.copy", detail: "cannot create \(file)")
+        }
+        var copied = false
+        defer {
+            closeFile(descriptor)
+            if !copied { unlink(file) }
+        }
         try gate.enter()
         defer { gate.leave() }
         try check(
-            mdb_env_copy2(handle.pointer, destination, compacting ? UInt32(MDB_CP_COMPACT) : 0),
-            "mdb_env_copy2(\(destination))")
+            mdb_env_copyfd2(handle.pointer, descriptor, compacting ? UInt32(MDB_CP_COMPACT) : 0),
+            "mdb_env_copyfd2(\(file))")
+        if fsync(descriptor) != 0 {
+            throw LMDBError(returnCode: errno, operation: "Environment.copy", detail: "cannot sync \(file)")
+        }
+        copied = true
     }
 
     /// Facts about the environment (wraps `mdb_env_info`).
@@ -399,4 +414,14 @@ extension DatabaseStatistics {
             branchPages: stat.ms_branch_pages, leafPages: stat.ms_leaf_pages,
             overflowPages: stat.ms_overflow_pages, entries: stat.ms_entries)
     }
+}
+
+/// Creates `path` for writing; fails when it exists or is a symbolic link. Returns -1 and sets
+/// `errno` on failure.
+private func createNewFile(_ path: String, mode: UInt32) -> Int32 {
+    open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_t(mode))
+}
+
+private func closeFile(_ descriptor: Int32) {
+    close(descriptor)
 }

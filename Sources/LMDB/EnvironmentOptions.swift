@@ -48,12 +48,16 @@ extension Environment {
         public var durability: Durability = .full
         /// Permissions of the files LMDB creates. Default: `0o600`.
         public var fileMode: UInt32 = 0o600
-        /// Creates the directory (with `0o700` permissions) when it does not exist and the
+        /// Creates the directory (with ``directoryMode`` permissions) when it does not exist and the
         /// environment is not read-only. Default: `true`.
         public var createDirectory: Bool = true
         /// What a second open of the same environment in this process does. Default:
         /// ``SharingPolicy/refuse``.
         public var sharing: SharingPolicy = .refuse
+
+        /// Permissions of the directories LMDB's files go into when this wrapper creates them:
+        /// ``fileMode`` plus search permission wherever it grants read (`0o600` gives `0o700`).
+        public var directoryMode: UInt32 { fileMode | ((fileMode & 0o444) >> 2) }
 
         /// Options with every default.
         public init() {}

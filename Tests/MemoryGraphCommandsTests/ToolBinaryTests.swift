@@ -16,7 +16,7 @@ private struct Tool {
             "memory-graph")
     }
 
-    static func run(_ arguments: [String]) throws -> Outcome {
+    static func run(_ arguments: [String], executable: URL = executable) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -163,5 +163,39 @@ struct ToolBinaryTests {
         #expect(
             try Tool.run(["copy", space.path("live"), space.path("second")]).status == 2,
             "not into a non-empty directory")
+    }
+
+    @Test("a dump file is readable by its owner only, even when it replaces a readable one")
+    func dumpFileMode() throws {
+        let space = try Workspace()
+        _ = try Self.makeStore(at: space.path("store"))
+        #expect(FileManager.default.createFile(atPath: space.path("dump.jsonl"), contents: Data("old".utf8)))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: space.path("dump.jsonl"))
+        #expect(try Tool.run(["dump", space.path("store"), "-o", space.path("dump.jsonl")]).status == 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: space.path("dump.jsonl"))
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(try String(contentsOfFile: space.path("dump.jsonl"), encoding: .utf8).hasPrefix("{"))
+    }
+
+    @Test("a store directory the user may not open: exit 3 and a message that says so")
+    func permissionDenied() throws {
+        let space = try Workspace()
+        _ = try Self.makeStore(at: space.path("store"))
+        #expect(chmod(space.path("store"), 0) == 0)
+        defer { chmod(space.path("store"), 0o700) }
+        let outcome: Tool.Outcome
+        if geteuid() == 0 {
+            // Root ignores permissions: run a copy of the tool as `nobody`, from a directory it can reach.
+            #expect(chmod(space.directory, 0o755) == 0)
+            let copy = URL(fileURLWithPath: space.path("memory-graph"))
+            try FileManager.default.copyItem(at: Tool.executable, to: copy)
+            outcome = try Tool.run(
+                ["--reuid=65534", "--regid=65534", "--clear-groups", copy.path, "stat", space.path("store")],
+                executable: URL(fileURLWithPath: "/usr/bin/setpriv"))
+        } else {
+            outcome = try Tool.run(["stat", space.path("store")])
+        }
+        #expect(outcome.status == 3, "\(outcome.errors)")
+        #expect(outcome.errors.contains("Permission denied"), "\(outcome.errors)")
     }
 }

@@ -18,7 +18,8 @@ struct DumpCommand: ParsableCommand {
         if output == "-" {
             handle = FileHandle.standardOutput
         } else {
-            guard FileManager.default.createFile(atPath: output, contents: nil),
+            // The dump holds every payload: readable by its owner only, like the store.
+            guard FileManager.default.createFile(atPath: output, contents: nil, attributes: [.posixPermissions: 0o600]),
                 let file = FileHandle(forWritingAtPath: output)
             else {
                 throw MemoryGraphError(.invalidArgument, "cannot write \(output); check the path and permissions")

@@ -7,7 +7,9 @@ extension MemoryGraph {
     /// The whole dump is read and checked first (JSON, fields, versions, counts, checksum, link
     /// and bundle targets); the store is then built in a directory beside `path` in chunked
     /// transactions and moved into place only when complete. On any error nothing is left
-    /// behind and an existing store at `path` is untouched.
+    /// behind and an existing store at `path` is untouched. A symbolic link at `path` is
+    /// treated as an existing entry and, when replacing, replaced itself: nothing is written
+    /// where it points.
     ///
     /// - Parameters:
     ///   - replacing: Replace an existing store at `path`; without it an existing `path` is refused.
@@ -20,7 +22,7 @@ extension MemoryGraph {
         dumpAt file: String, into path: String, replacing: Bool = false,
         configuration: Configuration = Configuration(), progress: ((DumpProgress) -> Void)? = nil
     ) throws -> DumpSummary {
-        if FileManager.default.fileExists(atPath: path), !replacing {
+        if entryExists(path), !replacing {
             throw MemoryGraphError(
                 .invalidArgument, "\(path) already exists; replace it explicitly (--force) or choose another path")
         }
@@ -199,11 +201,17 @@ extension MemoryGraph {
         try graph.translatingErrors { try graph.environment.sync(force: true) }
     }
 
+    /// Whether anything — a directory, a file, or a symbolic link, even a dangling one — is at
+    /// `path`. Links are never followed: restoring onto a link replaces the link itself.
+    private static func entryExists(_ path: String) -> Bool {
+        (try? FileManager.default.attributesOfItem(atPath: path)) != nil
+    }
+
     /// Moves the finished store into place; an existing one is replaced only after the new one is there.
     private static func moveIntoPlace(_ building: String, _ path: String) throws {
         let files = FileManager.default
         do {
-            if files.fileExists(atPath: path) {
+            if entryExists(path) {
                 let replaced = path + ".replaced-" + UUID().uuidString
                 try files.moveItem(atPath: path, toPath: replaced)
                 try files.moveItem(atPath: building, toPath: path)

@@ -23,7 +23,8 @@ extension MemoryGraph {
     }
 
     /// Copies the store to `destination` while writers keep writing (a hot backup of one
-    /// consistent snapshot, `mdb_env_copy2`); `compacting` leaves free pages out.
+    /// consistent snapshot, `mdb_env_copyfd2`); `compacting` leaves free pages out. The copy
+    /// gets the store's ``Configuration/fileMode``.
     ///
     /// - Throws: ``MemoryGraphError/Code/invalidArgument`` when `destination` exists and is not
     ///   an empty directory.
@@ -37,7 +38,9 @@ extension MemoryGraph {
             }
         } else {
             do {
-                try files.createDirectory(atPath: destination, withIntermediateDirectories: true)
+                try files.createDirectory(
+                    atPath: destination, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: Int(environment.options.directoryMode)])
             } catch {
                 throw MemoryGraphError(.invalidArgument, "cannot create \(destination)", underlyingError: error)
             }

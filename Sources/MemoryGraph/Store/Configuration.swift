@@ -66,6 +66,10 @@ extension MemoryGraph {
         public var maximumMapSize = 1 << 40
         /// Reader slots shared by all processes using the store. Default: 510.
         public var maxReaders = 510
+        /// Permissions of the files the store creates (`data.mdb`, `lock.mdb`, backups); its
+        /// directory gets the same plus search permission where read is granted. Must include
+        /// owner read and write. Default: `0o600` (directory `0o700`).
+        public var fileMode: UInt32 = 0o600
         /// Open the store read-only: writes throw ``MemoryGraphError/Code/readOnly``; works while
         /// another process writes. Default: `false`.
         public var readOnly = false
@@ -114,6 +118,11 @@ extension MemoryGraph {
             }
             if let storagePath, storagePath.isEmpty {
                 throw invalid("storagePath is empty; give a directory or leave it nil")
+            }
+            guard fileMode & ~0o777 == 0, fileMode & 0o600 == 0o600 else {
+                throw invalid(
+                    "fileMode \(String(fileMode, radix: 8)) must be permission bits (at most 0o777) with owner "
+                        + "read and write (0o600)")
             }
             guard maxReaders > 0 else { throw invalid("maxReaders must be positive, got \(maxReaders)") }
             guard cacheMaxSize >= 0 else { throw invalid("cacheMaxSize must not be negative, got \(cacheMaxSize)") }

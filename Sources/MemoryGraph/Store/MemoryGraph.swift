@@ -118,6 +118,7 @@ public final class MemoryGraph: Sendable {
         options.maximumReaders = configuration.maxReaders
         options.maximumDatabases = Schema.layout.count + 4
         options.readOnly = configuration.readOnly
+        options.fileMode = configuration.fileMode
         options.durability = Environment.Durability(rawValue: configuration.durability.rawValue) ?? .full
         options.sharing = .refuse
         do {
