@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: deps build release test tsan lint format run bench
+.PHONY: deps build release test asan tsan lint format run bench
 
 ## deps: install LMDB's headers and tools (liblmdb-dev, lmdb-utils) and SQLite's headers when missing
 deps:
@@ -28,6 +28,11 @@ release: deps
 ## test: build and run the whole test suite
 test: build
 	$(SWIFT) test --skip-build
+
+## asan: the whole test suite under AddressSanitizer (separate build directory)
+asan: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 
 ## tsan: the concurrency tests under ThreadSanitizer (separate build directory)
 TSAN_FILTER ?= ConcurrencyTests|StoreConcurrencyTests|GroupCommitTests|LazyIndexingTests|NodeCacheTests|NodeIDTests|MapGrowthTests
