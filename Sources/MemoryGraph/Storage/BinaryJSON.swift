@@ -172,10 +172,27 @@ enum BinaryJSON {
         let start = offset
         let length = try count(bytes, at: &offset)
         let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length])
+        offset += length
+        // ASCII is valid UTF-8 and decodes without the generic validation path.
+        if isASCII(slice) { return String(decoding: slice, as: UTF8.self) }
         guard let text = String(validating: slice, as: UTF8.self) else {
             throw RecordCorruption(message: "a JSON string is not valid UTF-8", offset: start)
         }
-        offset += length
         return text
+    }
+
+    /// Whether every byte is below 0x80, checked eight bytes at a time.
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= bytes.count {
+            high |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 }
