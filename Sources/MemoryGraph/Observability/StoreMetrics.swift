@@ -15,7 +15,11 @@ import struct NIOConcurrencyHelpers.NIOLockedValueBox
 /// | `memory_graph_nodes`, `memory_graph_map_size_bytes`, `memory_graph_used_bytes`, `memory_graph_readers_in_use` | gauge | |
 final class StoreMetrics: Sendable {
     private let factory: any MetricsFactory
-    private let perOperation = NIOLockedValueBox<[String: (count: Counter, duration: Timer)]>([:])
+    private typealias Instruments = (count: Counter, duration: Timer)
+    private let perOperation = NIOLockedValueBox<[String: Instruments]>([:])
+    /// The instruments of each `#function` string a read passed, keyed by its address: found
+    /// without hashing or trimming the name on every call.
+    private let perFunction = NIOLockedValueBox<[UInt: Instruments]>([:])
     let cacheHits: Counter
     let cacheMisses: Counter
     let cacheEvictions: Counter
@@ -39,9 +43,33 @@ final class StoreMetrics: Sendable {
         readersInUse = Gauge(label: "memory_graph_readers_in_use", factory: factory)
     }
 
+    /// Counts one call of the operation named by `function` (a `#function` or a name) that took
+    /// `nanoseconds`.
+    func record(function: StaticString, nanoseconds: UInt64) {
+        guard function.hasPointerRepresentation else {
+            return record(operationName(function.description), nanoseconds: nanoseconds)
+        }
+        let key = UInt(bitPattern: function.utf8Start)
+        let instruments =
+            perFunction.withLockedValue { $0[key] }
+            ?? {
+                let created = self.instruments(for: operationName(function.description))
+                perFunction.withLockedValue { $0[key] = created }
+                return created
+            }()
+        instruments.count.increment()
+        instruments.duration.recordNanoseconds(Int64(clamping: nanoseconds))
+    }
+
     /// Counts one call of `operation` that took `nanoseconds`.
     func record(_ operation: String, nanoseconds: UInt64) {
-        let instruments = perOperation.withLockedValue { table in
+        let instruments = instruments(for: operation)
+        instruments.count.increment()
+        instruments.duration.recordNanoseconds(Int64(clamping: nanoseconds))
+    }
+
+    private func instruments(for operation: String) -> Instruments {
+        perOperation.withLockedValue { table in
             if let existing = table[operation] { return existing }
             let dimensions = [("operation", operation)]
             let created = (
@@ -53,8 +81,6 @@ final class StoreMetrics: Sendable {
             table[operation] = created
             return created
         }
-        instruments.count.increment()
-        instruments.duration.recordNanoseconds(Int64(clamping: nanoseconds))
     }
 }
 

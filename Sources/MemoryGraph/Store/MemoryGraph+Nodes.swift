@@ -93,7 +93,7 @@ extension MemoryGraph {
         let start = metrics == nil ? 0 : monotonicNanoseconds()
         cache.observe(snapshot: try translatingErrors { try environment.lastCommittedTransaction() })
         guard let node = cache.node(id, countingMiss: false) else { return nil }
-        metrics?.record("node", nanoseconds: monotonicNanoseconds() &- start)
+        metrics?.record(function: "node", nanoseconds: monotonicNanoseconds() &- start)
         return node
     }
 

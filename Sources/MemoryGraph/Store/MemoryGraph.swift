@@ -248,7 +248,7 @@ public final class MemoryGraph: Sendable {
 
     /// Runs `body` in a read-only snapshot; counts and times it as `operation` (a public
     /// method's `#function`), and as a query for ``performanceReport()`` when `isQuery`.
-    func read<T>(operation: String = #function, isQuery: Bool = false, _ body: (StoreTransaction) throws -> T)
+    func read<T>(operation: StaticString = #function, isQuery: Bool = false, _ body: (StoreTransaction) throws -> T)
         throws -> T
     {
         try ensureOpen()
@@ -258,7 +258,7 @@ public final class MemoryGraph: Sendable {
         defer {
             if timed {
                 let elapsed = monotonicNanoseconds() &- start
-                metrics?.record(operationName(operation), nanoseconds: elapsed)
+                metrics?.record(function: operation, nanoseconds: elapsed)
                 if isQuery { activity.recordQuery(nanoseconds: elapsed) }
             }
         }
