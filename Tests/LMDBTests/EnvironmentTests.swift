@@ -196,6 +196,7 @@ struct EnvironmentTests {
         #expect(
             try environment.readerSlots() == [ReaderSlot(processID: getpid(), transactionID: nil)],
             "the pooled transaction keeps its slot and pins nothing")
+        #expect(try environment.checkStaleReaders() == 0 && environment.staleReadersFreed == 0)
         environment.close()
         expectError(.closed) { try environment.readerSlots() }
     }
