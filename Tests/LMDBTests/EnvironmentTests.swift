@@ -200,4 +200,19 @@ struct EnvironmentTests {
         environment.close()
         expectError(.closed) { try environment.readerSlots() }
     }
+
+    @Test("the reader table is sized by an open while nobody has the environment open, and never shrinks")
+    func readerTableSize() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var sizes: [Int] = []
+        for maximumReaders in [126, 200, 126] {
+            var options = Environment.Options()
+            options.maximumReaders = maximumReaders
+            let environment = try Environment.open(path: directory.path, options: options)
+            sizes.append(try environment.info().maximumReaders)
+            environment.close()
+        }
+        #expect(sizes == [126, 200, 200])
+    }
 }

@@ -64,7 +64,9 @@ extension MemoryGraph {
         /// The size the map may grow to; writes beyond it fail with
         /// ``MemoryGraphError/Code/storageFull``. Default: 1 TiB.
         public var maximumMapSize = 1 << 40
-        /// Reader slots shared by all processes using the store. Default: 510.
+        /// Reader slots shared by all processes using the store. Only an open while no other
+        /// process has the store open sizes the table, and it never shrinks;
+        /// ``StoreStatus/maximumReaders`` is the size in effect. Default: 510.
         public var maxReaders = 510
         /// Open the store read-only: writes throw ``MemoryGraphError/Code/readOnly``; works while
         /// another process writes. Default: `false`.
