@@ -46,12 +46,16 @@ public final class Environment: Sendable {
     private let identity: FileIdentity
     private let currentMapSize: Atomic<Int>
     private let writeCount = Atomic<Int>(0)
+    private let freedStaleReaders: Atomic<Int>
 
-    private init(path: String, options: Options, handle: EnvironmentHandle, identity: FileIdentity) {
+    private init(
+        path: String, options: Options, handle: EnvironmentHandle, identity: FileIdentity, staleReadersFreed: Int
+    ) {
         self.path = path
         self.options = options
         self.handle = handle
         self.identity = identity
+        self.freedStaleReaders = Atomic(staleReadersFreed)
         self.currentMapSize = Atomic(options.mapSize)
         self.writerQueue = DispatchQueue(label: "lmdb.writer.\(path)")
     }
@@ -77,8 +81,9 @@ public final class Environment: Sendable {
         }
         return try EnvironmentRegistry.shared.open(path: path, options: options) {
             identity throws(LMDBError) in
-            let handle = try EnvironmentHandle.open(path: path, options: options)
-            return Environment(path: path, options: options, handle: handle, identity: identity)
+            let (handle, freed) = try EnvironmentHandle.open(path: path, options: options)
+            return Environment(
+                path: path, options: options, handle: handle, identity: identity, staleReadersFreed: freed)
         }
     }
 
@@ -166,7 +171,7 @@ public final class Environment: Sendable {
             } catch let error where error.code == .readersFull && !checkedReaders {
                 gate.leave()
                 checkedReaders = true
-                _ = try checkStaleReaders()
+                try checkStaleReaders()
                 continue
             } catch {
                 gate.leave()
@@ -379,11 +384,21 @@ public final class Environment: Sendable {
 
     /// Frees the reader slots of processes that died (wraps `mdb_reader_check`) and returns how
     /// many were freed. Runs at open and when a reader finds the table full.
+    ///
+    /// - Throws: ``LMDBError/Code/closed`` after ``close()``.
+    @discardableResult
     public func checkStaleReaders() throws(LMDBError) -> Int {
+        try gate.enter()
+        defer { gate.leave() }
         var dead: Int32 = 0
         try check(mdb_reader_check(handle.pointer, &dead), "mdb_reader_check")
+        freedStaleReaders.add(Int(dead), ordering: .relaxed)
         return Int(dead)
     }
+
+    /// The reader slots of dead processes this instance freed since it opened: at open, when a
+    /// reader found the table full, and in ``checkStaleReaders()``.
+    public var staleReadersFreed: Int { freedStaleReaders.load(ordering: .relaxed) }
 
     /// The largest key LMDB accepts, in bytes (511 for the Debian build).
     public var maximumKeySize: Int { Int(mdb_env_get_maxkeysize(handle.pointer)) }

@@ -15,8 +15,13 @@ internal import CLMDB
 struct EnvironmentHandle: @unchecked Sendable {
     let pointer: OpaquePointer
 
-    /// Creates, configures and opens the environment; closes the handle again when a step fails.
-    static func open(path: String, options: Environment.Options) throws(LMDBError) -> EnvironmentHandle {
+    /// Creates, configures and opens the environment, then frees the reader slots of dead
+    /// processes; closes the handle again when a step fails.
+    ///
+    /// - Returns: The handle, and how many stale reader slots were freed.
+    static func open(
+        path: String, options: Environment.Options
+    ) throws(LMDBError) -> (handle: EnvironmentHandle, staleReadersFreed: Int) {
         var created: OpaquePointer?
         try check(mdb_env_create(&created), "mdb_env_create")
         guard let pointer = created else {
@@ -46,11 +51,11 @@ struct EnvironmentHandle: @unchecked Sendable {
             if mdb_env_get_fd(pointer, &fd) == MDB_SUCCESS && fd >= 0 {
                 _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC)
             }
+            return (EnvironmentHandle(pointer: pointer), Int(dead))
         } catch {
             mdb_env_close(pointer)
             throw error
         }
-        return EnvironmentHandle(pointer: pointer)
     }
 
     private static func explain(_ rc: Int32, path: String) -> String {

@@ -40,7 +40,10 @@ extension Environment {
         public var maximumMapSize: Int = 1 << 40
         /// The maximum number of named databases. Default: 32.
         public var maximumDatabases: Int = 32
-        /// The number of reader slots, shared by every process using the environment. Default: 510.
+        /// The number of reader slots, shared by every process using the environment. Only an
+        /// open while no other process has the environment open sizes the table (in `lock.mdb`),
+        /// and it never shrinks: ``EnvironmentInfo/maximumReaders`` is the size in effect.
+        /// Default: 510.
         public var maximumReaders: Int = 510
         /// Opens the environment read-only (`MDB_RDONLY`); writes fail.
         public var readOnly: Bool = false

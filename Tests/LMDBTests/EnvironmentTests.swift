@@ -180,4 +180,39 @@ struct EnvironmentTests {
         }
         #expect(try environment.checkStaleReaders() == 0)
     }
+
+    @Test("the reader table lists this process's slot, with its snapshot only while a transaction runs")
+    func readerSlots() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let environment = try Environment.open(path: directory.path)
+        defer { environment.close() }
+        let database = try environment.openDatabase("a", flags: .create)
+        try environment.write { (txn: Transaction) throws in try txn.put([1], forKey: [1], in: database) }
+        #expect(try environment.readerSlots().isEmpty, "writers take no reader slot")
+        let snapshot = try environment.lastCommittedTransaction()
+        let during = try environment.read { _ in try environment.readerSlots() }
+        #expect(during == [ReaderSlot(processID: getpid(), transactionID: snapshot)])
+        #expect(
+            try environment.readerSlots() == [ReaderSlot(processID: getpid(), transactionID: nil)],
+            "the pooled transaction keeps its slot and pins nothing")
+        #expect(try environment.checkStaleReaders() == 0 && environment.staleReadersFreed == 0)
+        environment.close()
+        expectError(.closed) { try environment.readerSlots() }
+    }
+
+    @Test("the reader table is sized by an open while nobody has the environment open, and never shrinks")
+    func readerTableSize() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var sizes: [Int] = []
+        for maximumReaders in [126, 200, 126] {
+            var options = Environment.Options()
+            options.maximumReaders = maximumReaders
+            let environment = try Environment.open(path: directory.path, options: options)
+            sizes.append(try environment.info().maximumReaders)
+            environment.close()
+        }
+        #expect(sizes == [126, 200, 200])
+    }
 }

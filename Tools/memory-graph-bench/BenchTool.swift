@@ -6,5 +6,5 @@ struct BenchTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "memory-graph-bench",
         abstract: "Measure MemoryGraph on the reference workload, side by side with SQLite and raw LMDB.",
-        subcommands: [RunCommand.self, LoadTestCommand.self])
+        subcommands: [RunCommand.self, LoadTestCommand.self, ContentionCommand.self])
 }

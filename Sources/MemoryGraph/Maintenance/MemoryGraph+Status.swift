@@ -3,10 +3,15 @@ import Foundation
 extension MemoryGraph {
     /// Schema version, counts, every named database's entries, pages and depth, the map, and
     /// reader slots (freeing those of dead processes first), from one snapshot.
+    ///
+    /// Reader slots are shared by every process using the store; a process killed inside a read
+    /// transaction keeps its slot until some process frees it (each open does, and so does a
+    /// reader that finds the table full).
     public func status() throws -> StoreStatus {
         let statistics = try statistics()
         return try translatingErrors {
-            let freed = try environment.checkStaleReaders()
+            try environment.checkStaleReaders()
+            let readersInUse = try environment.readerSlots().count
             let info = try environment.info()
             let databases = try read { store in
                 try schema.all.map { database in
@@ -17,8 +22,8 @@ extension MemoryGraph {
             }
             return StoreStatus(
                 schemaVersion: Int(Schema.version), statistics: statistics, databases: databases,
-                mapSize: info.mapSize, usedBytes: info.usedBytes, readersInUse: info.readersUsed,
-                maximumReaders: info.maximumReaders, staleReadersFreed: freed)
+                mapSize: info.mapSize, usedBytes: info.usedBytes, readersInUse: readersInUse,
+                maximumReaders: info.maximumReaders, staleReadersFreed: environment.staleReadersFreed)
         }
     }
 

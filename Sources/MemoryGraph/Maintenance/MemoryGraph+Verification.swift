@@ -7,6 +7,29 @@ extension MemoryGraph {
         try read { store in try store.verify() }
     }
 
+    /// Checks one node in one read snapshot: its record decodes and names known agent, context
+    /// and type ids; it is in every index it belongs to (agent, context, agent + context, type,
+    /// confidence, time) unless it still waits for lazy indexing; and each of its links and
+    /// backlinks is in both `links.out` and `links.in` and names an existing node.
+    ///
+    /// The same checks ``verify()`` makes for this node, at the cost of a few lookups, so a
+    /// reader can check what it reads while writers (in this or other processes) go on. It does
+    /// not look for index entries filed under a wrong key; ``verify()`` does.
+    ///
+    /// ```swift
+    /// if let problems = try graph.verifyNode(id), !problems.isEmpty {
+    ///     print(problems.map(\.description).joined(separator: "\n"))
+    /// }
+    /// ```
+    ///
+    /// - Returns: The problems found, empty when the node is consistent; `nil` when no node has
+    ///   the id.
+    /// - Throws: ``MemoryGraphError/Code/closed``, or ``MemoryGraphError/Code/storage`` when
+    ///   the snapshot cannot be read.
+    public func verifyNode(_ id: NodeID) throws -> [VerificationProblem]? {
+        try read { store in try store.verifyNode(id) }
+    }
+
     /// Rebuilds every secondary index, `links.in`, the bundle indexes, the counters and the
     /// dictionaries from the node and bundle records in one write transaction.
     ///

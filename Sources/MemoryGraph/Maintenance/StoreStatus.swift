@@ -22,10 +22,12 @@ public struct StoreStatus: Sendable, Hashable, Codable {
     public var mapSize: Int
     /// Bytes of the map in use.
     public var usedBytes: Int
-    /// Reader slots in use, by every process.
+    /// Reader slots held by live processes, this one included (a slot stays with its process
+    /// between transactions).
     public var readersInUse: Int
     /// Reader slots available.
     public var maximumReaders: Int
-    /// Slots of dead processes that were freed now.
+    /// Reader slots of dead processes this graph freed since it was opened (at open, when a
+    /// reader found the table full, and in ``MemoryGraph/status()``).
     public var staleReadersFreed: Int
 }

@@ -1,5 +1,8 @@
 import LMDB
 
+/// Receives one problem: its kind, the database where it was found, and the details.
+private typealias ProblemSink = (VerificationProblem.Kind, Database, String) -> Void
+
 extension StoreTransaction {
     /// Checks every index, link, bundle, counter and dictionary entry against the records.
     func verify() throws -> VerificationReport {
@@ -21,30 +24,7 @@ extension StoreTransaction {
                 return true
             }
             let id = NodeID(key, at: 0)
-            let header: NodeHeader
-            do {
-                header = try NodeHeader(value)
-                let end = NodeHeader.size + header.resultLength
-                _ = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: value[NodeHeader.size..<end]))
-                _ = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: value[end...]))
-            } catch {
-                problem(.undecodableRecord, schema.nodes, "node \(id): \(error)")
-                damaged.insert(id)
-                return true
-            }
-            for (kind, interned) in [(InternKind.agent, header.agent), (.context, header.context)]
-                + (header.type.map { [(.type, $0)] } ?? [])
-            where try !txn.contains(Interner.reverseKey(kind, interned), in: schema.reverseDictionary) {
-                problem(.dictionaryMismatch, schema.reverseDictionary, "node \(id) uses unknown \(kind) id \(interned)")
-            }
-            if try id.withUnsafeBytes({ try txn.contains($0, in: schema.pendingIndexing) }) { return true }
-            let posting = header.posting(id).bytes
-            for entry in indexEntries(header) where try !hasDuplicate(entry.key, posting, in: entry.database) {
-                problem(.missingIndexEntry, entry.database, "node \(id) is not under its key")
-            }
-            if try !txn.contains(posting, in: schema.byTime) {
-                problem(.missingIndexEntry, schema.byTime, "node \(id) is missing")
-            }
+            if try !verifyRecord(of: id, value, problem) { damaged.insert(id) }
             return true
         }
 
@@ -105,6 +85,64 @@ extension StoreTransaction {
         return report
     }
 
+    /// Checks node `id` alone, in this transaction: its record (as ``verify()`` does for every
+    /// node) and each entry of `links.out` and `links.in` that names it.
+    ///
+    /// - Returns: The problems found, or `nil` when no node has the id.
+    func verifyNode(_ id: NodeID) throws -> [VerificationProblem]? {
+        var problems: [VerificationProblem] = []
+        func problem(_ kind: VerificationProblem.Kind, _ database: Database, _ detail: String) {
+            problems.append(VerificationProblem(kind: kind, database: database.description, detail: detail))
+        }
+        let exists = try id.withUnsafeBytes { key in
+            try txn.withValue(forKey: key, in: schema.nodes) { value in
+                guard let value else { return false }
+                try verifyRecord(of: id, value, problem)
+                return true
+            }
+        }
+        guard exists else { return nil }
+        for target in try links(from: id) {
+            try verifyLink(id, target, in: schema.linksOut, mirror: schema.linksIn, problem)
+        }
+        for source in try backlinks(to: id) {
+            try verifyLink(id, source, in: schema.linksIn, mirror: schema.linksOut, problem)
+        }
+        return problems
+    }
+
+    /// Checks the stored record of node `id`: it decodes, names known interned ids, and is in
+    /// each index it belongs to (unless it waits for lazy indexing).
+    ///
+    /// - Returns: `false` when the record cannot be decoded (reported as `undecodableRecord`).
+    @discardableResult
+    private func verifyRecord(of id: NodeID, _ value: UnsafeRawBufferPointer, _ problem: ProblemSink) throws -> Bool {
+        let header: NodeHeader
+        do {
+            header = try NodeHeader(value)
+            let end = NodeHeader.size + header.resultLength
+            _ = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: value[NodeHeader.size..<end]))
+            _ = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: value[end...]))
+        } catch {
+            problem(.undecodableRecord, schema.nodes, "node \(id): \(error)")
+            return false
+        }
+        for (kind, interned) in [(InternKind.agent, header.agent), (.context, header.context)]
+            + (header.type.map { [(.type, $0)] } ?? [])
+        where try !txn.contains(Interner.reverseKey(kind, interned), in: schema.reverseDictionary) {
+            problem(.dictionaryMismatch, schema.reverseDictionary, "node \(id) uses unknown \(kind) id \(interned)")
+        }
+        if try id.withUnsafeBytes({ try txn.contains($0, in: schema.pendingIndexing) }) { return true }
+        let posting = header.posting(id).bytes
+        for entry in indexEntries(header) where try !hasDuplicate(entry.key, posting, in: entry.database) {
+            problem(.missingIndexEntry, entry.database, "node \(id) is not under its key")
+        }
+        if try !txn.contains(posting, in: schema.byTime) {
+            problem(.missingIndexEntry, schema.byTime, "node \(id) is missing")
+        }
+        return true
+    }
+
     private func hasDuplicate(_ key: [UInt8], _ value: [UInt8], in database: Database) throws -> Bool {
         let cursor = try txn.cursor(database)
         defer { cursor.close() }
@@ -123,26 +161,33 @@ extension StoreTransaction {
         return count
     }
 
-    private func verifyLinks(_ problem: (VerificationProblem.Kind, Database, String) -> Void) throws {
+    private func verifyLinks(_ problem: ProblemSink) throws {
         for (database, mirror) in [(schema.linksOut, schema.linksIn), (schema.linksIn, schema.linksOut)] {
             try txn.scan(database) { key, value in
                 guard key.count == 16, value.count == 16 else {
                     problem(.oneSidedLink, database, "an entry of \(key.count)/\(value.count) bytes")
                     return true
                 }
-                let (from, to) = (NodeID(key, at: 0), NodeID(value, at: 0))
-                if try !nodeExists(from) || !nodeExists(to) {
-                    problem(.oneSidedLink, database, "\(from) → \(to) involves a node that does not exist")
-                } else if try !hasDuplicate(Array(value), Array(key), in: mirror) {
-                    problem(.oneSidedLink, database, "\(from) → \(to) has no mirror in \(mirror)")
-                }
+                try verifyLink(NodeID(key, at: 0), NodeID(value, at: 0), in: database, mirror: mirror, problem)
                 return true
             }
         }
     }
 
+    /// Checks the entry `key → value` of `database` (`links.out` or `links.in`): both nodes exist
+    /// and `mirror` holds `value → key`.
+    private func verifyLink(
+        _ key: NodeID, _ value: NodeID, in database: Database, mirror: Database, _ problem: ProblemSink
+    ) throws {
+        if try !nodeExists(key) || !nodeExists(value) {
+            problem(.oneSidedLink, database, "\(key) → \(value) involves a node that does not exist")
+        } else if try !hasDuplicate(value.bytes, key.bytes, in: mirror) {
+            problem(.oneSidedLink, database, "\(key) → \(value) has no mirror in \(mirror)")
+        }
+    }
+
     /// Checks bundle records against nodes and the bundle indexes; returns the records read.
-    private func verifyBundles(_ problem: (VerificationProblem.Kind, Database, String) -> Void) throws -> Int {
+    private func verifyBundles(_ problem: ProblemSink) throws -> Int {
         var checked = 0
         try txn.scan(schema.bundles) { key, _ in
             checked += 1
@@ -197,7 +242,7 @@ extension StoreTransaction {
         return checked
     }
 
-    private func verifyDictionaries(_ problem: (VerificationProblem.Kind, Database, String) -> Void) throws {
+    private func verifyDictionaries(_ problem: ProblemSink) throws {
         try txn.scan(schema.dictionary) { key, value in
             guard key.count >= 1, value.count == 4, let kind = InternKind(rawValue: key[0]) else {
                 problem(.dictionaryMismatch, schema.dictionary, "a malformed entry")

@@ -64,7 +64,9 @@ extension MemoryGraph {
         /// The size the map may grow to; writes beyond it fail with
         /// ``MemoryGraphError/Code/storageFull``. Default: 1 TiB.
         public var maximumMapSize = 1 << 40
-        /// Reader slots shared by all processes using the store. Default: 510.
+        /// Reader slots shared by all processes using the store. Only an open while no other
+        /// process has the store open sizes the table, and it never shrinks;
+        /// ``StoreStatus/maximumReaders`` is the size in effect. Default: 510.
         public var maxReaders = 510
         /// Permissions of the files the store creates (`data.mdb`, `lock.mdb`, backups); its
         /// directory gets the same plus search permission where read is granted. Must include

@@ -134,6 +134,33 @@ struct VerificationTests {
         }
     }
 
+    @Test("verifyNode reports what is wrong with one node, and nil for an id no node has")
+    func singleNode() throws {
+        let store = TemporaryStore()
+        defer { store.remove() }
+        let graph = try store.open()
+        defer { graph.close() }
+        var generator = SplitMix64(seed: 17)
+        let data = try QueryDataSet(graph: graph, count: 60, generator: &generator)
+        let ids = Array(data.facts.keys).sorted()
+        try graph.link(from: ids[4], to: ids[5])
+        #expect(try ids.allSatisfy { try graph.verifyNode($0) == [] })
+        #expect(try graph.verifyNode(NodeID()) == nil)
+
+        try Self.corrupt(graph) { txn, store in
+            let header = try #require(try store.header(of: ids[1]))
+            _ = try txn.delete(
+                IndexKey.id(header.context), value: header.posting(ids[1]).bytes, in: store.schema.byContext)
+            _ = try txn.delete(ids[5].bytes, value: ids[4].bytes, in: store.schema.linksIn)
+        }
+        let missing = try #require(try graph.verifyNode(ids[1]))
+        #expect(missing.map(\.kind) == [.missingIndexEntry] && missing.first?.database == "idx.context", "\(missing)")
+        #expect(try graph.verifyNode(ids[4])?.map(\.kind) == [.oneSidedLink])
+        #expect(try graph.verifyNode(ids[2]) == [])
+        let full = try graph.verify().problems
+        #expect(Set(full.map(\.kind)) == [.missingIndexEntry, .oneSidedLink], "verify() agrees: \(full)")
+    }
+
     @Test("repair indexes nodes left waiting by lazy indexing; verify does not count them as missing")
     func pendingNodes() throws {
         let store = TemporaryStore()
