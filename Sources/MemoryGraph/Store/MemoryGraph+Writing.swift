@@ -48,8 +48,12 @@ extension MemoryGraph {
         }
     }
 
-    /// Commits `group` in one transaction, each write in a nested transaction when there are
-    /// several, so a failing write fails alone; then delivers every result. Runs on the writer queue.
+    /// Commits `group` in one transaction, then delivers every result. Runs on the writer queue.
+    ///
+    /// Writes check everything that can fail before their first put, so a group first runs flat
+    /// in one transaction. When a write of a group fails anyway, the group runs again with each
+    /// write in a nested transaction, so the failing write fails alone. (Nesting is not the
+    /// default because LMDB allocates a dirty-page list for each nested transaction.)
     func commit(_ group: [PendingWrite]) {
         let start = monotonicNanoseconds()
         var outcomes: [Result<PendingWrite.Done, any Error>] = []
@@ -58,35 +62,46 @@ extension MemoryGraph {
         var deferred = 0
         var transaction = 0
         var nodeCount = 0
-        do {
-            try translatingErrors {
-                try environment.write { txn in
-                    // A full map re-runs this closure: start from scratch.
-                    outcomes.removeAll(keepingCapacity: true)
-                    created.removeAll()
-                    changed.removeAll()
-                    deferred = 0
-                    for write in group {
-                        outcomes.append(
-                            Result {
-                                if group.count == 1 {
-                                    return try run(
-                                        write, in: txn, created: &created, changed: &changed, deferred: &deferred)
-                                }
-                                return try txn.nested { child in
-                                    try run(write, in: child, created: &created, changed: &changed, deferred: &deferred)
-                                }
-                            }.mapError(translate))
+        var nesting = false
+        while true {
+            do {
+                try translatingErrors {
+                    try environment.write { txn in
+                        // A full map re-runs this closure: start from scratch.
+                        outcomes.removeAll(keepingCapacity: true)
+                        created.removeAll()
+                        changed.removeAll()
+                        deferred = 0
+                        for write in group {
+                            guard nesting else {
+                                outcomes.append(
+                                    .success(
+                                        try run(
+                                            write, in: txn, created: &created, changed: &changed, deferred: &deferred)))
+                                continue
+                            }
+                            outcomes.append(
+                                Result {
+                                    try txn.nested { child in
+                                        try run(
+                                            write, in: child, created: &created, changed: &changed, deferred: &deferred)
+                                    }
+                                }.mapError(translate))
+                        }
+                        transaction = txn.id
+                        if metrics != nil { nodeCount = try txn.statistics(of: schema.nodes).entries }
+                        cache?.willCommit(transaction)
                     }
-                    if case .failure(let error) = outcomes.first, group.count == 1 { throw error }
-                    transaction = txn.id
-                    if metrics != nil { nodeCount = try txn.statistics(of: schema.nodes).entries }
-                    cache?.willCommit(transaction)
                 }
+                break
+            } catch {
+                if !nesting && group.count > 1 {
+                    nesting = true
+                    continue
+                }
+                for write in group { write.fail(error) }
+                return
             }
-        } catch {
-            for write in group { write.fail(error) }
-            return
         }
         interner.remember(created)
         cache?.didCommit(transaction, changed: changed)
