@@ -70,8 +70,7 @@ extension MemoryGraph {
 
     private func page(_ query: MemoryQuery, after cursor: QueryCursor?) throws -> QueryPage {
         try check(query)
-        let fingerprint = query.fingerprint
-        if let cursor, cursor.fingerprint != fingerprint {
+        if let cursor, cursor.fingerprint != query.fingerprint {
             throw MemoryGraphError(
                 .invalidCursor, "the cursor belongs to a different query; pass the query that returned it")
         }
@@ -89,7 +88,7 @@ extension MemoryGraph {
             }
             let next =
                 run.postings.count > query.limit
-                ? postings.last.map { QueryCursor(last: $0, fingerprint: fingerprint) } : nil
+                ? postings.last.map { QueryCursor(last: $0, fingerprint: query.fingerprint) } : nil
             return QueryPage(nodes: nodes, nextCursor: next)
         }
     }

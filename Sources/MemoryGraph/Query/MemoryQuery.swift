@@ -119,40 +119,44 @@ public struct QueryCursor: Sendable, Hashable, Codable, LosslessStringConvertibl
 
 extension MemoryQuery {
     /// A stable hash of every criterion and the order (not the limit), so a cursor can be
-    /// checked against the query it is used with, in any process.
+    /// checked against the query it is used with, in any process: FNV-1a over a canonical
+    /// encoding (each criterion tagged, sets sorted, strings length-prefixed, numbers as bits).
     var fingerprint: UInt64 {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let canonical = (try? encoder.encode(CanonicalQuery(self))) ?? Data()
+        var bytes: [UInt8] = []
+        func strings(_ tag: UInt8, _ set: Set<String>?) {
+            bytes.append(tag)
+            guard let set else { return bytes.append(0) }
+            bytes.append(1)
+            bytes.appendBigEndian(UInt32(set.count))
+            for text in set.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                bytes.appendBigEndian(UInt32(text.utf8.count))
+                bytes.append(contentsOf: text.utf8)
+            }
+        }
+        func number(_ tag: UInt8, _ value: Double?) {
+            bytes.append(tag)
+            guard let value else { return bytes.append(0) }
+            bytes.append(1)
+            bytes.appendBigEndian(value.bitPattern)
+        }
+        func node(_ tag: UInt8, _ id: NodeID?) {
+            bytes.append(tag)
+            guard let id else { return bytes.append(0) }
+            bytes.append(1)
+            bytes.append(contentsOf: id.bytes)
+        }
+        strings(1, agentIDs)
+        strings(2, contexts)
+        strings(3, types)
+        number(4, timeRange?.lowerBound.timeIntervalSince1970)
+        number(5, timeRange?.upperBound.timeIntervalSince1970)
+        number(6, minConfidence)
+        number(7, maxConfidence)
+        node(8, linkedFrom)
+        node(9, linkedTo)
+        strings(10, [order.rawValue])
         var hash = FNV1a()
-        hash.update(canonical)
+        hash.update(bytes)
         return hash.value
-    }
-}
-
-/// A query with its sets as sorted arrays, for a deterministic encoding.
-private struct CanonicalQuery: Encodable {
-    let agentIDs: [String]?
-    let contexts: [String]?
-    let types: [String]?
-    let start: Double?
-    let end: Double?
-    let minConfidence: Double?
-    let maxConfidence: Double?
-    let linkedFrom: String?
-    let linkedTo: String?
-    let order: String
-
-    init(_ query: MemoryQuery) {
-        agentIDs = query.agentIDs?.sorted()
-        contexts = query.contexts?.sorted()
-        types = query.types?.sorted()
-        start = query.timeRange?.lowerBound.timeIntervalSince1970
-        end = query.timeRange?.upperBound.timeIntervalSince1970
-        minConfidence = query.minConfidence
-        maxConfidence = query.maxConfidence
-        linkedFrom = query.linkedFrom?.description
-        linkedTo = query.linkedTo?.description
-        order = query.order.rawValue
     }
 }
