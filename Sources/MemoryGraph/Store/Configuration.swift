@@ -88,8 +88,9 @@ extension MemoryGraph {
         public var cacheAdmission: CacheAdmission = .all
 
         /// Emit swift-metrics counters, timers and gauges (see the README's metrics table). With
-        /// `false` nothing is measured at all. Default: `true` (a no-op until the application
-        /// bootstraps a metrics backend).
+        /// `false` nothing is measured at all. Default: `true`. Bootstrap the metrics backend
+        /// before opening the graph: a graph opened with swift-metrics' no-op factory measures
+        /// nothing.
         public var enableMetrics = true
         /// The factory for this graph's metrics; `nil` uses the process-wide `MetricsSystem`.
         /// Default: `nil`.

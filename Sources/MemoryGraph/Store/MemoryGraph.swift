@@ -146,9 +146,11 @@ public final class MemoryGraph: Sendable {
                     _ = try StoreTransaction(txn, schema: schema, interner: interner).applyPendingIndexing()
                 }
             }
+            // Instruments keep the factory they were made with: with swift-metrics' no-op
+            // factory nothing would ever be recorded, so nothing is measured either.
+            let factory = configuration.metricsFactory ?? MetricsSystem.factory
             let metrics =
-                configuration.enableMetrics
-                ? StoreMetrics(factory: configuration.metricsFactory ?? MetricsSystem.factory) : nil
+                configuration.enableMetrics && !(factory is NOOPMetricsHandler) ? StoreMetrics(factory: factory) : nil
             self.metrics = metrics
             cache =
                 configuration.enableCaching
