@@ -79,8 +79,7 @@ struct StoreTransaction {
                 }
             }
         }
-        guard var node = decoded else { return nil }
-        node.links = try links(from: id)
+        guard let node = decoded else { return nil }
         cache?.fill(node, snapshot: txn.id)
         return node
     }
@@ -96,7 +95,7 @@ struct StoreTransaction {
         return MemoryNode(
             id: id, agentID: try interner.name(of: header.agent, kind: .agent, in: txn),
             taskContext: try interner.name(of: header.context, kind: .context, in: txn), result: result,
-            timestamp: header.timestamp.date, metadata: members, links: [])
+            timestamp: header.timestamp.date, metadata: members, links: try links(from: id))
     }
 
     /// The node ids stored under `key` in a 16-byte DUPFIXED list, in order.
