@@ -67,18 +67,23 @@ struct CrashTestCommand: ParsableCommand {
                             in: log(Self.writeWindow.lowerBound)...log(Self.writeWindow.upperBound), using: &random)))
             let kill = try session.killWriter(
                 strategy: strategies[(iteration - 1) % strategies.count], durability: durability, at: moment)
-            print(kill.summary(iteration: iteration, of: iterations))
+            report(kill.summary(iteration: iteration, of: iterations))
             if !kill.failures.isEmpty {
-                print("FAILED after kill \(iteration) (seed \(seed)):")
-                for failure in kill.failures.prefix(20) { print("  " + failure) }
-                print("the store is in \(directory); the side logs and the writer's output are in \(work)")
-                print(session.summary(failures: kill.failures.count, since: start))
+                report("FAILED after kill \(iteration) (seed \(seed)):")
+                for failure in kill.failures.prefix(20) { report("  " + failure) }
+                report("the store is in \(directory); the side logs and the writer's output are in \(work)")
+                report(session.summary(failures: kill.failures.count, since: start))
                 FileHandle.standardError.write(Data("crash-test: failures after kill \(iteration); see above\n".utf8))
                 throw ExitCode(1)
             }
         }
-        print(session.summary(failures: 0, since: start))
+        report(session.summary(failures: 0, since: start))
         try? FileManager.default.removeItem(atPath: work)
         if path == nil { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
+    /// Prints `line` at once, unbuffered, so progress shows while a long run goes on.
+    private func report(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 }

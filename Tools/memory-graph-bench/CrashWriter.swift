@@ -156,9 +156,11 @@ final class CrashWriter: Sendable {
             Array((0..<count).shuffled(using: &random).prefix(Int.random(in: 0...2, using: &random)))
         }
 
+        // The mix, in percent: single adds 26 (the fallback), batched adds 12, links 14, unlinks 8,
+        // node removals 18, new bundles 8, additions to bundles 9, bundle removals 5.
         let dice = Int.random(in: 0..<100, using: &random)
         let prefersRemoval = model.nodes.count > Self.nodeCeiling && dice < 38 && Bool.random(using: &random)
-        switch prefersRemoval ? 60 : dice {
+        switch prefersRemoval ? 60 /* a node removal */ : dice {
         case 26..<38:
             var drafts: [CrashDraft] = []
             var targets: [NodeID] = []
