@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: deps build release test asan tsan lint format run bench
+.PHONY: deps build release test asan tsan lint format run bench crash
 
 ## deps: install LMDB's headers and tools (liblmdb-dev, lmdb-utils) and SQLite's headers when missing
 deps:
@@ -55,3 +55,7 @@ run: deps
 ## bench: the reference workload, N = 100 000, side by side with SQLite
 bench: deps
 	$(SWIFT) run -c release memory-graph-bench run --nodes 100000 --compare sqlite
+
+## crash: 500 SIGKILLs of a process writing to one store, every acknowledged write checked after each
+crash: deps
+	$(SWIFT) run -c release memory-graph-bench crash-test --iterations 500

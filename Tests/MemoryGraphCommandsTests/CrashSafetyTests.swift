@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// Runs the built `memory-graph-bench crash-test`: a writer process is killed with SIGKILL again
+/// and again, and after each kill the store must verify clean and hold every acknowledged write.
+@Suite("Crash safety")
+struct CrashSafetyTests {
+    @Test("crash-test: 25 kills of a writer, every acknowledged write checked, no failure, exit 0")
+    func twentyFiveKills() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("memory-graph-bench")
+        process.arguments = ["crash-test", "--iterations", "25", "--seed", "2024"]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let complaints = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+
+        #expect(process.terminationStatus == 0, "\(printed)\n\(complaints)")
+        let summary = try #require(
+            printed.split(separator: "\n").first { $0.hasPrefix("kills ") }, "no summary in:\n\(printed)")
+        #expect(summary.hasPrefix("kills 25, acknowledged operations checked "))
+        #expect(summary.hasSuffix(", failures 0"))
+        let checked = summary.split(separator: " ").dropFirst(5).first.flatMap { Int($0.dropLast()) } ?? 0
+        #expect(checked > 0, "the writers had no write acknowledged: \(summary)")
+    }
+}
