@@ -8,14 +8,12 @@ public import Foundation
 /// }
 /// ```
 public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
-    /// The stored fields; their names are the node's Codable keys.
-    private struct Fields: Hashable, Sendable, Codable {
+    /// The fields other than the payload.
+    private struct Fields: Hashable, Sendable {
         var id: NodeID
         var agentID: String
         var taskContext: String
-        var result: JSONValue
         var timestamp: Date
-        var metadata: [String: JSONValue]
         var links: [NodeID]
     }
 
@@ -23,7 +21,11 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
     /// array) costs one retain instead of one per field. A change replaces the storage.
     private final class Storage: Sendable {
         let fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
+        let payload: NodePayload
+        init(_ fields: Fields, _ payload: NodePayload) {
+            self.fields = fields
+            self.payload = payload
+        }
     }
 
     private var storage: Storage
@@ -31,7 +33,7 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
     private mutating func set<Value>(_ field: WritableKeyPath<Fields, Value>, _ value: Value) {
         var fields = storage.fields
         fields[keyPath: field] = value
-        storage = Storage(fields)
+        storage = Storage(fields, storage.payload)
     }
 
     /// The node's id (UUID version 7).
@@ -50,9 +52,12 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
         set { set(\.taskContext, newValue) }
     }
     /// The agent's result; by convention an object with `type` and `confidence_score` fields.
+    ///
+    /// A node read from the store decodes its result and metadata on the first access (the
+    /// stored bytes were checked when the node was read).
     public var result: JSONValue {
-        get { storage.fields.result }
-        set { set(\.result, newValue) }
+        get { storage.payload.decoded.result }
+        set { storage = Storage(storage.fields, NodePayload(result: newValue, metadata: metadata)) }
     }
     /// When the node was written (or the timestamp the writer supplied), to the microsecond.
     public var timestamp: Date {
@@ -61,8 +66,8 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
     }
     /// Free-form metadata.
     public var metadata: [String: JSONValue] {
-        get { storage.fields.metadata }
-        set { set(\.metadata, newValue) }
+        get { storage.payload.decoded.metadata }
+        set { storage = Storage(storage.fields, NodePayload(result: result, metadata: newValue)) }
     }
     /// The nodes this node links to, in id order.
     public var links: [NodeID] {
@@ -75,31 +80,58 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
         id: NodeID, agentID: String, taskContext: String, result: JSONValue, timestamp: Date,
         metadata: [String: JSONValue] = [:], links: [NodeID] = []
     ) {
+        self.init(
+            id: id, agentID: agentID, taskContext: taskContext, timestamp: timestamp, links: links,
+            payload: NodePayload(result: result, metadata: metadata))
+    }
+
+    /// A node whose result and metadata are `payload`.
+    init(id: NodeID, agentID: String, taskContext: String, timestamp: Date, links: [NodeID], payload: NodePayload) {
         storage = Storage(
-            Fields(
-                id: id, agentID: agentID, taskContext: taskContext, result: result, timestamp: timestamp,
-                metadata: metadata, links: links))
+            Fields(id: id, agentID: agentID, taskContext: taskContext, timestamp: timestamp, links: links), payload)
     }
 
     /// Whether every field of the two nodes is equal.
     public static func == (lhs: MemoryNode, rhs: MemoryNode) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+        lhs.storage === rhs.storage
+            || (lhs.storage.fields == rhs.storage.fields && lhs.result == rhs.result && lhs.metadata == rhs.metadata)
     }
 
     /// Hashes every field.
     public func hash(into hasher: inout Hasher) {
-        storage.fields.hash(into: &hasher)
+        hasher.combine(storage.fields)
+        hasher.combine(result)
+        hasher.combine(metadata)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, agentID, taskContext, result, timestamp, metadata, links
     }
 
     /// Decodes a node from the keys `id`, `agentID`, `taskContext`, `result`, `timestamp`,
     /// `metadata` and `links`.
     public init(from decoder: any Decoder) throws {
-        storage = Storage(try Fields(from: decoder))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(NodeID.self, forKey: .id),
+            agentID: try container.decode(String.self, forKey: .agentID),
+            taskContext: try container.decode(String.self, forKey: .taskContext),
+            result: try container.decode(JSONValue.self, forKey: .result),
+            timestamp: try container.decode(Date.self, forKey: .timestamp),
+            metadata: try container.decode([String: JSONValue].self, forKey: .metadata),
+            links: try container.decode([NodeID].self, forKey: .links))
     }
 
     /// Encodes the node under the keys ``init(from:)`` reads.
     public func encode(to encoder: any Encoder) throws {
-        try storage.fields.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(agentID, forKey: .agentID)
+        try container.encode(taskContext, forKey: .taskContext)
+        try container.encode(result, forKey: .result)
+        try container.encode(timestamp, forKey: .timestamp)
+        try container.encode(metadata, forKey: .metadata)
+        try container.encode(links, forKey: .links)
     }
 
     /// `result["type"]` when it is a string.

@@ -14,6 +14,9 @@ enum BinaryJSON {
         case null = 0, `false`, `true`, int, double, string, array, object
     }
 
+    /// The first byte of an encoded object.
+    static let objectTag = Tag.object.rawValue
+
     /// Appends the encoding of `value` to `bytes`.
     static func encode(_ value: JSONValue, into bytes: inout [UInt8]) {
         switch value {
@@ -51,6 +54,62 @@ enum BinaryJSON {
             return depth < maximumDepth && members.values.allSatisfy { validateDepth($0, depth: depth + 1) }
         default:
             return true
+        }
+    }
+
+    /// Checks that `bytes` hold exactly one value ``decode(_:)`` accepts, without building it:
+    /// tags, lengths, UTF-8 and depth. Object keys must be in strictly increasing UTF-8 byte
+    /// order, as ``encode(_:into:)`` writes them, which also rules out repeated keys.
+    static func validate(_ bytes: UnsafeRawBufferPointer) throws(RecordCorruption) {
+        var offset = 0
+        try skip(bytes, at: &offset, depth: 0)
+        guard offset == bytes.count else {
+            throw RecordCorruption(message: "\(bytes.count - offset) bytes follow the JSON value", offset: offset)
+        }
+    }
+
+    /// Moves `offset` past the value there, checking it as ``decode(_:at:depth:)`` would.
+    private static func skip(_ bytes: UnsafeRawBufferPointer, at offset: inout Int, depth: Int) throws(RecordCorruption)
+    {
+        guard offset < bytes.count else {
+            throw RecordCorruption(message: "the JSON value is cut short", offset: offset)
+        }
+        let tagOffset = offset
+        guard let tag = Tag(rawValue: bytes[offset]) else {
+            throw RecordCorruption(message: "unknown JSON tag \(bytes[offset])", offset: offset)
+        }
+        offset += 1
+        switch tag {
+        case .null, .false, .true:
+            return
+        case .int:
+            _ = try varint(bytes, at: &offset)
+        case .double:
+            guard bytes.count - offset >= 8 else {
+                throw RecordCorruption(message: "a JSON number is cut short", offset: offset)
+            }
+            offset += 8
+        case .string:
+            _ = try stringBytes(bytes, at: &offset)
+        case .array:
+            guard depth < maximumDepth else {
+                throw RecordCorruption(message: "JSON nests deeper than \(maximumDepth) levels", offset: tagOffset)
+            }
+            for _ in 0..<(try count(bytes, at: &offset)) { try skip(bytes, at: &offset, depth: depth + 1) }
+        case .object:
+            guard depth < maximumDepth else {
+                throw RecordCorruption(message: "JSON nests deeper than \(maximumDepth) levels", offset: tagOffset)
+            }
+            var previous: UnsafeRawBufferPointer?
+            for _ in 0..<(try count(bytes, at: &offset)) {
+                let keyOffset = offset
+                let key = try stringBytes(bytes, at: &offset)
+                if let previous, !previous.lexicographicallyPrecedes(key) {
+                    throw RecordCorruption(message: "JSON keys are repeated or out of order", offset: keyOffset)
+                }
+                previous = key
+                try skip(bytes, at: &offset, depth: depth + 1)
+            }
         }
     }
 
@@ -169,16 +228,22 @@ enum BinaryJSON {
 
     private static func string(_ bytes: UnsafeRawBufferPointer, at offset: inout Int) throws(RecordCorruption) -> String
     {
+        String(decoding: try stringBytes(bytes, at: &offset), as: UTF8.self)
+    }
+
+    /// The bytes of the string at `offset`, checked to be UTF-8; moves `offset` past them.
+    private static func stringBytes(
+        _ bytes: UnsafeRawBufferPointer, at offset: inout Int
+    ) throws(RecordCorruption) -> UnsafeRawBufferPointer {
         let start = offset
         let length = try count(bytes, at: &offset)
         let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length])
         offset += length
-        // ASCII is valid UTF-8 and decodes without the generic validation path.
-        if isASCII(slice) { return String(decoding: slice, as: UTF8.self) }
-        guard let text = String(validating: slice, as: UTF8.self) else {
+        // ASCII is valid UTF-8 and needs no call into the generic validation path.
+        guard isASCII(slice) || String(validating: slice, as: UTF8.self) != nil else {
             throw RecordCorruption(message: "a JSON string is not valid UTF-8", offset: start)
         }
-        return text
+        return slice
     }
 
     /// Whether every byte is below 0x80, checked eight bytes at a time.

@@ -84,18 +84,22 @@ struct StoreTransaction {
         return node
     }
 
+    /// The node in `bytes`: its header and links now, its result and metadata checked now and
+    /// decoded when first used.
     private func decodeNode(_ id: NodeID, _ bytes: UnsafeRawBufferPointer) throws -> MemoryNode {
         let header = try NodeHeader(bytes)
-        let resultEnd = NodeHeader.size + header.resultLength
-        let result = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: bytes[NodeHeader.size..<resultEnd]))
-        let metadata = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: bytes[resultEnd...]))
-        guard case .object(let members) = metadata else {
-            throw RecordCorruption(message: "node metadata is not an object", offset: resultEnd)
+        let payload: NodePayload
+        do {
+            payload = try NodePayload(
+                checking: UnsafeRawBufferPointer(rebasing: bytes[NodeHeader.size...]), resultLength: header.resultLength
+            )
+        } catch {
+            throw RecordCorruption(message: error.message, offset: NodeHeader.size + error.offset)
         }
         return MemoryNode(
             id: id, agentID: try interner.name(of: header.agent, kind: .agent, in: txn),
-            taskContext: try interner.name(of: header.context, kind: .context, in: txn), result: result,
-            timestamp: header.timestamp.date, metadata: members, links: try links(from: id))
+            taskContext: try interner.name(of: header.context, kind: .context, in: txn),
+            timestamp: header.timestamp.date, links: try links(from: id), payload: payload)
     }
 
     /// The node ids stored under `key` in a 16-byte DUPFIXED list, in order.

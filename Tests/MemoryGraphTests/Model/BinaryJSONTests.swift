@@ -22,6 +22,7 @@ struct BinaryJSONTests {
         for _ in 0..<2_000 {
             let value = JSONValueTests.randomValue(depth: 5, using: &generator)
             let bytes = Self.encoded(value)
+            #expect(throws: Never.self) { try bytes.withUnsafeBytes { try BinaryJSON.validate($0) } }
             #expect(try Self.decoded(bytes) == value)
             #expect(Self.encoded(try Self.decoded(bytes)) == bytes)
         }
@@ -50,6 +51,11 @@ struct BinaryJSONTests {
             if let value = try? Self.decoded(damaged) {
                 #expect(BinaryJSON.validateDepth(value))
             }
+            // What validation accepts, decoding accepts: a node payload checked at read time
+            // decodes later without failing.
+            if (try? damaged.withUnsafeBytes { try BinaryJSON.validate($0) }) != nil {
+                #expect(throws: Never.self) { try Self.decoded(damaged) }
+            }
         }
         #expect(throws: RecordCorruption.self) { try Self.decoded([]) }
         #expect(throws: RecordCorruption.self) { try Self.decoded([9]) }
@@ -58,6 +64,13 @@ struct BinaryJSONTests {
         #expect(throws: RecordCorruption.self) { try Self.decoded([5, 2, 0xC3, 0x28]) }
         #expect(throws: RecordCorruption.self) { try Self.decoded([3] + [UInt8](repeating: 0xFF, count: 11)) }
         #expect(throws: RecordCorruption.self) { try Self.decoded([7, 2, 1, 0x61, 0, 1, 0x61, 0]) }
+        for invalid: [UInt8] in [
+            [], [9], [0, 0], [5, 2, 0xC3, 0x28], [7, 2, 1, 0x61, 0, 1, 0x61, 0], [7, 2, 1, 0x62, 0, 1, 0x61, 0],
+        ] {
+            #expect(throws: RecordCorruption.self, "\(invalid)") {
+                try invalid.withUnsafeBytes { try BinaryJSON.validate($0) }
+            }
+        }
     }
 
     @Test("nesting is limited to maximumDepth when validating and when decoding")

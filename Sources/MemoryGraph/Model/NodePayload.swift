@@ -1,0 +1,60 @@
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
+
+/// A node's result and metadata: given as values, or as the checked binary JSON of a stored
+/// record, decoded once, on first access, and then shared by every copy of the node.
+final class NodePayload: Sendable {
+    typealias Values = (result: JSONValue, metadata: [String: JSONValue])
+
+    /// The result's binary JSON followed by the metadata's; empty when built from values.
+    private let encoded: [UInt8]
+    private let resultLength: Int
+    private let values: NIOLockedValueBox<Values?>
+
+    /// A payload of values.
+    init(result: JSONValue, metadata: [String: JSONValue]) {
+        encoded = []
+        resultLength = 0
+        values = NIOLockedValueBox((result, metadata))
+    }
+
+    /// A payload of a stored record's bytes: `resultLength` bytes of the result, then the metadata.
+    ///
+    /// - Throws: ``RecordCorruption`` unless both are values ``BinaryJSON/decode(_:)`` accepts
+    ///   and the metadata is an object, so decoding them later cannot fail.
+    init(checking bytes: UnsafeRawBufferPointer, resultLength: Int) throws(RecordCorruption) {
+        try BinaryJSON.validate(UnsafeRawBufferPointer(rebasing: bytes[..<resultLength]))
+        let metadata = UnsafeRawBufferPointer(rebasing: bytes[resultLength...])
+        guard metadata.first == BinaryJSON.objectTag else {
+            throw RecordCorruption(message: "node metadata is not an object", offset: resultLength)
+        }
+        do {
+            try BinaryJSON.validate(metadata)
+        } catch {
+            throw RecordCorruption(message: error.message, offset: resultLength + error.offset)
+        }
+        encoded = Array(bytes)
+        self.resultLength = resultLength
+        values = NIOLockedValueBox(nil)
+    }
+
+    /// The result and metadata, decoded on the first call.
+    var decoded: Values {
+        values.withLockedValue { values in
+            if let values { return values }
+            let decoded = encoded.withUnsafeBytes { bytes -> Values in
+                do {
+                    let result = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: bytes[..<resultLength]))
+                    guard
+                        case .object(let members) = try BinaryJSON.decode(
+                            UnsafeRawBufferPointer(rebasing: bytes[resultLength...]))
+                    else { preconditionFailure("checked node metadata is not an object") }
+                    return (result, members)
+                } catch {
+                    preconditionFailure("checked node payload does not decode: \(error)")
+                }
+            }
+            values = decoded
+            return decoded
+        }
+    }
+}
