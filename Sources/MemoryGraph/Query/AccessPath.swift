@@ -44,8 +44,7 @@ extension StoreTransaction {
         func listPath(_ kind: AccessPath.Kind, _ keys: [[UInt8]], _ database: Database, covers: Set<Criterion>)
             throws -> AccessPath
         {
-            var total = 0
-            for key in keys { total += try txn.count(duplicatesOf: key, in: database) }
+            let total = try txn.count(duplicatesOfEach: keys, in: database)
             let estimate = Int((Double(total) * fraction).rounded(.up))
             return AccessPath(
                 kind: kind, keys: keys, covers: covers, estimate: estimate,
