@@ -21,10 +21,7 @@ extension StoreTransaction {
             let id = NodeID(key, at: 0)
             let header: NodeHeader
             do {
-                header = try NodeHeader(value)
-                let end = NodeHeader.size + header.resultLength
-                _ = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: value[NodeHeader.size..<end]))
-                _ = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: value[end...]))
+                header = try NodeRecord(value).header
             } catch {
                 problem(.undecodableRecord, schema.nodes, "node \(id): \(error)")
                 return true

@@ -1,3 +1,35 @@
+/// A whole node record decoded: its header, its result and its metadata.
+///
+/// The one decoder of stored node records, for reads and for `verify` alike.
+struct NodeRecord {
+    var header: NodeHeader
+    var result: JSONValue
+    var metadata: [String: JSONValue]
+
+    /// Decodes `record`: the header, then the result and the metadata, which must be an object
+    /// and end the record exactly.
+    init(_ record: UnsafeRawBufferPointer) throws(RecordCorruption) {
+        header = try NodeHeader(record)
+        let resultEnd = NodeHeader.size + header.resultLength
+        result = try Self.value(in: record, NodeHeader.size..<resultEnd)
+        guard case .object(let members) = try Self.value(in: record, resultEnd..<record.count) else {
+            throw RecordCorruption(message: "node metadata is not an object", offset: resultEnd)
+        }
+        metadata = members
+    }
+
+    /// The JSON value filling `range` of `record`; a failure names its byte in the whole record.
+    private static func value(in record: UnsafeRawBufferPointer, _ range: Range<Int>) throws(RecordCorruption)
+        -> JSONValue
+    {
+        do {
+            return try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: record[range]))
+        } catch {
+            throw RecordCorruption(message: error.message, offset: range.lowerBound + error.offset)
+        }
+    }
+}
+
 /// The fixed-size header of a node record: everything a query filters on, readable without
 /// decoding the payload.
 ///

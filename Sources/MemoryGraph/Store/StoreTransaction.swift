@@ -86,17 +86,11 @@ struct StoreTransaction {
     }
 
     private func decodeNode(_ id: NodeID, _ bytes: UnsafeRawBufferPointer) throws -> MemoryNode {
-        let header = try NodeHeader(bytes)
-        let resultEnd = NodeHeader.size + header.resultLength
-        let result = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: bytes[NodeHeader.size..<resultEnd]))
-        let metadata = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: bytes[resultEnd...]))
-        guard case .object(let members) = metadata else {
-            throw RecordCorruption(message: "node metadata is not an object", offset: resultEnd)
-        }
+        let record = try NodeRecord(bytes)
         return MemoryNode(
-            id: id, agentID: try interner.name(of: header.agent, kind: .agent, in: txn),
-            taskContext: try interner.name(of: header.context, kind: .context, in: txn), result: result,
-            timestamp: header.timestamp.date, metadata: members, links: [])
+            id: id, agentID: try interner.name(of: record.header.agent, kind: .agent, in: txn),
+            taskContext: try interner.name(of: record.header.context, kind: .context, in: txn), result: record.result,
+            timestamp: record.header.timestamp.date, metadata: record.metadata, links: [])
     }
 
     /// The node ids stored under `key` in a 16-byte DUPFIXED list, in order.
