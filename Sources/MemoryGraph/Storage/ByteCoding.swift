@@ -38,11 +38,23 @@ struct Microseconds: Hashable, Comparable, Sendable {
 
     init(_ value: Int64) { self.value = value }
 
-    /// Microseconds since 1970 of `date`, or `nil` when it is outside the representable range.
+    /// The times the store holds: 1900-01-01 up to 2100-01-01 (UTC). Within them every
+    /// microsecond has a `Date` of its own, so ``date`` and ``init(_:)-(Date)`` are exact inverses
+    /// (further out, `Date`'s 53 bits no longer tell neighbouring microseconds apart).
+    static let storable = Microseconds(-2_208_988_800_000_000)..<Microseconds(4_102_444_800_000_000)
+
+    /// Microseconds since 1970 of `date`, to the nearest microsecond; `nil` outside ``storable``.
+    ///
+    /// A date made by ``date`` gives back its microsecond exactly: rounding lands within two
+    /// microseconds of it, and of those only it has that date.
     init?(_ date: Date) {
         let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
-        guard micros.isFinite, micros > -9.2e18, micros < 9.2e18 else { return nil }
-        value = Int64(micros)
+        guard micros >= Double(Self.storable.lowerBound.value), micros < Double(Self.storable.upperBound.value) else {
+            return nil
+        }
+        let estimate = Int64(micros)
+        value = (estimate - 2...estimate + 2).first { Microseconds($0).date == date } ?? estimate
+        guard Self.storable.contains(self) else { return nil }
     }
 
     static func now() -> Microseconds {
