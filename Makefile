@@ -49,3 +49,19 @@ run: deps
 ## bench: the reference workload, N = 100 000, side by side with SQLite
 bench: deps
 	$(SWIFT) run -c release memory-graph-bench run --nodes 100000 --compare sqlite
+
+.PHONY: fuzz fuzz-smoke fuzz-seeds
+
+## fuzz: build the libFuzzer targets in Fuzz/ (ASan, in .build-fuzz) and run each for FUZZ_SECONDS
+## on a copy of its corpus; crash inputs go to .build-fuzz/artifacts
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	SWIFT=$(SWIFT) Fuzz/fuzz.sh run $(FUZZ_SECONDS)
+
+## fuzz-smoke: every fuzz target for 30 seconds (CI); fails when one finds a crash
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=30
+
+## fuzz-seeds: regenerate the seed corpora in Fuzz/Corpus from the library's own encoders
+fuzz-seeds: deps
+	SWIFT=$(SWIFT) Fuzz/fuzz.sh seeds
