@@ -56,7 +56,7 @@ run() {
             echo
         else
             failed+=("$target")
-            grep -E 'ERROR|Fatal error|Test unit written|SUMMARY' "$log" || tail -20 "$log"
+            grep -E 'Precondition failed|Fatal error|ERROR|Test unit written|SUMMARY' "$log" || tail -20 "$log"
         fi
     done
     if [ ${#failed[@]} -gt 0 ]; then
