@@ -48,6 +48,18 @@ struct StoredTimeTests {
         }
     }
 
+    @Test("a node stored before the range existed is dumped with its own time, which restore then refuses")
+    func earlierNodeOutsideTheRange() {
+        let node = MemoryNode(
+            id: NodeID(), agentID: "a", taskContext: "c", result: .null,
+            timestamp: Microseconds(Self.beyondRange).date)
+        let written = DumpFormat.node(node)["timestamp_us"]?.intValue.map(Int64.init)
+        #expect(written.map { abs($0 - Self.beyondRange) <= 1 } == true, "written as \(String(describing: written))")
+        expectError(.invalidDump) {
+            try DumpRecord(Array(try DumpFormat.node(node).jsonString().utf8)[...], line: 2)
+        }
+    }
+
     @Test("a bundle record with a creation time outside the range is corrupt")
     func bundleRecordOutsideTheRange() {
         let bundle = MemoryBundle(
