@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: deps build release test asan tsan lint format run bench crash
+.PHONY: deps build release test asan tsan lint format run bench crash fuzz fuzz-smoke fuzz-seeds
 
 ## deps: install LMDB's headers and tools (liblmdb-dev, lmdb-utils) and SQLite's headers when missing
 deps:
@@ -40,13 +40,13 @@ TSAN_FILTER ?= ConcurrencyTests|StoreConcurrencyTests|GroupCommitTests|LazyIndex
 tsan: deps
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter "$(TSAN_FILTER)"
 
-## lint: check formatting (swift-format from the toolchain)
+## lint: check formatting (swift-format from the toolchain) of every Swift source
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests $(wildcard Tools)
+	$(SWIFT) format lint --strict -r Sources Tests Tools Fuzz
 
 ## format: rewrite sources in the house format
 format:
-	$(SWIFT) format -i -r Sources Tests $(wildcard Tools)
+	$(SWIFT) format -i -r Sources Tests Tools Fuzz
 
 ## run: the load test for about 15 seconds on a temporary store with 20 000 pre-loaded nodes
 run: deps
@@ -59,3 +59,18 @@ bench: deps
 ## crash: 500 SIGKILLs of a process writing to one store, every acknowledged write checked after each
 crash: deps
 	$(SWIFT) run -c release memory-graph-bench crash-test --iterations 500
+
+
+## fuzz: build the libFuzzer targets in Fuzz/ (ASan, in .build-fuzz) and run each for FUZZ_SECONDS
+## on a copy of its corpus; crash inputs go to .build-fuzz/artifacts
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	SWIFT=$(SWIFT) Fuzz/fuzz.sh run $(FUZZ_SECONDS)
+
+## fuzz-smoke: every fuzz target for 30 seconds (CI); fails when one finds a crash
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=30
+
+## fuzz-seeds: regenerate the seed corpora in Fuzz/Corpus from the library's own encoders
+fuzz-seeds: deps
+	SWIFT=$(SWIFT) Fuzz/fuzz.sh seeds

@@ -43,12 +43,16 @@ enum BundleRecord {
         guard let task = value["task"]?.stringValue, let created = value["created"]?.intValue,
             let metadata = value["meta"]?.objectValue
         else { throw corrupt("a field is missing") }
+        let createdAt = Microseconds(Int64(created))
+        guard Microseconds.storable.contains(createdAt) else {
+            throw corrupt("created time \(created) µs is out of range")
+        }
         let nodes = try strings("nodes").map { text in
             guard let id = NodeID(text) else { throw corrupt("invalid node id \(text)") }
             return id
         }
         return MemoryBundle(
             id: id, taskID: task, agentIDs: try strings("agents"), contexts: try strings("contexts"), nodeIDs: nodes,
-            createdAt: Microseconds(Int64(created)).date, metadata: metadata)
+            createdAt: createdAt.date, metadata: metadata)
     }
 }

@@ -29,7 +29,7 @@ enum DumpFormat {
         [
             "kind": "node", "id": .string(node.id.description), "agent_id": .string(node.agentID),
             "task_context": .string(node.taskContext),
-            "timestamp_us": .int(Int((Microseconds(node.timestamp) ?? Microseconds(0)).value)),
+            "timestamp_us": .int(Int(Microseconds(nearest: node.timestamp).value)),
             "result": node.result, "metadata": .object(node.metadata),
             "links": .array(node.links.map { .string($0.description) }),
         ]
@@ -41,7 +41,7 @@ enum DumpFormat {
             "agent_ids": .array(bundle.agentIDs.map { .string($0) }),
             "contexts": .array(bundle.contexts.map { .string($0) }),
             "node_ids": .array(bundle.nodeIDs.map { .string($0.description) }),
-            "created_at_us": .int(Int((Microseconds(bundle.createdAt) ?? Microseconds(0)).value)),
+            "created_at_us": .int(Int(Microseconds(nearest: bundle.createdAt).value)),
             "metadata": .object(bundle.metadata),
         ]
     }

@@ -48,7 +48,13 @@ enum DumpRecord {
                 return id
             }
         }
-        func date(_ name: String) throws -> Date { Microseconds(Int64(try integer(name))).date }
+        func date(_ name: String) throws -> Date {
+            let time = Microseconds(Int64(try integer(name)))
+            guard Microseconds.storable.contains(time) else {
+                throw invalid("\"\(name)\" is outside the stored range, 1900-01-01 up to 2100-01-01 UTC")
+            }
+            return time.date
+        }
 
         switch try string("kind") {
         case "header":

@@ -119,10 +119,7 @@ extension StoreTransaction {
     private func verifyRecord(of id: NodeID, _ value: UnsafeRawBufferPointer, _ problem: ProblemSink) throws -> Bool {
         let header: NodeHeader
         do {
-            header = try NodeHeader(value)
-            let end = NodeHeader.size + header.resultLength
-            _ = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: value[NodeHeader.size..<end]))
-            _ = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: value[end...]))
+            header = try NodeRecord(value).header
         } catch {
             problem(.undecodableRecord, schema.nodes, "node \(id): \(error)")
             return false

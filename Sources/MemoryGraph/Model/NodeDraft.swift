@@ -22,7 +22,8 @@ public struct NodeDraft: Hashable, Sendable, Codable {
     public var metadata: [String: JSONValue]
     /// Nodes this node links to; each must exist (or be added earlier in the same call).
     public var links: [NodeID]
-    /// The node's timestamp; `nil` means now.
+    /// The node's timestamp, from 1900-01-01 up to 2100-01-01 (UTC), kept to the microsecond;
+    /// `nil` means now.
     public var timestamp: Date?
 
     /// Creates a draft.

@@ -14,6 +14,10 @@ enum BinaryJSON {
         case null = 0, `false`, `true`, int, double, string, array, object
     }
 
+    /// The most items reserved up front for an array or object: a damaged count (up to the
+    /// bytes left, at every nesting level) cannot make decoding ask for gigabytes.
+    private static let trustedCount = 1_024
+
     /// The first byte of an encoded object.
     static let objectTag = Tag.object.rawValue
 
@@ -160,7 +164,7 @@ enum BinaryJSON {
             }
             let count = try count(bytes, at: &offset)
             var items: [JSONValue] = []
-            items.reserveCapacity(count)
+            items.reserveCapacity(min(count, Self.trustedCount))
             for _ in 0..<count { items.append(try decode(bytes, at: &offset, depth: depth + 1)) }
             return .array(items)
         case .object:
@@ -169,7 +173,7 @@ enum BinaryJSON {
             }
             let count = try count(bytes, at: &offset)
             var members: [String: JSONValue] = [:]
-            members.reserveCapacity(count)
+            members.reserveCapacity(min(count, Self.trustedCount))
             for _ in 0..<count {
                 let keyOffset = offset
                 let key = try string(bytes, at: &offset)

@@ -38,11 +38,26 @@ struct Microseconds: Hashable, Comparable, Sendable {
 
     init(_ value: Int64) { self.value = value }
 
-    /// Microseconds since 1970 of `date`, or `nil` when it is outside the representable range.
-    init?(_ date: Date) {
+    /// The times the store holds: 1900-01-01 up to 2100-01-01 (UTC). Within them every
+    /// microsecond has a `Date` of its own, so ``date`` and ``init(_:)-(Date)`` are exact inverses
+    /// (further out, `Date`'s 53 bits no longer tell neighbouring microseconds apart).
+    static let storable = Microseconds(-2_208_988_800_000_000)..<Microseconds(4_102_444_800_000_000)
+
+    /// Microseconds since 1970 of `date`, to the nearest microsecond, clamped to ±9.2e18.
+    ///
+    /// A date made by ``date`` gives back its microsecond exactly wherever `Date` tells it from
+    /// its neighbours, as within ``storable``: rounding lands within two microseconds of it, and
+    /// of those only it has that date.
+    init(nearest date: Date) {
         let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
-        guard micros.isFinite, micros > -9.2e18, micros < 9.2e18 else { return nil }
-        value = Int64(micros)
+        let estimate = Int64(max(-9.2e18, min(9.2e18, micros.isNaN ? 0 : micros)))
+        value = (estimate - 2...estimate + 2).first { Microseconds($0).date == date } ?? estimate
+    }
+
+    /// Microseconds since 1970 of `date`, to the nearest microsecond; `nil` outside ``storable``.
+    init?(_ date: Date) {
+        self.init(nearest: date)
+        guard Self.storable.contains(self) else { return nil }
     }
 
     static func now() -> Microseconds {

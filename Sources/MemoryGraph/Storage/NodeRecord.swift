@@ -1,3 +1,30 @@
+/// A whole node record read: its header, and its result and metadata checked (decoded when
+/// first used).
+///
+/// The one reader of stored node records, for reads and for `verify` alike.
+struct NodeRecord {
+    var header: NodeHeader
+    /// The result and metadata, checked to decode.
+    var payload: NodePayload
+    /// The node's result.
+    var result: JSONValue { payload.decoded.result }
+    /// The node's metadata.
+    var metadata: [String: JSONValue] { payload.decoded.metadata }
+
+    /// Reads `record`: the header, then the result and the metadata, which must be an object
+    /// and end the record exactly. A failure names its byte in the whole record.
+    init(_ record: UnsafeRawBufferPointer) throws(RecordCorruption) {
+        header = try NodeHeader(record)
+        do {
+            payload = try NodePayload(
+                checking: UnsafeRawBufferPointer(rebasing: record[NodeHeader.size...]),
+                resultLength: header.resultLength)
+        } catch {
+            throw RecordCorruption(message: error.message, offset: NodeHeader.size + error.offset)
+        }
+    }
+}
+
 /// The fixed-size header of a node record: everything a query filters on, readable without
 /// decoding the payload.
 ///

@@ -87,19 +87,11 @@ struct StoreTransaction {
     /// The node in `bytes`: its header and links now, its result and metadata checked now and
     /// decoded when first used.
     private func decodeNode(_ id: NodeID, _ bytes: UnsafeRawBufferPointer) throws -> MemoryNode {
-        let header = try NodeHeader(bytes)
-        let payload: NodePayload
-        do {
-            payload = try NodePayload(
-                checking: UnsafeRawBufferPointer(rebasing: bytes[NodeHeader.size...]), resultLength: header.resultLength
-            )
-        } catch {
-            throw RecordCorruption(message: error.message, offset: NodeHeader.size + error.offset)
-        }
+        let record = try NodeRecord(bytes)
         return MemoryNode(
-            id: id, agentID: try interner.name(of: header.agent, kind: .agent, in: txn),
-            taskContext: try interner.name(of: header.context, kind: .context, in: txn),
-            timestamp: header.timestamp.date, links: try links(from: id), payload: payload)
+            id: id, agentID: try interner.name(of: record.header.agent, kind: .agent, in: txn),
+            taskContext: try interner.name(of: record.header.context, kind: .context, in: txn),
+            timestamp: record.header.timestamp.date, links: try links(from: id), payload: record.payload)
     }
 
     /// The node ids stored under `key` in a 16-byte DUPFIXED list, in order.

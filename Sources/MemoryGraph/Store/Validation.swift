@@ -97,7 +97,8 @@ enum Validation {
         let timestamp: Microseconds
         if let date = draft.timestamp {
             guard let micros = Microseconds(date) else {
-                throw MemoryGraphError(.invalidArgument, "timestamp \(date) is outside the representable range")
+                throw MemoryGraphError(
+                    .invalidArgument, "timestamp \(date) is outside the stored range, 1900-01-01 up to 2100-01-01 UTC")
             }
             timestamp = micros
         } else {
