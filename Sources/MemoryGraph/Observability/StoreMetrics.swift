@@ -13,6 +13,8 @@ import struct NIOConcurrencyHelpers.NIOLockedValueBox
 /// | `memory_graph_commits_total` | counter | |
 /// | `memory_graph_writes_per_commit` | recorder | |
 /// | `memory_graph_nodes`, `memory_graph_map_size_bytes`, `memory_graph_used_bytes`, `memory_graph_readers_in_use` | gauge | |
+///
+/// `memory_graph_readers_in_use` is LMDB's high-water mark of reader slots taken (`mdb_env_info`).
 final class StoreMetrics: Sendable {
     private let factory: any MetricsFactory
     private typealias Instruments = (count: Counter, duration: Timer)
