@@ -19,8 +19,10 @@ extension MemoryGraph {
         /// Each write is its own transaction, committed before the call returns.
         case immediate
         /// Group commit: writes that arrive while a commit is in progress are committed together
-        /// in the next transaction, each in a nested transaction so one failing write fails
-        /// alone. Every caller still returns only after the commit that holds its write.
+        /// in the next transaction; a failing write fails alone. An idle writer first waits
+        /// 50 µs at a time (at most 200 µs) while more writes keep arriving, so writes submitted
+        /// at once share a commit. Every caller still returns only after the commit that holds
+        /// its write.
         case batch
         /// A new node's record and links are committed at once (durable when the call returns);
         /// its secondary-index entries are written by the writer in a later transaction, many
