@@ -47,11 +47,7 @@ enum DataFileCheck {
 
     /// Refuses a `data.mdb` shorter than the pages its newest meta page says are in use.
     static func afterOpening(_ environment: OpaquePointer, path: String) throws(LMDBError) {
-        var info = MDB_envinfo()
-        try check(mdb_env_info(environment, &info), "mdb_env_info")
-        var statistics = MDB_stat()
-        try check(mdb_env_stat(environment, &statistics), "mdb_env_stat")
-        let needed = (info.me_last_pgno + 1) * Int(statistics.ms_psize)
+        let needed = try EnvironmentInfo(environment).usedBytes
         guard let size = dataFileSize(path), size < needed else { return }
         throw LMDBError(
             code: .corrupted,

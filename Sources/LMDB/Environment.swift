@@ -339,14 +339,7 @@ public final class Environment: Sendable {
 
     /// Facts about the environment (wraps `mdb_env_info`).
     public func info() throws(LMDBError) -> EnvironmentInfo {
-        var raw = MDB_envinfo()
-        try check(mdb_env_info(handle.pointer, &raw), "mdb_env_info")
-        var stat = MDB_stat()
-        try check(mdb_env_stat(handle.pointer, &stat), "mdb_env_stat")
-        return EnvironmentInfo(
-            mapSize: raw.me_mapsize, lastPageNumber: raw.me_last_pgno,
-            lastTransactionID: raw.me_last_txnid, maximumReaders: Int(raw.me_maxreaders),
-            readersUsed: Int(raw.me_numreaders), pageSize: Int(stat.ms_psize))
+        try EnvironmentInfo(handle.pointer)
     }
 
     /// The id of the last committed transaction, by any process (from `mdb_env_info`, without
@@ -419,6 +412,20 @@ public final class Environment: Sendable {
                 mdb_env_close(handle.pointer)
             }
         }
+    }
+}
+
+extension EnvironmentInfo {
+    /// The facts about the open environment `pointer` (`mdb_env_info` and `mdb_env_stat`).
+    init(_ pointer: OpaquePointer) throws(LMDBError) {
+        var raw = MDB_envinfo()
+        try check(mdb_env_info(pointer, &raw), "mdb_env_info")
+        var stat = MDB_stat()
+        try check(mdb_env_stat(pointer, &stat), "mdb_env_stat")
+        self.init(
+            mapSize: raw.me_mapsize, lastPageNumber: raw.me_last_pgno,
+            lastTransactionID: raw.me_last_txnid, maximumReaders: Int(raw.me_maxreaders),
+            readersUsed: Int(raw.me_numreaders), pageSize: Int(stat.ms_psize))
     }
 }
 
