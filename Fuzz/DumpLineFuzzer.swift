@@ -13,15 +13,6 @@ import Foundation
 
 @testable import MemoryGraph
 
-@_cdecl("LLVMFuzzerInitialize")
-public func initializeDumpLineFuzzer(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
-) -> CInt {
-    writeSeedsIfRequested(seeds)
-    return 0
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDumpLine(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let line = Array(UnsafeBufferPointer(start: data, count: size))
@@ -120,7 +111,7 @@ private func written(_ value: JSONValue) -> String {
 }
 
 /// The lines a dump of the sample nodes and bundles holds, and a few JSON documents.
-private func seeds() -> [String: [UInt8]] {
+func seeds() -> [String: [UInt8]] {
     var seeds: [String: [UInt8]] = [:]
     func add(_ name: String, _ value: JSONValue) { seeds[name] = Array(written(value).utf8) }
     add(

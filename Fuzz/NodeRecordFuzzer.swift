@@ -10,15 +10,6 @@
 
 @testable import MemoryGraph
 
-@_cdecl("LLVMFuzzerInitialize")
-public func initializeNodeRecordFuzzer(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
-) -> CInt {
-    writeSeedsIfRequested(seeds)
-    return 0
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNodeRecord(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeRawBufferPointer(start: data, count: size)
@@ -81,7 +72,7 @@ private func encode(_ value: JSONValue) -> [UInt8] {
 
 /// Records of the sample nodes, encoded as the store writes them (interned ids 1, 2 and 3), and
 /// the sample JSON documents as bare values.
-private func seeds() -> [String: [UInt8]] {
+func seeds() -> [String: [UInt8]] {
     var seeds: [String: [UInt8]] = [:]
     for (index, draft) in Samples.drafts.enumerated() {
         guard let node = try? Validation.prepare(draft, maximumPayloadSize: .max) else {

@@ -20,15 +20,6 @@ private enum Subject: UInt8, CaseIterable {
     case posting, identifier, identifierText, timestamp, confidenceKey, bundleIndexEntry, bundleRecord
 }
 
-@_cdecl("LLVMFuzzerInitialize")
-public func initializeStorageKeyFuzzer(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
-) -> CInt {
-    writeSeedsIfRequested(seeds)
-    return 0
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzStorageKey(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0, let subject = Subject(rawValue: data[0] % UInt8(Subject.allCases.count)) else { return 0 }
@@ -175,7 +166,7 @@ private func checkBundleRecord(_ input: UnsafeRawBufferPointer) {
 
 /// Each subject's input from real keys and records: postings and ids of the sample nodes, their
 /// timestamps, confidence keys, bundle index entries and the sample bundles' records.
-private func seeds() -> [String: [UInt8]] {
+func seeds() -> [String: [UInt8]] {
     func seed(_ subject: Subject, _ bytes: [UInt8]) -> [UInt8] { [subject.rawValue] + bytes }
     var seeds: [String: [UInt8]] = [:]
     let postings = Samples.drafts.map { draft in

@@ -18,3 +18,13 @@ func writeSeedsIfRequested(_ seeds: () -> [String: [UInt8]]) {
     }
     exit(0)
 }
+
+/// libFuzzer's start-up hook for every target: each target's file defines its `seeds`.
+@_cdecl("LLVMFuzzerInitialize")
+public func initializeFuzzer(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
+) -> CInt {
+    writeSeedsIfRequested(seeds)
+    return 0
+}
