@@ -5,23 +5,8 @@ import Testing
 /// it works and agrees with SQLite, never how fast it is.
 @Suite("The benchmark tool")
 struct BenchSmokeTests {
-    private static func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("memory-graph-bench")
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
-            String(decoding: errorData, as: UTF8.self)
-        )
+    private static func run(_ arguments: [String]) throws -> BuiltTool.Outcome {
+        try BuiltTool.bench.run(arguments, in: ScratchDirectory())
     }
 
     @Test("run: every scenario on 2 000 nodes, answers checked against SQLite, figures in JSON")

@@ -7,20 +7,10 @@ import Testing
 struct CrashSafetyTests {
     @Test("crash-test: 25 kills of a writer, every acknowledged write checked, no failure, exit 0")
     func twentyFiveKills() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("memory-graph-bench")
-        process.arguments = ["crash-test", "--iterations", "25", "--seed", "2024"]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let complaints = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-
-        #expect(process.terminationStatus == 0, "\(printed)\n\(complaints)")
+        let space = try ScratchDirectory()
+        let outcome = try BuiltTool.bench.run(["crash-test", "--iterations", "25", "--seed", "2024"], in: space)
+        let printed = outcome.output
+        #expect(outcome.status == 0, "\(printed)\n\(outcome.errors)")
         let summary = try #require(
             printed.split(separator: "\n").first { $0.hasPrefix("kills ") }, "no summary in:\n\(printed)")
         #expect(summary.hasPrefix("kills 25, acknowledged operations checked "))
