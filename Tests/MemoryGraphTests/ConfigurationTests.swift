@@ -55,34 +55,6 @@ struct ConfigurationTests {
         #expect(try syncStatistics(graph).nodes == 1)
     }
 
-    @Test("past maximumMapSize a write fails with storageFull and stores nothing; earlier writes stay")
-    func storageFull() throws {
-        let store = TemporaryStore()
-        defer { store.remove() }
-        var configuration = MemoryGraph.Configuration.testing
-        configuration.mapSize = 1 << 20
-        configuration.maximumMapSize = 2 << 20
-        let graph = try store.open(configuration)
-        defer { graph.close() }
-        let payload: JSONValue = ["blob": .string(String(repeating: "x", count: 100_000))]
-        var added = 0
-        var failure: MemoryGraphError?
-        while failure == nil, added < 100 {
-            let before = try graph.rawContents()
-            do {
-                try graph.addNode(agentID: "a", taskContext: "c", result: payload)
-                added += 1
-            } catch let error as MemoryGraphError {
-                failure = error
-                #expect(try graph.rawContents() == before, "the failed write left something behind")
-            }
-        }
-        #expect(failure?.code == .storageFull)
-        #expect(added > 5, "the map grew past its initial size first")
-        #expect(try graph.statistics().nodes == added)
-        #expect(try graph.recall(agentID: "a", taskContext: "c").count == added)
-    }
-
     @Test("maxReaders sets the reader slots; caching off keeps nothing")
     func readersAndCaching() throws {
         var configuration = MemoryGraph.Configuration.testing
