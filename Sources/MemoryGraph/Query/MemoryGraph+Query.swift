@@ -88,7 +88,10 @@ extension MemoryGraph {
             }
             let next =
                 run.postings.count > query.limit
-                ? postings.last.map { QueryCursor(last: $0, fingerprint: query.fingerprint) } : nil
+                ? postings.last.map {
+                    // A cursor passed in was checked to carry this query's fingerprint.
+                    QueryCursor(last: $0, fingerprint: cursor?.fingerprint ?? query.fingerprint)
+                } : nil
             return QueryPage(nodes: nodes, nextCursor: next)
         }
     }
