@@ -30,10 +30,12 @@ test: build
 	$(SWIFT) test --skip-build
 
 ## asan: the whole test suite under AddressSanitizer (separate build directory)
+# lld links the ASan runtime without the warnings gold prints about its local symbols.
+ASAN_FLAGS := --sanitize=address --scratch-path .build-asan -Xswiftc -use-ld=lld
 asan: deps
-	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests $(ASAN_FLAGS)
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan-suppressions.txt \
-		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+		$(SWIFT) test --skip-build $(ASAN_FLAGS)
 
 ## tsan: the concurrency tests under ThreadSanitizer (separate build directory)
 TSAN_FILTER ?= ConcurrencyTests|StoreConcurrencyTests|GroupCommitTests|LazyIndexingTests|NodeCacheTests|NodeIDTests|MapGrowthTests
