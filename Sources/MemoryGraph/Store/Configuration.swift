@@ -18,11 +18,10 @@ extension MemoryGraph {
     public enum IndexUpdateStrategy: String, Sendable, Hashable, Codable, CaseIterable {
         /// Each write is its own transaction, committed before the call returns.
         case immediate
-        /// Group commit: writes that arrive while a commit is in progress are committed together
-        /// in the next transaction; a failing write fails alone. An idle writer first waits
-        /// 50 µs at a time (at most 200 µs) while more writes keep arriving, so writes submitted
-        /// at once share a commit. Every caller still returns only after the commit that holds
-        /// its write.
+        /// Group commit: the writer starts a transaction with every write waiting and keeps
+        /// taking in the writes that arrive while it applies them, so writes submitted at once
+        /// share one commit and none waits for a timer; a failing write fails alone. Every
+        /// caller still returns only after the commit that holds its write.
         case batch
         /// A new node's record and links are committed at once (durable when the call returns);
         /// its secondary-index entries are written by the writer in a later transaction, many

@@ -15,7 +15,7 @@ extension MemoryGraph {
                 outcome.withLockedValue { $0 = result }
                 done.signal()
             }
-        ) { self.commit($0) }
+        ) { self.commit(&$0) }
         done.wait()
         guard let result = outcome.withLockedValue({ $0 }) else {
             throw MemoryGraphError(.storage, "a write finished without a result")
@@ -28,7 +28,7 @@ extension MemoryGraph {
         try ensureAsyncEnabled()
         try ensureWritable()
         return try await withCheckedThrowingContinuation { continuation in
-            writes.submit(PendingWrite(request) { continuation.resume(with: $0) }) { self.commit($0) }
+            writes.submit(PendingWrite(request) { continuation.resume(with: $0) }) { self.commit(&$0) }
         }
     }
 
@@ -51,10 +51,11 @@ extension MemoryGraph {
     /// Commits `group` in one transaction, then delivers every result. Runs on the writer queue.
     ///
     /// Writes check everything that can fail before their first put, so a group first runs flat
-    /// in one transaction. When a write of a group fails anyway, the group runs again with each
-    /// write in a nested transaction, so the failing write fails alone. (Nesting is not the
-    /// default because LMDB allocates a dirty-page list for each nested transaction.)
-    func commit(_ group: [PendingWrite]) {
+    /// in one transaction, taking in the writes that arrive meanwhile. When a write of a group
+    /// fails anyway, the group runs again with each write in a nested transaction, so the failing
+    /// write fails alone. (Nesting is not the default because LMDB allocates a dirty-page list
+    /// for each nested transaction.)
+    func commit(_ group: inout WriteGroup) {
         let start = monotonicNanoseconds()
         var outcomes: [Result<PendingWrite.Done, any Error>] = []
         var created: [InternSession.Created] = []
@@ -72,21 +73,27 @@ extension MemoryGraph {
                         created.removeAll()
                         changed.removeAll()
                         deferred = 0
-                        for write in group {
-                            guard nesting else {
+                        if nesting {
+                            for write in group.writes {
                                 outcomes.append(
-                                    .success(
-                                        try run(
-                                            write, in: txn, created: &created, changed: &changed, deferred: &deferred)))
-                                continue
+                                    Result {
+                                        try txn.nested { child in
+                                            try run(
+                                                write, in: child, created: &created, changed: &changed,
+                                                deferred: &deferred)
+                                        }
+                                    }.mapError(translate))
                             }
-                            outcomes.append(
-                                Result {
-                                    try txn.nested { child in
-                                        try run(
-                                            write, in: child, created: &created, changed: &changed, deferred: &deferred)
-                                    }
-                                }.mapError(translate))
+                        } else {
+                            repeat {
+                                for write in group.writes[outcomes.count...] {
+                                    outcomes.append(
+                                        .success(
+                                            try run(
+                                                write, in: txn, created: &created, changed: &changed,
+                                                deferred: &deferred)))
+                                }
+                            } while group.takeArrivals()
                         }
                         transaction = txn.id
                         if metrics != nil { nodeCount = try txn.statistics(of: schema.nodes).entries }
@@ -95,11 +102,11 @@ extension MemoryGraph {
                 }
                 break
             } catch {
-                if !nesting && group.count > 1 {
+                if !nesting && group.writes.count > 1 {
                     nesting = true
                     continue
                 }
-                for write in group { write.fail(error) }
+                for write in group.writes { write.fail(error) }
                 return
             }
         }
@@ -107,10 +114,10 @@ extension MemoryGraph {
         cache?.didCommit(transaction, changed: changed)
         if deferred > 0 {
             unindexedNodes.add(deferred, ordering: .releasing)
-            writes.submit(PendingWrite(indexing) { self.indexed($0) }) { self.commit($0) }
+            writes.submit(PendingWrite(indexing) { self.indexed($0) }) { self.commit(&$0) }
         }
         record(group: outcomes, nanoseconds: monotonicNanoseconds() &- start, nodeCount: nodeCount)
-        for (write, outcome) in zip(group, outcomes) {
+        for (write, outcome) in zip(group.writes, outcomes) {
             switch outcome {
             case .success(let done): done.deliver()
             case .failure(let error): write.fail(error)
@@ -171,7 +178,7 @@ extension MemoryGraph {
         }
         guard logger.logLevel <= .debug else { return }
         for done in committed {
-            for var metadata in done.log {
+            for var metadata in done.log() {
                 metadata["operation"] = .string(done.operation)
                 metadata["duration"] = .stringConvertible(Double(nanoseconds) / 1e9)
                 logger.debug("mutation", metadata: metadata)

@@ -2,17 +2,10 @@ import Dispatch
 
 import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The single writer of a graph: submitted writes wait here and are committed on one serial
-/// queue, one per transaction (``MemoryGraph/IndexUpdateStrategy/immediate``) or everything
-/// waiting in one transaction (group commit, ``MemoryGraph/IndexUpdateStrategy/batch``).
+/// queue, one per transaction (``MemoryGraph/IndexUpdateStrategy/immediate``) or as a
+/// ``WriteGroup`` that keeps taking writes while it is applied (group commit,
+/// ``MemoryGraph/IndexUpdateStrategy/batch``).
 final class WriteQueue: Sendable {
     private struct State {
         var waiting: [PendingWrite] = []
@@ -31,7 +24,7 @@ final class WriteQueue: Sendable {
 
     /// Queues `write`; it is committed soon on the writer queue by `commit`, which receives the
     /// writes that go into one transaction.
-    func submit(_ write: PendingWrite, commit: @escaping @Sendable ([PendingWrite]) -> Void) {
+    func submit(_ write: PendingWrite, commit: @escaping @Sendable (inout WriteGroup) -> Void) {
         let startDrain = state.withLockedValue { state -> Bool in
             state.waiting.append(write)
             guard !state.draining else { return false }
@@ -41,40 +34,34 @@ final class WriteQueue: Sendable {
         if startDrain { queue.async { self.drain(commit) } }
     }
 
-    /// How long an idle writer that groups writes polls for more writers before its first
-    /// commit, and the most polls: writes submitted at once (many producers) then share one
-    /// commit instead of the first committing alone. A lone write waits one interval.
-    private static let gatherInterval: UInt32 = 50  // µs
-    private static let gatherPolls = 4
-
-    /// Commits what is waiting until nothing is; writes submitted meanwhile join the next group.
-    private func drain(_ commit: ([PendingWrite]) -> Void) {
-        if groupsWrites { gather() }
+    /// Commits what is waiting until nothing is; writes submitted after a group's transaction
+    /// ended join the next group.
+    private func drain(_ commit: (inout WriteGroup) -> Void) {
         while true {
-            let group = state.withLockedValue { state -> [PendingWrite] in
+            let first = state.withLockedValue { state -> [PendingWrite] in
                 guard !state.waiting.isEmpty else {
                     state.draining = false
                     return []
                 }
-                if groupsWrites {
-                    defer { state.waiting.removeAll(keepingCapacity: true) }
-                    return state.waiting
-                }
-                return [state.waiting.removeFirst()]
+                return Self.take(groupsWrites ? WriteGroup.maximumCount : 1, from: &state.waiting)
             }
-            if group.isEmpty { return }
-            commit(group)
+            if first.isEmpty { return }
+            var group = WriteGroup(first, arrivals: groupsWrites ? self : nil)
+            commit(&group)
         }
     }
 
-    /// Waits while more writes keep arriving, up to ``gatherPolls`` intervals.
-    private func gather() {
-        var waiting = state.withLockedValue { $0.waiting.count }
-        for _ in 0..<Self.gatherPolls {
-            usleep(Self.gatherInterval)
-            let now = state.withLockedValue { $0.waiting.count }
-            if now == waiting { return }
-            waiting = now
+    /// Removes and returns the first `limit` writes waiting now, without ending the drain.
+    func takeArrivals(limit: Int) -> [PendingWrite] {
+        state.withLockedValue { Self.take(limit, from: &$0.waiting) }
+    }
+
+    private static func take(_ limit: Int, from waiting: inout [PendingWrite]) -> [PendingWrite] {
+        guard waiting.count > limit else {
+            defer { waiting.removeAll(keepingCapacity: true) }
+            return waiting
         }
+        defer { waiting.removeFirst(limit) }
+        return Array(waiting.prefix(limit))
     }
 }

@@ -22,7 +22,8 @@ struct PendingWrite: Sendable {
     /// What a write did once it is part of a transaction: delivers its result after the commit.
     struct Done: Sendable {
         var operation: String
-        var log: [Logger.Metadata]
+        /// The write's debug log entries, built only when debug logging is on.
+        var log: @Sendable () -> [Logger.Metadata]
         var deliver: @Sendable () -> Void
     }
 
@@ -33,7 +34,7 @@ struct PendingWrite: Sendable {
         run = { store in
             let value = try request.body(&store)
             return Done(
-                operation: request.operation, log: request.describe(value),
+                operation: request.operation, log: { request.describe(value) },
                 deliver: { completion(.success(value)) })
         }
         fail = { completion(.failure($0)) }
