@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Histogram
 import MemoryGraph
+import Synchronization
 
 /// `memory-graph-bench load-test`: readers and writers on one store at once (scenario S6),
 /// then an integrity check of every acknowledged write.
@@ -14,7 +15,12 @@ struct LoadTestCommand: ParsableCommand {
     @Option(help: "The store's directory (default: a temporary one, removed afterwards).") var path: String?
     @Option(help: "Reader threads.") var readers = 2
     @Option(help: "Writer threads.") var writers = 1
-    @Option(help: "Seconds of load: the first third readers alone, then readers and writers.") var duration = 15.0
+    @Option(
+        help: """
+            Seconds of load: a short warm-up, then slices of about a second that alternate between \
+            readers alone and readers with writers.
+            """)
+    var duration = 15.0
     @Option(help: "Nodes loaded before the test.") var nodes = 20_000
     @Option(help: "Nodes written per second by all writers together.") var writeRate = 1_000
     @Option(help: "The data set's seed.") var seed: UInt64 = 42
@@ -34,6 +40,8 @@ struct LoadTestCommand: ParsableCommand {
     final class Recorder: @unchecked Sendable {
         var histograms: [String: Histogram<UInt64>] = [:]
         var errors = 0
+        /// Reads finished in each ``LoadPhase``.
+        var reads: [LoadPhase: Int] = [:]
 
         func time(_ kind: String, _ body: () throws -> Void) {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -68,13 +76,10 @@ struct LoadTestCommand: ParsableCommand {
         let workers = try (1..<processes).map { index in try spawnWorker(directory, index: index) }
         let ids = workload.nodes.map(\.id)
         let stop = SharedFlag()
-        let writing = SharedFlag()
+        let phase = SharedLoadPhase()
         let recorders = (0..<(readers + writers)).map { _ in Recorder() }
         var acknowledged = (0..<writers).map { _ in AcknowledgedWrites() }
         let group = DispatchGroup()
-        let phaseSplit = DispatchTime.now().uptimeNanoseconds + UInt64(duration / 3 * 1e9)
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(duration * 1e9)
-        let readsBefore = SharedCounter()
 
         for reader in 0..<readers {
             let recorder = recorders[reader]
@@ -98,16 +103,11 @@ struct LoadTestCommand: ParsableCommand {
                         query.limit = 20
                         recorder.time("query") { _ = try graph.query(query) }
                     }
-                    if !writing.isSet { readsBefore.increment() }
+                    recorder.reads[phase.value, default: 0] += 1
                 }
                 group.leave()
             }
         }
-        // Readers alone for the first third.
-        while DispatchTime.now().uptimeNanoseconds < phaseSplit { progress(recorders, phase: "readers only") }
-        let readsAlone = readsBefore.value
-        let aloneSeconds = duration / 3
-        writing.set()
         let interval = Double(writers) / Double(writeRate)
         for writer in 0..<writers {
             let recorder = recorders[readers + writer]
@@ -117,6 +117,11 @@ struct LoadTestCommand: ParsableCommand {
                 var random = SeededRandom(seed: seed &+ 1_000 &+ UInt64(writer))
                 var next = DispatchTime.now().uptimeNanoseconds
                 while !stop.isSet {
+                    guard phase.value == .withWriters else {
+                        usleep(500)
+                        next = DispatchTime.now().uptimeNanoseconds
+                        continue
+                    }
                     let agent = Workload.agents[Int.random(in: 0..<Workload.agents.count, using: &random)]
                     let context = Workload.contexts[workload.contextSampler.next(using: &random)]
                     recorder.time("write") {
@@ -135,20 +140,20 @@ struct LoadTestCommand: ParsableCommand {
                 group.leave()
             }
         }
-        while DispatchTime.now().uptimeNanoseconds < deadline { progress(recorders, phase: "readers + writers") }
+        let seconds = runPhases(phase)
         stop.set()
         group.wait()
-        if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
         var workerFailures = 0
         for worker in workers {
             worker.process.waitUntilExit()
             if worker.process.terminationStatus != 0 { workerFailures += 1 }
-            let lines = (try? String(contentsOfFile: worker.output, encoding: .utf8))?.split(separator: "\n") ?? []
             let log = AcknowledgedWrites()
-            for line in lines {
-                let fields = line.split(separator: " ").map(String.init)
-                if fields.count == 3, let id = NodeID(fields[0]) {
-                    log.append(id, agent: fields[1], context: fields[2])
+            if let text = try? String(contentsOfFile: worker.output, encoding: .utf8) {
+                for line in text.split(separator: "\n") {
+                    let fields = line.split(separator: " ").map(String.init)
+                    if fields.count == 3, let id = NodeID(fields[0]) {
+                        log.append(id, agent: fields[1], context: fields[2])
+                    }
                 }
             }
             acknowledged.append(log)
@@ -156,8 +161,7 @@ struct LoadTestCommand: ParsableCommand {
         }
 
         let report = try LoadReport(
-            recorders: recorders, seconds: duration, readsAlone: Double(readsAlone) / aloneSeconds,
-            readSecondsWithWriters: duration - aloneSeconds, acknowledged: acknowledged, graph: graph)
+            recorders: recorders, seconds: duration, phaseSeconds: seconds, acknowledged: acknowledged, graph: graph)
         print(report.text)
         if let json {
             let encoder = JSONEncoder()
@@ -215,10 +219,53 @@ struct LoadTestCommand: ParsableCommand {
         if errors > 0 { throw ExitCode(1) }
     }
 
-    private func progress(_ recorders: [Recorder], phase: String) {
-        usleep(250_000)
-        guard isatty(STDERR_FILENO) == 1 else { return }
-        FileHandle.standardError.write(Data("\r\(phase) …".utf8))
+    /// Runs the phases for ``duration`` seconds: a warm-up of a tenth (at most a second), then
+    /// an even number of slices of about a second, alternating between readers alone and readers
+    /// with writers, so that drift in the machine's speed weighs on both alike.
+    ///
+    /// - Returns: The seconds spent in each phase.
+    private func runPhases(_ phase: SharedLoadPhase) -> [LoadPhase: Double] {
+        let warmUp = min(1, duration / 10)
+        let slices = max(2, Int((duration - warmUp).rounded() / 2) * 2)
+        let sliceSeconds = (duration - warmUp) / Double(slices)
+        var seconds: [LoadPhase: Double] = [:]
+        var now = DispatchTime.now().uptimeNanoseconds
+        for (index, current) in ([LoadPhase.warmUp] + (0..<slices).map { $0 % 2 == 0 ? .alone : .withWriters })
+            .enumerated()
+        {
+            phase.value = current
+            let length = index == 0 ? warmUp : sliceSeconds
+            let end = now + UInt64(length * 1e9)
+            while DispatchTime.now().uptimeNanoseconds < end {
+                usleep(UInt32(min(50_000, max(1, (end - DispatchTime.now().uptimeNanoseconds) / 1_000))))
+            }
+            if isatty(STDERR_FILENO) == 1 {
+                FileHandle.standardError.write(Data("\r\(current.rawValue) (slice \(index) of \(slices)) …".utf8))
+            }
+            let finished = DispatchTime.now().uptimeNanoseconds
+            seconds[current, default: 0] += Double(finished - now) / 1e9
+            now = finished
+        }
+        if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r".utf8)) }
+        return seconds
+    }
+}
+
+/// What the load test is doing: reads done in a phase count toward its figure.
+enum LoadPhase: String, Sendable, Hashable {
+    case warmUp = "warm-up"
+    case alone = "readers alone"
+    case withWriters = "readers and writers"
+}
+
+/// The current ``LoadPhase``, shared by the load test's threads.
+final class SharedLoadPhase: Sendable {
+    private let current = Atomic(0)
+    private static let phases: [LoadPhase] = [.warmUp, .alone, .withWriters]
+
+    var value: LoadPhase {
+        get { Self.phases[current.load(ordering: .acquiring)] }
+        set { current.store(Self.phases.firstIndex(of: newValue) ?? 0, ordering: .releasing) }
     }
 }
 
@@ -251,7 +298,7 @@ struct LoadReport: Codable {
     var cacheDrops: Int
 
     init(
-        recorders: [LoadTestCommand.Recorder], seconds: Double, readsAlone: Double, readSecondsWithWriters: Double,
+        recorders: [LoadTestCommand.Recorder], seconds: Double, phaseSeconds: [LoadPhase: Double],
         acknowledged: [AcknowledgedWrites], graph: MemoryGraph
     ) throws {
         var merged: [String: Histogram<UInt64>] = [:]
@@ -266,7 +313,7 @@ struct LoadReport: Codable {
         }
         operations = merged.keys.sorted().compactMap { kind in
             guard let histogram = merged[kind] else { return nil }
-            let active = kind == "write" ? readSecondsWithWriters : seconds
+            let active = kind == "write" ? phaseSeconds[.withWriters, default: seconds] : seconds
             return Operation(
                 kind: kind, count: Int(histogram.totalCount), perSecond: Double(histogram.totalCount) / active,
                 p50Microseconds: Double(histogram.valueAtPercentile(50)) / 1_000,
@@ -274,10 +321,12 @@ struct LoadReport: Codable {
                 p999Microseconds: Double(histogram.valueAtPercentile(99.9)) / 1_000)
         }
         errors = recorders.reduce(0) { $0 + $1.errors }
-        let reads = operations.filter { $0.kind != "write" }.reduce(0) { $0 + $1.count }
-        readsPerSecondAlone = readsAlone
-        readsPerSecondWithWriters =
-            Double(reads - Int(readsAlone * (seconds - readSecondsWithWriters))) / readSecondsWithWriters
+        func readsPerSecond(_ phase: LoadPhase) -> Double {
+            let reads = recorders.reduce(0) { $0 + $1.reads[phase, default: 0] }
+            return Double(reads) / max(phaseSeconds[phase, default: 0], 1e-9)
+        }
+        readsPerSecondAlone = readsPerSecond(.alone)
+        readsPerSecondWithWriters = readsPerSecond(.withWriters)
         let writes = acknowledged.flatMap(\.writes)
         acknowledgedWrites = writes.count
         let found = try graph.nodes(writes.map(\.id))
