@@ -71,7 +71,8 @@ private func checkRestoredNode(_ draft: NodeDraft, line: [UInt8]) {
     let header = NodeHeader(
         agent: 1, context: 2, type: node.type.map { _ in 3 }, confidence: node.confidence,
         timestamp: node.timestamp, resultLength: node.result.count)
-    let bytes = header.record(result: node.result, metadata: node.metadata)
+    let links = Set(node.links).sorted()
+    let bytes = header.record(result: node.result, metadata: node.metadata, links: links)
     let stored: NodeRecord
     do {
         stored = try bytes.withUnsafeBytes { try NodeRecord($0) }
@@ -80,6 +81,7 @@ private func checkRestoredNode(_ draft: NodeDraft, line: [UInt8]) {
     }
     precondition(stored.result == draft.result, "a restored node's result changes")
     precondition(stored.metadata == draft.metadata, "a restored node's metadata changes")
+    precondition(stored.links == links, "a restored node's links change")
     precondition(stored.header.confidence == draft.result["confidence_score"]?.doubleValue, "confidence changes")
 }
 

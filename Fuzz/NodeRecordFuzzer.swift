@@ -59,9 +59,11 @@ private func checkValue(_ input: UnsafeRawBufferPointer) {
     precondition(encode(again) == encoded, "a value changes in a round trip")
 }
 
-/// The record as the store writes it: the header, then the encoded result and metadata.
+/// The record as the store writes it: the header, its out-links, then the encoded result and
+/// metadata.
 private func encode(_ record: NodeRecord) -> [UInt8] {
-    record.header.record(result: encode(record.result), metadata: encode(.object(record.metadata)))
+    record.header.record(
+        result: encode(record.result), metadata: encode(.object(record.metadata)), links: record.links ?? [])
 }
 
 private func encode(_ value: JSONValue) -> [UInt8] {
@@ -81,7 +83,8 @@ func seeds() -> [String: [UInt8]] {
         let header = NodeHeader(
             agent: 1, context: 2, type: node.type.map { _ in 3 }, confidence: node.confidence,
             timestamp: node.timestamp, resultLength: node.result.count)
-        seeds["record-\(index)"] = header.record(result: node.result, metadata: node.metadata)
+        let links = (0..<(index % 4)).map { NodeID(high: UInt64(index), low: UInt64($0)) }
+        seeds["record-\(index)"] = header.record(result: node.result, metadata: node.metadata, links: links)
     }
     for (index, value) in Samples.values.enumerated() {
         seeds["value-\(index)"] = encode(value)

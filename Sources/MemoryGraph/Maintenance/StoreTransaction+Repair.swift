@@ -2,8 +2,9 @@ import LMDB
 
 extension StoreTransaction {
     /// Rebuilds every secondary index, `links.in`, the bundle indexes, the counters and the
-    /// dictionaries from the node and bundle records (and `links.out`). Links and bundle members
-    /// naming missing nodes are dropped; records that do not decode are left as they are.
+    /// dictionaries from the node and bundle records (and `links.out`), and rewrites the out-links
+    /// each node record carries from `links.out`. Links and bundle members naming missing nodes
+    /// are dropped; records that do not decode are left as they are.
     mutating func repair() throws {
         try repairDictionaries()
 
@@ -15,7 +16,7 @@ extension StoreTransaction {
         try txn.removeAll(in: schema.linksOut)
         try txn.removeAll(in: schema.linksIn)
         for (source, target) in links where try nodeExists(source) && nodeExists(target) {
-            _ = try putLink(from: source, to: target)
+            _ = try putLink(from: source, to: target, refreshingRecord: false)
         }
 
         for database in [
@@ -34,6 +35,7 @@ extension StoreTransaction {
         }
         for (id, header) in nodes {
             try index(id, header)
+            try refreshRecordLinks(of: id)
             changes.nodes.insert(id)
         }
 

@@ -117,12 +117,16 @@ extension StoreTransaction {
     /// - Returns: `false` when the record cannot be decoded (reported as `undecodableRecord`).
     @discardableResult
     private func verifyRecord(of id: NodeID, _ value: UnsafeRawBufferPointer, _ problem: ProblemSink) throws -> Bool {
-        let header: NodeHeader
+        let record: NodeRecord
         do {
-            header = try NodeRecord(value).header
+            record = try NodeRecord(value)
         } catch {
             problem(.undecodableRecord, schema.nodes, "node \(id): \(error)")
             return false
+        }
+        let header = record.header
+        if let carried = record.links, try carried != links(from: id) {
+            problem(.oneSidedLink, schema.nodes, "node \(id)'s record carries out-links that differ from links.out")
         }
         for (kind, interned) in [(InternKind.agent, header.agent), (.context, header.context)]
             + (header.type.map { [(.type, $0)] } ?? [])

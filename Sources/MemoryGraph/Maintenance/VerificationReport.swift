@@ -8,7 +8,8 @@ public struct VerificationProblem: Sendable, Hashable, Codable, CustomStringConv
         case orphanIndexEntry
         /// A node missing from an index it belongs to.
         case missingIndexEntry
-        /// A link without its mirror entry, or from or to a missing node.
+        /// A link without its mirror entry (in `links.in`, or among the out-links its source's
+        /// record carries), or from or to a missing node.
         case oneSidedLink
         /// A distinct-key counter in `meta` that disagrees with its index.
         case wrongCounter

@@ -7,7 +7,7 @@ import LMDB
 /// | `meta` | UTF-8 name | schema version, counters |
 /// | `dict` | kind (1) · UTF-8 string | interned id (4, BE) |
 /// | `dict.rev` | kind (1) · id (4, BE) | UTF-8 string |
-/// | `nodes` | node id (16) | node record |
+/// | `nodes` | node id (16) | node record (``NodeHeader``, with its out-links) |
 /// | `idx.agent`, `idx.context`, `idx.type` | interned id (4) | postings (DUPFIXED, 24) |
 /// | `idx.agent_context` | agent id (4) · context id (4) | postings |
 /// | `idx.confidence` | confidence (8, IEEE 754 bits, BE) | postings |
@@ -19,8 +19,14 @@ import LMDB
 /// | `idx.bundle_node` | node id (16) | bundle ids (DUPFIXED, 16) |
 /// | `idx.pending` | node id (16) | empty: nodes whose index entries are not written yet |
 struct Schema: Sendable {
-    /// The on-disk format version this library writes and reads.
-    static let version: UInt32 = 1
+    /// The on-disk format version this library writes.
+    ///
+    /// Version 2 node records carry their out-links (version 1 records keep them only in
+    /// `links.out`).
+    static let version: UInt32 = 2
+    /// The older versions this library also reads; a writable open marks the store as
+    /// ``version``.
+    static let readableVersions: ClosedRange<UInt32> = 1...1
 
     static let postingList: DatabaseFlags = [.dupSort, .dupFixed]
 

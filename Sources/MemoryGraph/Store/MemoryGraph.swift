@@ -207,10 +207,20 @@ public final class MemoryGraph: Sendable {
             }
         case Schema.version?:
             break
+        case let older? where Schema.readableVersions.contains(older):
+            // Version 1 records keep their out-links only in `links.out`; they stay readable as
+            // they are and carry their links once rewritten. Mark the store as version 2, so a
+            // library that reads version 1 only does not take its newer records for damage.
+            guard !readOnly else { break }
+            try environment.write { txn in
+                var version: [UInt8] = []
+                version.appendBigEndian(Schema.version)
+                try txn.put(version, forKey: MetaKey.schemaVersion, in: schema.meta)
+            }
         case let other?:
             throw MemoryGraphError(
                 .incompatibleSchema,
-                "\(path) has schema version \(other); this library reads version \(Schema.version). "
+                "\(path) has schema version \(other); this library reads versions \(Schema.readableVersions.lowerBound) to \(Schema.version). "
                     + "Use a newer MemoryGraph, or dump and restore it with the version that wrote it")
         }
     }

@@ -22,7 +22,7 @@ extension StoreTransaction {
             context: try interns.intern(node.taskContext, kind: .context, in: txn, schema: schema),
             type: try node.type.map { try interns.intern($0, kind: .type, in: txn, schema: schema) },
             confidence: node.confidence, timestamp: node.timestamp, resultLength: node.result.count)
-        let record = header.record(result: node.result, metadata: node.metadata)
+        let record = header.record(result: node.result, metadata: node.metadata, links: Set(node.links).sorted())
         let stored = try node.id.withUnsafeBytes { key in
             try txn.put(record, forKey: key, in: schema.nodes, flags: .noOverwrite)
         }
@@ -38,7 +38,7 @@ extension StoreTransaction {
             try index(node.id, header)
         }
         for target in node.links {
-            try putLink(from: node.id, to: target)
+            try putLink(from: node.id, to: target, refreshingRecord: false)
         }
     }
 
@@ -52,7 +52,7 @@ extension StoreTransaction {
             try unindex(id, header)
         }
         for target in try links(from: id) {
-            try deleteLink(from: id, to: target)
+            try deleteLink(from: id, to: target, refreshingRecord: false)
         }
         for source in try backlinks(to: id) {
             try deleteLink(from: source, to: id)
@@ -71,9 +71,10 @@ extension StoreTransaction {
 
     // MARK: Links
 
-    /// Stores the link in `links.out` and `links.in`; `false` when it existed.
+    /// Stores the link in `links.out` and `links.in` and, unless `refreshingRecord` is `false`,
+    /// in the out-links that `source`'s record carries; `false` when it existed.
     @discardableResult
-    func putLink(from source: NodeID, to target: NodeID) throws -> Bool {
+    func putLink(from source: NodeID, to target: NodeID, refreshingRecord: Bool = true) throws -> Bool {
         let added = try source.withUnsafeBytes { sourceKey in
             try target.withUnsafeBytes { targetKey in
                 try txn.put(targetKey, forKey: sourceKey, in: schema.linksOut, flags: .noDuplicateData)
@@ -86,12 +87,14 @@ extension StoreTransaction {
                 _ = try txn.put(sourceKey, forKey: targetKey, in: schema.linksIn, flags: .noDuplicateData)
             }
         }
+        if refreshingRecord { try refreshRecordLinks(of: source) }
         return true
     }
 
-    /// Removes the link from both link databases; `false` when it did not exist.
+    /// Removes the link from both link databases and, unless `refreshingRecord` is `false`, from
+    /// the out-links that `source`'s record carries; `false` when it did not exist.
     @discardableResult
-    func deleteLink(from source: NodeID, to target: NodeID) throws -> Bool {
+    func deleteLink(from source: NodeID, to target: NodeID, refreshingRecord: Bool = true) throws -> Bool {
         let removed = try source.withUnsafeBytes { sourceKey in
             try target.withUnsafeBytes { targetKey in
                 try txn.delete(sourceKey, value: targetKey, in: schema.linksOut)
@@ -104,7 +107,26 @@ extension StoreTransaction {
                 _ = try txn.delete(targetKey, value: sourceKey, in: schema.linksIn)
             }
         }
+        if refreshingRecord { try refreshRecordLinks(of: source) }
         return true
+    }
+
+    /// Rewrites `source`'s record so that the out-links it carries are those in `links.out`. A
+    /// record of schema version 1, which carried none, carries them afterwards.
+    func refreshRecordLinks(of source: NodeID) throws {
+        let links = try self.links(from: source)
+        let record = try source.withUnsafeBytes { key in
+            try txn.withValue(forKey: key, in: schema.nodes) { bytes -> [UInt8]? in
+                guard let bytes else { return nil }
+                do {
+                    return try NodeRecord.replacingLinks(in: bytes, with: links)
+                } catch {
+                    throw MemoryGraphError.corrupt(error, node: source)
+                }
+            }
+        }
+        guard let record else { return }
+        try source.withUnsafeBytes { key in _ = try txn.put(record, forKey: key, in: schema.nodes) }
     }
 
     /// Node ids, newest first, of the posting list `key` in `database`.

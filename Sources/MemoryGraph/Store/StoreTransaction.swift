@@ -91,7 +91,8 @@ struct StoreTransaction {
         return MemoryNode(
             id: id, agentID: try interner.name(of: record.header.agent, kind: .agent, in: txn),
             taskContext: try interner.name(of: record.header.context, kind: .context, in: txn),
-            timestamp: record.header.timestamp.date, links: try links(from: id), payload: record.payload)
+            timestamp: record.header.timestamp.date, links: try record.links ?? links(from: id),
+            payload: record.payload)
     }
 
     /// The node ids stored under `key` in a 16-byte DUPFIXED list, in order.

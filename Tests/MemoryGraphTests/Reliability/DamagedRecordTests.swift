@@ -33,6 +33,12 @@ struct DamagedRecordTests {
             }
         ),
         (
+            "link count past the end",
+            { bytes in
+                var bytes = bytes; bytes.replaceSubrange(34..<38, with: [0x0F, 0xFF, 0xFF, 0xF0]); return bytes
+            }
+        ),
+        (
             "agent id with no dictionary entry",
             { bytes in
                 var bytes = bytes; bytes.replaceSubrange(2..<6, with: [0x7F, 0xFF, 0xFF, 0xFE]); return bytes

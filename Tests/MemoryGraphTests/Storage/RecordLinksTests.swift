@@ -1,0 +1,125 @@
+import Foundation
+import LMDB
+import Testing
+
+@testable import MemoryGraph
+
+/// Node records carry their out-links (schema version 2), stay equal to `links.out` through every
+/// change, and stores of schema version 1, whose records do not carry them, still read.
+@Suite("Out-links in node records")
+struct RecordLinksTests {
+    /// A small graph: a chain with a fan-out, so nodes have 0 to 3 out-links.
+    private static func populate(_ graph: MemoryGraph) throws -> [NodeID] {
+        var ids: [NodeID] = []
+        for index in 0..<12 {
+            let links = ids.suffix(index % 4)
+            ids.append(
+                try graph.addNode(
+                    agentID: "agent-\(index % 3)", taskContext: "task", result: ["n": .int(index)], links: Array(links))
+            )
+        }
+        return ids
+    }
+
+    /// Every stored record, rewritten as schema version 1 wrote it: no link flag, no link section.
+    private static func downgrade(_ graph: MemoryGraph) throws {
+        try graph.environment.write { txn in
+            var records: [([UInt8], [UInt8])] = []
+            try txn.scan(graph.schema.nodes) { key, value in
+                let header = try NodeHeader(value)
+                var bytes = Array(value[..<NodeHeader.size])
+                bytes[1] &= ~4
+                bytes += value[header.payloadOffset...]
+                records.append((Array(key), bytes))
+                return true
+            }
+            for (key, bytes) in records { try txn.put(bytes, forKey: key, in: graph.schema.nodes) }
+            try txn.put([0, 0, 0, 1], forKey: MetaKey.schemaVersion, in: graph.schema.meta)
+        }
+    }
+
+    private static func storedVersion(_ graph: MemoryGraph) throws -> [UInt8]? {
+        try graph.environment.read { txn in try txn.get(MetaKey.schemaVersion, in: graph.schema.meta) }
+    }
+
+    private static func carriedLinks(_ graph: MemoryGraph, _ id: NodeID) throws -> [NodeID]? {
+        try graph.environment.read { txn in
+            try txn.withValue(forKey: Array(id.bytes), in: graph.schema.nodes) { try $0.map(NodeRecord.init)?.links }
+        }
+    }
+
+    @Test("records carry exactly the links of links.out after links, unlinks and removals")
+    func carriedLinksFollowChanges() throws {
+        let store = TemporaryStore()
+        defer { store.remove() }
+        let graph = try store.open()
+        defer { graph.close() }
+        let ids = try Self.populate(graph)
+        try graph.link(from: ids[0], to: ids[11])
+        try graph.unlink(from: ids[5], to: ids[4])
+        try graph.removeNode(ids[9])
+        for id in ids where id != ids[9] {
+            let links = try graph.links(from: id)
+            #expect(try Self.carriedLinks(graph, id) == links)
+            #expect(try graph.node(id)?.links == links)
+            #expect(!links.contains(ids[9]))
+        }
+        #expect(try graph.links(from: ids[0]) == [ids[11]])
+        #expect(try graph.verify().isClean)
+    }
+
+    @Test("a version 1 store reads as it is, is marked version 2 when opened writable, and upgrades records")
+    func versionOneStore() throws {
+        let store = TemporaryStore()
+        defer { store.remove() }
+        var graph = try store.open()
+        let ids = try Self.populate(graph)
+        let before = try graph.nodes(ids)
+        try Self.downgrade(graph)
+        graph.close()
+
+        var readOnly = MemoryGraph.Configuration.testing
+        readOnly.readOnly = true
+        graph = try store.open(readOnly)
+        #expect(try graph.nodes(ids) == before)
+        #expect(try Self.carriedLinks(graph, ids[3]) == nil)
+        #expect(try graph.verify().isClean)
+        #expect(try Self.storedVersion(graph) == [0, 0, 0, 1])
+        graph.close()
+
+        graph = try store.open()
+        defer { graph.close() }
+        #expect(try Self.storedVersion(graph) == [0, 0, 0, 2])
+        #expect(try graph.nodes(ids) == before)
+        try graph.link(from: ids[3], to: ids[10])
+        #expect(try Self.carriedLinks(graph, ids[3]) == graph.links(from: ids[3]))
+        #expect(try graph.node(ids[3])?.links.contains(ids[10]) == true)
+        #expect(try Self.carriedLinks(graph, ids[4]) == nil)
+        #expect(try graph.verify().isClean)
+        _ = try graph.repair()
+        for id in ids { #expect(try Self.carriedLinks(graph, id) == graph.links(from: id)) }
+        #expect(try graph.verify().isClean)
+    }
+
+    @Test("verify reports a record whose carried links differ from links.out, and repair fixes it")
+    func mismatchIsReported() throws {
+        let store = TemporaryStore()
+        defer { store.remove() }
+        let graph = try store.open()
+        defer { graph.close() }
+        let ids = try Self.populate(graph)
+        let (source, target) = (ids[7], ids[6])
+        try graph.environment.write { txn in
+            _ = try txn.delete(Array(source.bytes), value: Array(target.bytes), in: graph.schema.linksOut)
+            _ = try txn.delete(Array(target.bytes), value: Array(source.bytes), in: graph.schema.linksIn)
+        }
+        let report = try graph.verify()
+        #expect(
+            report.problems.contains {
+                $0.kind == .oneSidedLink && $0.database == "nodes" && $0.detail.contains(source.description)
+            }, "\(report)")
+        _ = try graph.repair()
+        #expect(try graph.verify().isClean)
+        #expect(try graph.node(source)?.links == graph.links(from: source))
+    }
+}
