@@ -3,7 +3,7 @@ import Foundation
 /// The logical dump format: JSON Lines, one object per line, keys sorted.
 ///
 /// 1. a header: `{"kind":"header","format":"memory-graph-dump","format_version":1,
-///    "schema_version":1,"created_at_us":…,"counts":{"nodes":…,"bundles":…,"links":…}}`
+///    "schema_version":2,"created_at_us":…,"counts":{"nodes":…,"bundles":…,"links":…}}`
 /// 2. every node in id order: `{"kind":"node","id":…,"agent_id":…,"task_context":…,
 ///    "timestamp_us":…,"result":…,"metadata":{…},"links":[…]}`
 /// 3. every bundle in id order: `{"kind":"bundle","id":…,"task_id":…,"agent_ids":[…],
