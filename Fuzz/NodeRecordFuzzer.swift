@@ -63,7 +63,7 @@ private func checkValue(_ input: UnsafeRawBufferPointer) {
 /// metadata.
 private func encode(_ record: NodeRecord) -> [UInt8] {
     record.header.record(
-        result: encode(record.result), metadata: encode(.object(record.metadata)), links: record.links ?? [])
+        result: encode(record.result), metadata: encode(.object(record.metadata)), links: record.links)
 }
 
 private func encode(_ value: JSONValue) -> [UInt8] {

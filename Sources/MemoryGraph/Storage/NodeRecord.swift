@@ -5,7 +5,8 @@
 struct NodeRecord {
     var header: NodeHeader
     /// The node's out-links in `links.out` order, or `nil` when the record does not carry them
-    /// (records written by schema version 1; their links are only in `links.out`).
+    /// (records written by schema version 1, and nodes with more than
+    /// ``NodeHeader/maximumCarriedLinks``: their links are only in `links.out`).
     var links: [NodeID]?
     /// The result and metadata, checked to decode.
     var payload: NodePayload
@@ -31,16 +32,15 @@ struct NodeRecord {
         }
     }
 
-    /// `record` with its out-links replaced by `links` (sorted, without repeats), as
-    /// ``NodeHeader/record(result:metadata:links:)`` writes them. A record that did not carry
-    /// its links carries them afterwards.
-    static func replacingLinks(in record: UnsafeRawBufferPointer, with links: [NodeID]) throws(RecordCorruption)
+    /// `record` with its out-links replaced by `links` (sorted, without repeats; `nil` to carry
+    /// none), as ``NodeHeader/record(result:metadata:links:)`` writes them.
+    static func replacingLinks(in record: UnsafeRawBufferPointer, with links: [NodeID]?) throws(RecordCorruption)
         -> [UInt8]
     {
         var header = try NodeHeader(record)
         let payload = record[header.payloadOffset...]
-        header.linkCount = links.count
-        var bytes = header.bytes(links: links)
+        header.linkCount = links?.count
+        var bytes = header.bytes(links: links ?? [])
         bytes.append(contentsOf: payload)
         return bytes
     }
@@ -58,6 +58,9 @@ struct NodeHeader: Hashable, Sendable {
     static let formatVersion: UInt8 = 1
     /// Where a record's out-links start, after their count.
     static let linksOffset = size + 4
+    /// The most out-links a record carries. A node with more keeps them only in `links.out`, so
+    /// that linking a hub node does not rewrite an ever larger record.
+    static let maximumCarriedLinks = 64
     private static let hasType: UInt8 = 1
     private static let hasConfidence: UInt8 = 2
     private static let carriesLinks: UInt8 = 4
@@ -69,7 +72,7 @@ struct NodeHeader: Hashable, Sendable {
     var timestamp: Microseconds
     var resultLength: Int
     /// The number of out-links the record carries; `nil` when it carries none, not even a count
-    /// (schema version 1 records).
+    /// (schema version 1 records, and nodes with more than ``maximumCarriedLinks``).
     var linkCount: Int?
 
     init(
@@ -128,13 +131,13 @@ struct NodeHeader: Hashable, Sendable {
     /// The posting of the node in every index list.
     func posting(_ id: NodeID) -> Posting { Posting(timestamp: timestamp, id: id) }
 
-    /// The record: this header, the out-links `links` (sorted, without repeats), then the
-    /// encoded result and metadata.
-    func record(result: [UInt8], metadata: [UInt8], links: [NodeID]) -> [UInt8] {
+    /// The record: this header, the out-links `links` (sorted, without repeats; `nil` to carry
+    /// none), then the encoded result and metadata.
+    func record(result: [UInt8], metadata: [UInt8], links: [NodeID]?) -> [UInt8] {
         var header = self
         header.resultLength = result.count
-        header.linkCount = links.count
-        var bytes = header.bytes(links: links, reserving: result.count + metadata.count)
+        header.linkCount = links?.count
+        var bytes = header.bytes(links: links ?? [], reserving: result.count + metadata.count)
         bytes.append(contentsOf: result)
         bytes.append(contentsOf: metadata)
         return bytes

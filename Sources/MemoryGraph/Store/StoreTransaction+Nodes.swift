@@ -22,7 +22,10 @@ extension StoreTransaction {
             context: try interns.intern(node.taskContext, kind: .context, in: txn, schema: schema),
             type: try node.type.map { try interns.intern($0, kind: .type, in: txn, schema: schema) },
             confidence: node.confidence, timestamp: node.timestamp, resultLength: node.result.count)
-        let record = header.record(result: node.result, metadata: node.metadata, links: Set(node.links).sorted())
+        let links = Set(node.links).sorted()
+        let record = header.record(
+            result: node.result, metadata: node.metadata,
+            links: links.count <= NodeHeader.maximumCarriedLinks ? links : nil)
         let stored = try node.id.withUnsafeBytes { key in
             try txn.put(record, forKey: key, in: schema.nodes, flags: .noOverwrite)
         }
@@ -111,14 +114,17 @@ extension StoreTransaction {
         return true
     }
 
-    /// Rewrites `source`'s record so that the out-links it carries are those in `links.out`. A
-    /// record of schema version 1, which carried none, carries them afterwards.
+    /// Rewrites `source`'s record so that the out-links it carries are those in `links.out`, or
+    /// none when there are more than ``NodeHeader/maximumCarriedLinks``. A record of schema
+    /// version 1, which carried none, carries them afterwards.
     func refreshRecordLinks(of source: NodeID) throws {
-        let links = try self.links(from: source)
+        let count = try source.withUnsafeBytes { try txn.count(duplicatesOf: $0, in: schema.linksOut) }
+        let links = count <= NodeHeader.maximumCarriedLinks ? try self.links(from: source) : nil
         let record = try source.withUnsafeBytes { key in
             try txn.withValue(forKey: key, in: schema.nodes) { bytes -> [UInt8]? in
                 guard let bytes else { return nil }
                 do {
+                    if links == nil, try NodeHeader(bytes).linkCount == nil { return nil }
                     return try NodeRecord.replacingLinks(in: bytes, with: links)
                 } catch {
                     throw MemoryGraphError.corrupt(error, node: source)

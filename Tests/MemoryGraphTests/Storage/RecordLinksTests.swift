@@ -68,6 +68,30 @@ struct RecordLinksTests {
         #expect(try graph.verify().isClean)
     }
 
+    @Test("a node with more links than a record carries keeps them in links.out only, and reads the same")
+    func hubNodes() throws {
+        let store = TemporaryStore()
+        defer { store.remove() }
+        let graph = try store.open()
+        defer { graph.close() }
+        let limit = NodeHeader.maximumCarriedLinks
+        let targets = try graph.addNodes(
+            (0...limit + 1).map { NodeDraft(agentID: "a", taskContext: "t", result: ["n": .int($0)]) })
+        let born = try graph.addNode(agentID: "a", taskContext: "t", result: [:], links: targets)
+        #expect(try Self.carriedLinks(graph, born) == nil)
+        #expect(try graph.node(born)?.links == targets.sorted())
+
+        let grown = try graph.addNode(agentID: "a", taskContext: "t", result: [:], links: Array(targets.prefix(limit)))
+        #expect(try Self.carriedLinks(graph, grown) == targets.prefix(limit).sorted())
+        try graph.link(from: grown, to: targets[limit])
+        #expect(try Self.carriedLinks(graph, grown) == nil)
+        #expect(try graph.node(grown)?.links == Array(targets.prefix(limit + 1)).sorted())
+        try graph.unlink(from: grown, to: targets[0])
+        #expect(try Self.carriedLinks(graph, grown) == Array(targets[1...limit]).sorted())
+        #expect(try graph.node(grown)?.links == Array(targets[1...limit]).sorted())
+        #expect(try graph.verify().isClean)
+    }
+
     @Test("a version 1 store reads as it is, is marked version 2 when opened writable, and upgrades records")
     func versionOneStore() throws {
         let store = TemporaryStore()
