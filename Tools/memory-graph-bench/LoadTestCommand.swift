@@ -28,6 +28,8 @@ struct LoadTestCommand: ParsableCommand {
     @Option(help: "OS processes sharing the store (this one included); the others read and write too.")
     var processes = 1
     @Option(help: .hidden) var workerOutput: String?
+    /// When the worker processes' schedule starts, in `DispatchTime` uptime nanoseconds.
+    @Option(help: .hidden) var workerStart: UInt64?
 
     func validate() throws {
         guard processes >= 1 else { throw ValidationError("--processes must be at least 1") }
@@ -69,11 +71,17 @@ struct LoadTestCommand: ParsableCommand {
                 try graph.addNodes(workload.nodes[start..<min(start + 2_000, workload.nodes.count)].map(\.draft))
             }
         }
+        let schedule = LoadSchedule(duration: duration)
         if let workerOutput {
-            try runWorker(graph, workload, output: workerOutput)
+            try runWorker(
+                graph, workload, output: workerOutput, schedule: schedule,
+                start: workerStart ?? DispatchTime.now().uptimeNanoseconds)
             return
         }
-        let workers = try (1..<processes).map { index in try spawnWorker(directory, index: index) }
+        // Worker processes follow the same schedule from the same moment (uptime is the same
+        // clock in every process), a moment late enough for them to have started.
+        let start = DispatchTime.now().uptimeNanoseconds + (processes > 1 ? 500_000_000 : 0)
+        let workers = try (1..<processes).map { index in try spawnWorker(directory, index: index, start: start) }
         let ids = workload.nodes.map(\.id)
         let stop = SharedFlag()
         let phase = SharedLoadPhase()
@@ -89,6 +97,7 @@ struct LoadTestCommand: ParsableCommand {
                 while !stop.isSet {
                     let dice = Int.random(in: 0..<100, using: &random)
                     let node = workload.nodes[Int.random(in: 0..<ids.count, using: &random)]
+                    let current = phase.value
                     if dice < 80 {
                         recorder.time("point read") { _ = try graph.node(node.id) }
                     } else if dice < 95 {
@@ -103,7 +112,7 @@ struct LoadTestCommand: ParsableCommand {
                         query.limit = 20
                         recorder.time("query") { _ = try graph.query(query) }
                     }
-                    recorder.reads[phase.value, default: 0] += 1
+                    recorder.reads[current, default: 0] += 1
                 }
                 group.leave()
             }
@@ -140,7 +149,7 @@ struct LoadTestCommand: ParsableCommand {
                 group.leave()
             }
         }
-        let seconds = runPhases(phase)
+        let seconds = run(schedule, from: start, phase: phase)
         stop.set()
         group.wait()
         var workerFailures = 0
@@ -177,34 +186,43 @@ struct LoadTestCommand: ParsableCommand {
     }
 
     /// Starts this tool again as a worker process on the same store.
-    private func spawnWorker(_ directory: String, index: Int) throws -> (process: Process, output: String) {
+    private func spawnWorker(_ directory: String, index: Int, start: UInt64) throws -> (
+        process: Process, output: String
+    ) {
         let output = directory + ".worker-\(index).txt"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = [
             "load-test", "--path", directory, "--readers", "\(readers)", "--writers", "\(writers)", "--duration",
             "\(duration)", "--nodes", "\(nodes)", "--write-rate", "\(writeRate)", "--seed", "\(seed)",
-            "--worker-output", output,
+            "--worker-output", output, "--worker-start", "\(start)",
         ]
         try process.run()
         return (process, output)
     }
 
-    /// A worker process: readers and paced writers for the whole duration; every acknowledged
-    /// write is listed in `output` (`id agent context` per line). Exits non-zero on any error.
-    private func runWorker(_ graph: MemoryGraph, _ workload: Workload, output: String) throws {
+    /// A worker process: paced reads for the whole duration, and as many writes while the
+    /// `schedule` says writers run; every acknowledged write is listed in `output` (`id agent
+    /// context` per line). Exits non-zero on any error.
+    private func runWorker(
+        _ graph: MemoryGraph, _ workload: Workload, output: String, schedule: LoadSchedule, start: UInt64
+    ) throws {
         var random = SeededRandom(seed: seed &+ UInt64(getpid()))
         var lines = ""
         var errors = 0
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(duration * 1e9)
+        let deadline = start + UInt64(duration * 1e9)
         let interval = UInt64(1e9 / Double(writeRate))
-        var next = DispatchTime.now().uptimeNanoseconds
+        var next = max(start, DispatchTime.now().uptimeNanoseconds)
         while DispatchTime.now().uptimeNanoseconds < deadline {
             let agent = Workload.agents[Int.random(in: 0..<Workload.agents.count, using: &random)]
             let context = Workload.contexts[workload.contextSampler.next(using: &random)]
+            let now = DispatchTime.now().uptimeNanoseconds
+            let writing = now >= start && schedule.phase(at: Double(now - start) / 1e9) == .withWriters
             do {
-                let id = try graph.addNode(agentID: agent, taskContext: context, result: ["type": "observation"])
-                lines += "\(id) \(agent) \(context)\n"
+                if writing {
+                    let id = try graph.addNode(agentID: agent, taskContext: context, result: ["type": "observation"])
+                    lines += "\(id) \(agent) \(context)\n"
+                }
                 let node = workload.nodes[Int.random(in: 0..<workload.nodes.count, using: &random)]
                 _ = try graph.node(node.id)
                 _ = try graph.recall(agentID: node.agent, taskContext: node.context, limit: 10)
@@ -212,35 +230,30 @@ struct LoadTestCommand: ParsableCommand {
                 errors += 1
             }
             next += interval
-            let now = DispatchTime.now().uptimeNanoseconds
-            if next > now { usleep(UInt32((next - now) / 1_000)) }
+            let after = DispatchTime.now().uptimeNanoseconds
+            if next > after { usleep(UInt32((next - after) / 1_000)) }
         }
         try lines.write(toFile: output, atomically: true, encoding: .utf8)
         if errors > 0 { throw ExitCode(1) }
     }
 
-    /// Runs the phases for ``duration`` seconds: a warm-up of a tenth (at most a second), then
-    /// an even number of slices of about a second, alternating between readers alone and readers
-    /// with writers, so that drift in the machine's speed weighs on both alike.
+    /// Runs `schedule` from `start` (uptime nanoseconds), publishing each phase in `phase`.
     ///
     /// - Returns: The seconds spent in each phase.
-    private func runPhases(_ phase: SharedLoadPhase) -> [LoadPhase: Double] {
-        let warmUp = min(1, duration / 10)
-        let slices = max(2, Int((duration - warmUp).rounded() / 2) * 2)
-        let sliceSeconds = (duration - warmUp) / Double(slices)
+    private func run(_ schedule: LoadSchedule, from start: UInt64, phase: SharedLoadPhase) -> [LoadPhase: Double] {
         var seconds: [LoadPhase: Double] = [:]
         var now = DispatchTime.now().uptimeNanoseconds
-        for (index, current) in ([LoadPhase.warmUp] + (0..<slices).map { $0 % 2 == 0 ? .alone : .withWriters })
-            .enumerated()
-        {
+        if now < start { usleep(UInt32((start - now) / 1_000)) }
+        now = DispatchTime.now().uptimeNanoseconds
+        for (index, (current, end)) in schedule.phases.enumerated() {
             phase.value = current
-            let length = index == 0 ? warmUp : sliceSeconds
-            let end = now + UInt64(length * 1e9)
-            while DispatchTime.now().uptimeNanoseconds < end {
-                usleep(UInt32(min(50_000, max(1, (end - DispatchTime.now().uptimeNanoseconds) / 1_000))))
+            let deadline = start + UInt64(end * 1e9)
+            while DispatchTime.now().uptimeNanoseconds < deadline {
+                usleep(UInt32(min(50_000, max(1, (deadline &- DispatchTime.now().uptimeNanoseconds) / 1_000))))
             }
             if isatty(STDERR_FILENO) == 1 {
-                FileHandle.standardError.write(Data("\r\(current.rawValue) (slice \(index) of \(slices)) …".utf8))
+                FileHandle.standardError.write(
+                    Data("\r\(current.rawValue) (slice \(index) of \(schedule.phases.count - 1)) …".utf8))
             }
             let finished = DispatchTime.now().uptimeNanoseconds
             seconds[current, default: 0] += Double(finished - now) / 1e9
@@ -248,6 +261,31 @@ struct LoadTestCommand: ParsableCommand {
         }
         if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r".utf8)) }
         return seconds
+    }
+}
+
+/// The load test's timeline: a warm-up of a tenth of the duration (at most a second), then an
+/// even number of slices of about a second, alternating between readers alone and readers with
+/// writers, so that drift in the machine's speed weighs on both alike.
+struct LoadSchedule: Sendable {
+    /// Each phase with the second, counted from the start, at which it ends.
+    let phases: [(phase: LoadPhase, end: Double)]
+
+    init(duration: Double) {
+        let warmUp = min(1, duration / 10)
+        let slices = max(2, Int((duration - warmUp).rounded() / 2) * 2)
+        let sliceSeconds = (duration - warmUp) / Double(slices)
+        var phases: [(phase: LoadPhase, end: Double)] = [(.warmUp, warmUp)]
+        for slice in 0..<slices {
+            let phase: LoadPhase = slice % 2 == 0 ? .alone : .withWriters
+            phases.append((phase, warmUp + sliceSeconds * Double(slice + 1)))
+        }
+        self.phases = phases
+    }
+
+    /// The phase `seconds` after the start (the last one after the end).
+    func phase(at seconds: Double) -> LoadPhase {
+        phases.first { seconds < $0.end }?.phase ?? phases[phases.count - 1].phase
     }
 }
 

@@ -3,7 +3,7 @@ import Foundation
 /// The logical dump format: JSON Lines, one object per line, keys sorted.
 ///
 /// 1. a header: `{"kind":"header","format":"memory-graph-dump","format_version":1,
-///    "schema_version":2,"created_at_us":…,"counts":{"nodes":…,"bundles":…,"links":…}}`
+///    "schema_version":1,"created_at_us":…,"counts":{"nodes":…,"bundles":…,"links":…}}`
 /// 2. every node in id order: `{"kind":"node","id":…,"agent_id":…,"task_context":…,
 ///    "timestamp_us":…,"result":…,"metadata":{…},"links":[…]}`
 /// 3. every bundle in id order: `{"kind":"bundle","id":…,"task_id":…,"agent_ids":[…],
@@ -15,12 +15,16 @@ import Foundation
 enum DumpFormat {
     static let name = "memory-graph-dump"
     static let version = 1
+    /// The schema version a dump names: the oldest whose library restores its lines. Node,
+    /// bundle and trailer lines are unchanged since schema version 1 (version 2 changed only how
+    /// node records are stored), so a dump restores with any library from version 1 on.
+    static let schemaVersion = 1
     static let checksumPrefix = "fnv1a64:"
 
     static func header(createdAt: Microseconds, nodes: Int, bundles: Int, links: Int) -> JSONValue {
         [
             "kind": "header", "format": .string(name), "format_version": .int(version),
-            "schema_version": .int(Int(Schema.version)), "created_at_us": .int(Int(createdAt.value)),
+            "schema_version": .int(schemaVersion), "created_at_us": .int(Int(createdAt.value)),
             "counts": ["nodes": .int(nodes), "bundles": .int(bundles), "links": .int(links)],
         ]
     }

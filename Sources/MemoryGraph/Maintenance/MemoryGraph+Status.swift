@@ -13,15 +13,19 @@ extension MemoryGraph {
             try environment.checkStaleReaders()
             let readersInUse = try environment.readerSlots().count
             let info = try environment.info()
-            let databases = try read { store in
-                try schema.all.map { database in
+            let (version, databases) = try read { store in
+                let version = try store.txn.withValue(forKey: MetaKey.schemaVersion, in: schema.meta) { bytes in
+                    bytes.map { $0.count == 4 ? Int($0.bigEndianUInt32(at: 0)) : -1 }
+                }
+                let databases = try schema.all.map { database in
                     let stat = try store.txn.statistics(of: database)
                     return StoreStatus.DatabaseStatus(
                         name: database.name ?? "", entries: stat.entries, pages: stat.totalPages, depth: stat.depth)
                 }
+                return (version ?? Int(Schema.version), databases)
             }
             return StoreStatus(
-                schemaVersion: Int(Schema.version), statistics: statistics, databases: databases,
+                schemaVersion: version, statistics: statistics, databases: databases,
                 mapSize: info.mapSize, usedBytes: info.usedBytes, readersInUse: readersInUse,
                 maximumReaders: info.maximumReaders, staleReadersFreed: environment.staleReadersFreed)
         }

@@ -4,7 +4,8 @@ extension StoreTransaction {
     /// Rebuilds every secondary index, `links.in`, the bundle indexes, the counters and the
     /// dictionaries from the node and bundle records (and `links.out`), and rewrites the out-links
     /// each node record carries from `links.out`. Links and bundle members naming missing nodes
-    /// are dropped; records that do not decode are left as they are.
+    /// are dropped; records whose header does not decode are left as they are (a record whose
+    /// payload is damaged keeps that payload, with its links brought up to date).
     mutating func repair() throws {
         try repairDictionaries()
 

@@ -116,19 +116,17 @@ extension StoreTransaction {
 
     /// Rewrites `source`'s record so that the out-links it carries are those in `links.out`, or
     /// none when there are more than ``NodeHeader/maximumCarriedLinks``. A record of schema
-    /// version 1, which carried none, carries them afterwards.
+    /// version 1, which carried none, carries them afterwards. A record whose header does not
+    /// decode is left as it is (``MemoryGraph/verify()`` reports it), so a damaged node does not
+    /// block changes to the links of the nodes around it.
     func refreshRecordLinks(of source: NodeID) throws {
         let count = try source.withUnsafeBytes { try txn.count(duplicatesOf: $0, in: schema.linksOut) }
         let links = count <= NodeHeader.maximumCarriedLinks ? try self.links(from: source) : nil
         let record = try source.withUnsafeBytes { key in
             try txn.withValue(forKey: key, in: schema.nodes) { bytes -> [UInt8]? in
-                guard let bytes else { return nil }
-                do {
-                    if links == nil, try NodeHeader(bytes).linkCount == nil { return nil }
-                    return try NodeRecord.replacingLinks(in: bytes, with: links)
-                } catch {
-                    throw MemoryGraphError.corrupt(error, node: source)
-                }
+                guard let bytes, let header = try? NodeHeader(bytes) else { return nil }
+                if links == nil, header.linkCount == nil { return nil }
+                return try? NodeRecord.replacingLinks(in: bytes, with: links)
             }
         }
         guard let record else { return }

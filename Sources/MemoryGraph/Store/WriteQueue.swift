@@ -16,14 +16,15 @@ final class WriteQueue: Sendable {
     private let queue: DispatchQueue
     private let groupsWrites: Bool
 
-    /// A queue that commits on `queue`; `groupsWrites` puts everything waiting in one transaction.
+    /// A queue that commits on `queue`; with `groupsWrites` a transaction takes every write
+    /// waiting (at most ``WriteGroup/maximumCount``) and those that arrive while it runs.
     init(queue: DispatchQueue, groupsWrites: Bool) {
         self.queue = queue
         self.groupsWrites = groupsWrites
     }
 
-    /// Queues `write`; it is committed soon on the writer queue by `commit`, which receives the
-    /// writes that go into one transaction.
+    /// Queues `write`; it is committed soon on the writer queue by `commit`, which receives a
+    /// ``WriteGroup``: the writes of one transaction, able to take in more while it runs.
     func submit(_ write: PendingWrite, commit: @escaping @Sendable (inout WriteGroup) -> Void) {
         let startDrain = state.withLockedValue { state -> Bool in
             state.waiting.append(write)

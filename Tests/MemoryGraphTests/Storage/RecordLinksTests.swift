@@ -109,11 +109,13 @@ struct RecordLinksTests {
         #expect(try Self.carriedLinks(graph, ids[3]) == nil)
         #expect(try graph.verify().isClean)
         #expect(try Self.storedVersion(graph) == [0, 0, 0, 1])
+        #expect(try graph.status().schemaVersion == 1)
         graph.close()
 
         graph = try store.open()
         defer { graph.close() }
         #expect(try Self.storedVersion(graph) == [0, 0, 0, 2])
+        #expect(try graph.status().schemaVersion == 2)
         #expect(try graph.nodes(ids) == before)
         try graph.link(from: ids[3], to: ids[10])
         #expect(try Self.carriedLinks(graph, ids[3]) == graph.links(from: ids[3]))
@@ -123,6 +125,26 @@ struct RecordLinksTests {
         _ = try graph.repair()
         for id in ids { #expect(try Self.carriedLinks(graph, id) == graph.links(from: id)) }
         #expect(try graph.verify().isClean)
+    }
+
+    @Test("a node whose record is damaged does not block removing or unlinking the nodes it links to")
+    func damagedSource() throws {
+        let store = TemporaryStore()
+        defer { store.remove() }
+        let graph = try store.open()
+        defer { graph.close() }
+        let ids = try Self.populate(graph)
+        let (source, target) = (ids[7], ids[6])
+        try graph.environment.write { txn in
+            var record = try #require(try txn.get(Array(source.bytes), in: graph.schema.nodes))
+            record[1] |= 0x80
+            try txn.put(record, forKey: Array(source.bytes), in: graph.schema.nodes)
+        }
+        #expect(try graph.unlink(from: source, to: ids[5]))
+        #expect(try graph.removeNode(target))
+        #expect(try graph.links(from: source) == [ids[4]])
+        let problems = try graph.verify().problems
+        #expect(problems.map(\.kind) == [.undecodableRecord], "\(problems)")
     }
 
     @Test("verify reports a record whose carried links differ from links.out, and repair fixes it")
