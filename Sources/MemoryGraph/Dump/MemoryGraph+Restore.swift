@@ -163,7 +163,11 @@ extension MemoryGraph {
                     let (pending, chunk) = (links, bundles)
                     try graph.perform(
                         WriteRequest("restore", describe: { _ in [] }) { store in
-                            for (source, target) in pending { _ = try store.putLink(from: source, to: target) }
+                            for (source, target) in pending {
+                                _ = try store.putLink(from: source, to: target, refreshingRecord: false)
+                            }
+                            // Each source's record is rewritten once, with all its links.
+                            for source in Set(pending.map(\.0)) { try store.refreshRecordLinks(of: source) }
                             for bundle in chunk { try store.insert(bundle) }
                         })
                 }
