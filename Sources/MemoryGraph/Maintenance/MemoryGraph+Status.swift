@@ -14,15 +14,13 @@ extension MemoryGraph {
             let readersInUse = try environment.readerSlots().count
             let info = try environment.info()
             let (version, databases) = try read { store in
-                let version = try store.txn.withValue(forKey: MetaKey.schemaVersion, in: schema.meta) { bytes in
-                    bytes.map { $0.count == 4 ? Int($0.bigEndianUInt32(at: 0)) : -1 }
-                }
+                let version = try schema.storedVersion(in: store.txn)
                 let databases = try schema.all.map { database in
                     let stat = try store.txn.statistics(of: database)
                     return StoreStatus.DatabaseStatus(
                         name: database.name ?? "", entries: stat.entries, pages: stat.totalPages, depth: stat.depth)
                 }
-                return (version ?? Int(Schema.version), databases)
+                return (Int(version ?? Schema.version), databases)
             }
             return StoreStatus(
                 schemaVersion: version, statistics: statistics, databases: databases,

@@ -37,11 +37,9 @@ struct NodeRecord {
     static func replacingLinks(in record: UnsafeRawBufferPointer, with links: [NodeID]?) throws(RecordCorruption)
         -> [UInt8]
     {
-        var header = try NodeHeader(record)
-        let payload = record[header.payloadOffset...]
-        header.linkCount = links?.count
-        var bytes = header.bytes(links: links ?? [])
-        bytes.append(contentsOf: payload)
+        let header = try NodeHeader(record)
+        var bytes = header.bytes(links: links)
+        bytes.append(contentsOf: record[header.payloadOffset...])
         return bytes
     }
 }
@@ -77,7 +75,7 @@ struct NodeHeader: Hashable, Sendable {
 
     init(
         agent: UInt32, context: UInt32, type: UInt32?, confidence: Double?, timestamp: Microseconds,
-        resultLength: Int, linkCount: Int? = nil
+        resultLength: Int
     ) {
         self.agent = agent
         self.context = context
@@ -85,7 +83,7 @@ struct NodeHeader: Hashable, Sendable {
         self.confidence = confidence
         self.timestamp = timestamp
         self.resultLength = resultLength
-        self.linkCount = linkCount
+        linkCount = nil
     }
 
     /// Where the result starts in the record.
@@ -136,29 +134,28 @@ struct NodeHeader: Hashable, Sendable {
     func record(result: [UInt8], metadata: [UInt8], links: [NodeID]?) -> [UInt8] {
         var header = self
         header.resultLength = result.count
-        header.linkCount = links?.count
-        var bytes = header.bytes(links: links ?? [], reserving: result.count + metadata.count)
+        var bytes = header.bytes(links: links, reserving: result.count + metadata.count)
         bytes.append(contentsOf: result)
         bytes.append(contentsOf: metadata)
         return bytes
     }
 
-    /// The header's bytes followed by `links` when it carries links, with room for `reserving`
-    /// more bytes.
-    fileprivate func bytes(links: [NodeID], reserving: Int = 0) -> [UInt8] {
+    /// The header's bytes, then `links` with their count when given (the header then carries
+    /// links, whatever its ``linkCount`` says), with room for `reserving` more bytes.
+    fileprivate func bytes(links: [NodeID]?, reserving: Int = 0) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(payloadOffset + reserving)
+        bytes.reserveCapacity(Self.linksOffset + 16 * (links?.count ?? 0) + reserving)
         bytes.append(Self.formatVersion)
         bytes.append(
             (type == nil ? 0 : Self.hasType) | (confidence == nil ? 0 : Self.hasConfidence)
-                | (linkCount == nil ? 0 : Self.carriesLinks))
+                | (links == nil ? 0 : Self.carriesLinks))
         bytes.appendBigEndian(agent)
         bytes.appendBigEndian(context)
         bytes.appendBigEndian(type ?? 0)
         bytes.appendBigEndian(confidence?.bitPattern ?? 0)
         bytes.appendBigEndian(UInt64(bitPattern: timestamp.value))
         bytes.appendBigEndian(UInt32(resultLength))
-        if linkCount != nil {
+        if let links {
             bytes.appendBigEndian(UInt32(links.count))
             for link in links { link.withUnsafeBytes { bytes.append(contentsOf: $0) } }
         }

@@ -84,6 +84,23 @@ struct Schema: Sendable {
     }
 }
 
+extension Schema {
+    /// The schema version stored in `meta`, `nil` when there is none; a value that is not 4
+    /// bytes reads as `UInt32.max`, a version no library reads.
+    func storedVersion(in txn: Transaction) throws -> UInt32? {
+        try txn.withValue(forKey: MetaKey.schemaVersion, in: meta) { bytes in
+            bytes.map { $0.count == 4 ? $0.bigEndianUInt32(at: 0) : UInt32.max }
+        }
+    }
+
+    /// Marks the store as schema ``version``.
+    func storeVersion(in txn: Transaction) throws {
+        var version: [UInt8] = []
+        version.appendBigEndian(Self.version)
+        try txn.put(version, forKey: MetaKey.schemaVersion, in: meta)
+    }
+}
+
 /// Names of the entries of the `meta` database.
 enum MetaKey {
     static let schemaVersion = Array("schema_version".utf8)

@@ -188,19 +188,13 @@ public final class MemoryGraph: Sendable {
     private static func checkSchemaVersion(_ environment: Environment, _ schema: Schema, readOnly: Bool, path: String)
         throws
     {
-        let stored = try environment.read { txn in
-            try txn.withValue(forKey: MetaKey.schemaVersion, in: schema.meta) { bytes in
-                bytes.map { $0.count == 4 ? $0.bigEndianUInt32(at: 0) : UInt32.max }
-            }
-        }
+        let stored = try environment.read { txn in try schema.storedVersion(in: txn) }
         switch stored {
         case nil where readOnly:
             throw MemoryGraphError(.incompatibleSchema, "\(path) holds no MemoryGraph schema version")
         case nil:
             try environment.write { txn in
-                var version: [UInt8] = []
-                version.appendBigEndian(Schema.version)
-                try txn.put(version, forKey: MetaKey.schemaVersion, in: schema.meta)
+                try schema.storeVersion(in: txn)
                 var created: [UInt8] = []
                 created.appendBigEndian(Microseconds.now().sortable)
                 try txn.put(created, forKey: MetaKey.createdAt, in: schema.meta)
@@ -212,11 +206,7 @@ public final class MemoryGraph: Sendable {
             // they are and carry their links once rewritten. Mark the store as version 2, so a
             // library that reads version 1 only does not take its newer records for damage.
             guard !readOnly else { break }
-            try environment.write { txn in
-                var version: [UInt8] = []
-                version.appendBigEndian(Schema.version)
-                try txn.put(version, forKey: MetaKey.schemaVersion, in: schema.meta)
-            }
+            try environment.write { txn in try schema.storeVersion(in: txn) }
         case let other?:
             throw MemoryGraphError(
                 .incompatibleSchema,

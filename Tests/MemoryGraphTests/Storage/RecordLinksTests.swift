@@ -50,9 +50,7 @@ struct RecordLinksTests {
 
     @Test("records carry exactly the links of links.out after links, unlinks and removals")
     func carriedLinksFollowChanges() throws {
-        let store = TemporaryStore()
-        defer { store.remove() }
-        let graph = try store.open()
+        let graph = try MemoryGraph.ephemeral(configuration: .testing)
         defer { graph.close() }
         let ids = try Self.populate(graph)
         try graph.link(from: ids[0], to: ids[11])
@@ -70,9 +68,7 @@ struct RecordLinksTests {
 
     @Test("a node with more links than a record carries keeps them in links.out only, and reads the same")
     func hubNodes() throws {
-        let store = TemporaryStore()
-        defer { store.remove() }
-        let graph = try store.open()
+        let graph = try MemoryGraph.ephemeral(configuration: .testing)
         defer { graph.close() }
         let limit = NodeHeader.maximumCarriedLinks
         let targets = try graph.addNodes(
@@ -129,9 +125,7 @@ struct RecordLinksTests {
 
     @Test("a node whose record is damaged does not block removing or unlinking the nodes it links to")
     func damagedSource() throws {
-        let store = TemporaryStore()
-        defer { store.remove() }
-        let graph = try store.open()
+        let graph = try MemoryGraph.ephemeral(configuration: .testing)
         defer { graph.close() }
         let ids = try Self.populate(graph)
         let (source, target) = (ids[7], ids[6])
@@ -149,9 +143,7 @@ struct RecordLinksTests {
 
     @Test("verify reports a record whose carried links differ from links.out, and repair fixes it")
     func mismatchIsReported() throws {
-        let store = TemporaryStore()
-        defer { store.remove() }
-        let graph = try store.open()
+        let graph = try MemoryGraph.ephemeral(configuration: .testing)
         defer { graph.close() }
         let ids = try Self.populate(graph)
         let (source, target) = (ids[7], ids[6])
