@@ -16,8 +16,9 @@ enum DumpFormat {
     static let name = "memory-graph-dump"
     static let version = 1
     /// The schema version a dump names: the oldest whose library restores its lines. Node,
-    /// bundle and trailer lines are unchanged since schema version 1 (version 2 changed only how
-    /// node records are stored), so a dump restores with any library from version 1 on.
+    /// bundle and trailer lines are unchanged since schema version 1 (versions 2 and 3 changed
+    /// only how node records and index entries are stored), so a dump restores with any library
+    /// from version 1 on.
     static let schemaVersion = 1
     static let checksumPrefix = "fnv1a64:"
 

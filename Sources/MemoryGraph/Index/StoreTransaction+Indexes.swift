@@ -18,27 +18,53 @@ extension StoreTransaction {
         return entries
     }
 
-    /// Adds node `id` to every secondary index.
+    /// Adds node `id` to every secondary index: an ``IndexEntry`` in each posting list, and its
+    /// posting with its ``FilterFields`` in `idx.time`.
     func index(_ id: NodeID, _ header: NodeHeader) throws {
-        let posting = header.posting(id).bytes
-        for entry in indexEntries(header) {
-            let isNewKey = try entry.distinctCounter != nil && !txn.contains(entry.key, in: entry.database)
-            try txn.put(posting, forKey: entry.key, in: entry.database, flags: .noDuplicateData)
-            if isNewKey, let counter = entry.distinctCounter { try adjustCounter(counter, by: 1) }
+        let entry = IndexEntry(id, header)
+        let bytes = entry.bytes
+        for list in indexEntries(header) {
+            let isNewKey = try list.distinctCounter != nil && !txn.contains(list.key, in: list.database)
+            try txn.put(bytes, forKey: list.key, in: list.database, flags: .noDuplicateData)
+            if isNewKey, let counter = list.distinctCounter { try adjustCounter(counter, by: 1) }
         }
-        try txn.put([UInt8](), forKey: posting, in: schema.byTime)
+        try txn.put(Array(bytes[Posting.size...]), forKey: entry.posting.bytes, in: schema.byTime)
     }
 
     /// Removes node `id` from every secondary index.
     func unindex(_ id: NodeID, _ header: NodeHeader) throws {
-        let posting = header.posting(id).bytes
-        for entry in indexEntries(header) {
-            try txn.delete(entry.key, value: posting, in: entry.database)
-            if let counter = entry.distinctCounter, try !txn.contains(entry.key, in: entry.database) {
+        let bytes = IndexEntry(id, header).bytes
+        for list in indexEntries(header) {
+            try txn.delete(list.key, value: bytes, in: list.database)
+            if let counter = list.distinctCounter, try !txn.contains(list.key, in: list.database) {
                 try adjustCounter(counter, by: -1)
             }
         }
-        try txn.delete(posting, in: schema.byTime)
+        try txn.delete(header.posting(id).bytes, in: schema.byTime)
+    }
+
+    /// Empties every secondary index and its counter, then files every node whose header
+    /// decodes again (in the current entry format).
+    ///
+    /// - Returns: The nodes indexed.
+    @discardableResult
+    func rebuildIndexes() throws -> [NodeID] {
+        for database in [
+            schema.byAgent, schema.byContext, schema.byAgentContext, schema.byType, schema.byTime, schema.byConfidence,
+            schema.pendingIndexing,
+        ] {
+            try txn.removeAll(in: database)
+        }
+        for counter in [MetaKey.agentCount, MetaKey.contextCount, MetaKey.typeCount] {
+            try adjustCounter(counter, by: -(try self.counter(counter)))
+        }
+        var nodes: [(NodeID, NodeHeader)] = []
+        try txn.scan(schema.nodes) { key, value in
+            if key.count == 16, let header = try? NodeHeader(value) { nodes.append((NodeID(key, at: 0), header)) }
+            return true
+        }
+        for (id, header) in nodes { try index(id, header) }
+        return nodes.map(\.0)
     }
 
     /// Writes the index entries of up to `limit` nodes that were inserted without them.

@@ -20,22 +20,7 @@ extension StoreTransaction {
             _ = try putLink(from: source, to: target, refreshingRecord: false)
         }
 
-        for database in [
-            schema.byAgent, schema.byContext, schema.byAgentContext, schema.byType, schema.byTime, schema.byConfidence,
-            schema.pendingIndexing,
-        ] {
-            try txn.removeAll(in: database)
-        }
-        for counter in [MetaKey.agentCount, MetaKey.contextCount, MetaKey.typeCount] {
-            try adjustCounter(counter, by: -(try self.counter(counter)))
-        }
-        var nodes: [(NodeID, NodeHeader)] = []
-        try txn.scan(schema.nodes) { key, value in
-            if key.count == 16, let header = try? NodeHeader(value) { nodes.append((NodeID(key, at: 0), header)) }
-            return true
-        }
-        for (id, header) in nodes {
-            try index(id, header)
+        for id in try rebuildIndexes() {
             try refreshRecordLinks(of: id)
             changes.nodes.insert(id)
         }

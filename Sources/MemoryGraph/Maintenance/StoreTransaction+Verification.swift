@@ -31,10 +31,11 @@ extension StoreTransaction {
         // Every index entry names an existing node whose fields match the key.
         for database in postingIndexes {
             try txn.scan(database) { key, value in
-                guard let posting = Posting(exactly: value) else {
+                guard let entry = IndexEntry(exactly: value), (entry.fields != nil) == entriesCarryFields else {
                     problem(.orphanIndexEntry, database, "an entry of \(value.count) bytes")
                     return true
                 }
+                let posting = entry.posting
                 if damaged.contains(posting.id) { return true }
                 guard let header = try header(of: posting.id) else {
                     problem(.orphanIndexEntry, database, "names node \(posting.id), which does not exist")
@@ -44,17 +45,29 @@ extension StoreTransaction {
                 if !expected.contains(Array(key)) || header.timestamp != posting.timestamp {
                     problem(
                         .orphanIndexEntry, database, "node \(posting.id) is filed under a key that does not match it")
+                } else if let fields = entry.fields, fields != FilterFields(header) {
+                    problem(
+                        .orphanIndexEntry, database,
+                        "node \(posting.id)'s entry carries fields its record does not have")
                 }
                 return true
             }
         }
-        try txn.scan(schema.byTime) { key, _ in
-            guard let posting = Posting(exactly: key) else {
-                problem(.orphanIndexEntry, schema.byTime, "a key of \(key.count) bytes")
+        try txn.scan(schema.byTime) { key, value in
+            guard let posting = Posting(exactly: key),
+                value.count == (entriesCarryFields ? FilterFields.size : 0)
+            else {
+                problem(.orphanIndexEntry, schema.byTime, "an entry of \(key.count) + \(value.count) bytes")
                 return true
             }
-            if try !damaged.contains(posting.id) && header(of: posting.id)?.timestamp != posting.timestamp {
+            if damaged.contains(posting.id) { return true }
+            let header = try header(of: posting.id)
+            if header?.timestamp != posting.timestamp {
                 problem(.orphanIndexEntry, schema.byTime, "names node \(posting.id) at a time it does not have")
+            } else if let header, entriesCarryFields, FilterFields(value, at: 0) != FilterFields(header) {
+                problem(
+                    .orphanIndexEntry, schema.byTime,
+                    "node \(posting.id)'s entry carries fields its record does not have")
             }
             return true
         }
@@ -134,12 +147,13 @@ extension StoreTransaction {
             problem(.dictionaryMismatch, schema.reverseDictionary, "node \(id) uses unknown \(kind) id \(interned)")
         }
         if try id.withUnsafeBytes({ try txn.contains($0, in: schema.pendingIndexing) }) { return true }
-        let posting = header.posting(id).bytes
-        for entry in indexEntries(header) where try !hasDuplicate(entry.key, posting, in: entry.database) {
-            problem(.missingIndexEntry, entry.database, "node \(id) is not under its key")
+        let entry = IndexEntry(posting: header.posting(id), fields: entriesCarryFields ? FilterFields(header) : nil)
+        let bytes = entry.bytes
+        for list in indexEntries(header) where try !hasDuplicate(list.key, bytes, in: list.database) {
+            problem(.missingIndexEntry, list.database, "node \(id) is not under its key")
         }
-        if try !txn.contains(posting, in: schema.byTime) {
-            problem(.missingIndexEntry, schema.byTime, "node \(id) is missing")
+        if try txn.get(entry.posting.bytes, in: schema.byTime) != Array(bytes[Posting.size...]) {
+            problem(.missingIndexEntry, schema.byTime, "node \(id) is missing, or its entry has other fields")
         }
         return true
     }

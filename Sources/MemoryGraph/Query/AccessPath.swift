@@ -29,9 +29,11 @@ struct AccessPath {
     }
 
     /// Relative costs, in sequential posting reads: positioning a cursor on a new list, reading
-    /// a node's record header, and seeking forward within a list being intersected.
+    /// a node's record header, testing the fields an index entry carries, and seeking forward
+    /// within a list being intersected.
     static let seekCost = 4.0
     static let lookupCost = 4.0
+    static let entryCheckCost = 0.25
     static let intersectSeekCost = 2.0
 }
 

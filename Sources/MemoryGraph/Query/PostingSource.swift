@@ -28,6 +28,9 @@ struct PostingWindow: Sendable {
 protocol PostingSource: AnyObject {
     /// The posting the stream stands on, or `nil` when it is exhausted.
     var current: Posting? { get }
+    /// The filter fields of ``current``'s node, when its index entry carries them (schema
+    /// version 3 on).
+    var fields: FilterFields? { get }
     /// Moves to the next posting in the stream's order.
     func advance() throws
     /// Moves to the first posting at or beyond `target` in the stream's order; never moves back.
@@ -48,6 +51,7 @@ final class PostingListSource: PostingSource {
     private let window: PostingWindow
     private let ascending: Bool
     private(set) var current: Posting?
+    private(set) var fields: FilterFields?
 
     init(_ txn: Transaction, _ database: Database, key: [UInt8], window: PostingWindow, ascending: Bool) throws {
         cursor = try txn.cursor(database)
@@ -77,21 +81,25 @@ final class PostingListSource: PostingSource {
     private func settle(_ found: Bool) throws {
         var found = found
         while found {
-            let posting = try cursor.withCurrent { _, value -> Posting in
-                guard value.count == Posting.size else {
+            let entry = try cursor.withCurrent { _, value -> IndexEntry in
+                guard let entry = IndexEntry(exactly: value) else {
                     throw MemoryGraphError(
-                        .corruption, "an entry of \(cursor.database) has \(value.count) bytes, not 24")
+                        .corruption,
+                        "an entry of \(cursor.database) has \(value.count) bytes, not \(IndexEntry.size); run `memory-graph verify`"
+                    )
                 }
-                return Posting(value)
+                return entry
             }
-            if window.isPast(posting, ascending: ascending) { break }
-            if window.contains(posting) {
-                current = posting
+            if window.isPast(entry.posting, ascending: ascending) { break }
+            if window.contains(entry.posting) {
+                current = entry.posting
+                fields = entry.fields
                 return
             }
             found = try ascending ? cursor.nextDuplicate() : cursor.previousDuplicate()
         }
         current = nil
+        fields = nil
         cursor.close()
     }
 
@@ -103,7 +111,7 @@ final class PostingListSource: PostingSource {
     func seek(to target: Posting) throws {
         guard let current, !Self.reached(current, target, ascending: ascending) else { return }
         if try cursor.seek(to: key, duplicateAtLeast: target.bytes) {
-            if !ascending, cursor.withCurrent({ _, value in Posting(exactly: value) }) != target {
+            if !ascending, cursor.withCurrent({ _, value in IndexEntry(exactly: value)?.posting }) != target {
                 try settle(try cursor.previousDuplicate())
             } else {
                 try settle(true)
@@ -120,6 +128,7 @@ final class TimeIndexSource: PostingSource {
     private let window: PostingWindow
     private let ascending: Bool
     private(set) var current: Posting?
+    private(set) var fields: FilterFields?
 
     init(_ txn: Transaction, _ database: Database, window: PostingWindow, ascending: Bool) throws {
         cursor = try txn.cursor(database)
@@ -139,20 +148,25 @@ final class TimeIndexSource: PostingSource {
     private func settle(_ found: Bool) throws {
         var found = found
         while found {
-            let posting = try cursor.withCurrent { key, _ -> Posting in
-                guard key.count == Posting.size else {
-                    throw MemoryGraphError(.corruption, "a key of idx.time has \(key.count) bytes, not 24")
+            let entry = try cursor.withCurrent { key, value -> IndexEntry in
+                guard key.count == Posting.size, value.isEmpty || value.count == FilterFields.size else {
+                    throw MemoryGraphError(
+                        .corruption,
+                        "an entry of idx.time has a \(key.count)-byte key and a \(value.count)-byte value, not 24 and 20; run `memory-graph verify`"
+                    )
                 }
-                return Posting(key)
+                return IndexEntry(posting: Posting(key), fields: value.isEmpty ? nil : FilterFields(value, at: 0))
             }
-            if window.isPast(posting, ascending: ascending) { break }
-            if window.contains(posting) {
-                current = posting
+            if window.isPast(entry.posting, ascending: ascending) { break }
+            if window.contains(entry.posting) {
+                current = entry.posting
+                fields = entry.fields
                 return
             }
             found = try ascending ? cursor.next() : cursor.previous()
         }
         current = nil
+        fields = nil
         cursor.close()
     }
 
@@ -175,29 +189,31 @@ final class TimeIndexSource: PostingSource {
     }
 }
 
-/// Postings gathered up front (from unordered sources such as links or confidence buckets),
-/// sorted into the stream's order.
+/// Index entries gathered up front (from unordered sources such as links or confidence
+/// buckets), sorted into the stream's order.
 final class SortedArraySource: PostingSource {
-    private let postings: [Posting]
+    private let entries: [IndexEntry]
     private let ascending: Bool
     private var index = 0
 
-    init(_ postings: [Posting], ascending: Bool) {
+    init(_ entries: [IndexEntry], ascending: Bool) {
         self.ascending = ascending
-        self.postings = ascending ? postings.sorted() : postings.sorted(by: >)
+        self.entries =
+            ascending ? entries.sorted { $0.posting < $1.posting } : entries.sorted { $1.posting < $0.posting }
     }
 
-    var current: Posting? { index < postings.count ? postings[index] : nil }
+    var current: Posting? { index < entries.count ? entries[index].posting : nil }
+    var fields: FilterFields? { index < entries.count ? entries[index].fields : nil }
 
     func advance() throws { index += 1 }
 
     func seek(to target: Posting) throws {
         // Binary search for the first posting at or beyond `target`, from the current one on.
         var low = index
-        var high = postings.count
+        var high = entries.count
         while low < high {
             let middle = (low + high) / 2
-            if Self.reached(postings[middle], target, ascending: ascending) {
+            if Self.reached(entries[middle].posting, target, ascending: ascending) {
                 high = middle
             } else {
                 low = middle + 1
@@ -212,9 +228,13 @@ final class SortedArraySource: PostingSource {
 final class MergedSource: PostingSource {
     private struct Head: Comparable {
         let posting: Posting
+        let fields: FilterFields?
         let source: Int
         static func < (lhs: Head, rhs: Head) -> Bool {
             (lhs.posting, lhs.source) < (rhs.posting, rhs.source)
+        }
+        static func == (lhs: Head, rhs: Head) -> Bool {
+            (lhs.posting, lhs.source) == (rhs.posting, rhs.source)
         }
     }
 
@@ -222,13 +242,18 @@ final class MergedSource: PostingSource {
     private var heap: Heap<Head>
     private let ascending: Bool
     private(set) var current: Posting?
+    private(set) var fields: FilterFields?
 
     init(_ sources: [any PostingSource], ascending: Bool) throws {
         self.sources = sources
         self.ascending = ascending
-        heap = Heap(
-            sources.indices.compactMap { index in sources[index].current.map { Head(posting: $0, source: index) } })
+        heap = Heap(sources.indices.compactMap { Self.head(of: sources, $0) })
         try pop()
+    }
+
+    /// Where source `index` stands, `nil` when it is exhausted.
+    private static func head(of sources: [any PostingSource], _ index: Int) -> Head? {
+        sources[index].current.map { Head(posting: $0, fields: sources[index].fields, source: index) }
     }
 
     private func pop() throws {
@@ -236,13 +261,15 @@ final class MergedSource: PostingSource {
         while let head = ascending ? heap.popMin() : heap.popMax() {
             let source = sources[head.source]
             try source.advance()
-            if let next = source.current { heap.insert(Head(posting: next, source: head.source)) }
+            if let next = Self.head(of: sources, head.source) { heap.insert(next) }
             if head.posting != previous {
                 current = head.posting
+                fields = head.fields
                 return
             }
         }
         current = nil
+        fields = nil
     }
 
     func advance() throws {
@@ -253,8 +280,7 @@ final class MergedSource: PostingSource {
     func seek(to target: Posting) throws {
         guard let current, !Self.reached(current, target, ascending: ascending) else { return }
         for source in sources { try source.seek(to: target) }
-        heap = Heap(
-            sources.indices.compactMap { index in sources[index].current.map { Head(posting: $0, source: index) } })
+        heap = Heap(sources.indices.compactMap { Self.head(of: sources, $0) })
         self.current = nil
         try pop()
     }

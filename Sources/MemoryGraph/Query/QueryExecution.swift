@@ -29,9 +29,11 @@ extension StoreTransaction {
 
         var intersections: [AccessPath] = []
         if driver.kind != .linkedFrom && driver.kind != .linkedTo {
-            // Each candidate either costs a record lookup (a header check) or, intersected with
-            // another list, a seek per list; an intersection pays off when its lists are few
-            // and it removes enough candidates before any remaining header check.
+            // Each candidate either costs a check (on its index entry, or a record lookup in a
+            // store whose entries carry no fields) or, intersected with another list, a seek per
+            // list; an intersection pays off when its lists are few and it removes enough
+            // candidates before any remaining check.
+            let checkCost = entriesCarryFields ? AccessPath.entryCheckCost : AccessPath.lookupCost
             let population = Double(max(1, paths.first { $0.kind == .time }?.estimate ?? 1))
             var rows = Double(driver.estimate)
             let listKinds: Set<AccessPath.Kind> = [.agentContext, .agent, .context, .type]
@@ -41,8 +43,8 @@ extension StoreTransaction {
                 let checkedAfter = !uncovered.subtracting(path.covers).subtracting([.linkedFrom, .linkedTo]).isEmpty
                 let intersectCost =
                     AccessPath.intersectSeekCost * Double(path.keys.count) * rows
-                    + (checkedAfter ? AccessPath.lookupCost * rows * selectivity : 0)
-                guard intersectCost < AccessPath.lookupCost * rows else { continue }
+                    + (checkedAfter ? checkCost * rows * selectivity : 0)
+                guard intersectCost < checkCost * rows else { continue }
                 intersections.append(path)
                 uncovered.subtract(path.covers)
                 rows *= selectivity
@@ -69,7 +71,7 @@ extension StoreTransaction {
         case .linkedFrom, .linkedTo:
             let origin = driver.kind == .linkedFrom ? query.linkedFrom : query.linkedTo
             let ids = try origin.map { driver.kind == .linkedFrom ? try links(from: $0) : try backlinks(to: $0) } ?? []
-            var postings: [Posting] = []
+            var entries: [IndexEntry] = []
             for id in ids {
                 examined += 1
                 guard let header = try header(of: id) else {
@@ -80,19 +82,19 @@ extension StoreTransaction {
                 checked += 1
                 let posting = header.posting(id)
                 if query.window.contains(posting), allowed?.contains(id) ?? true,
-                    query.matches(header, on: headerChecks)
+                    query.matches(FilterFields(header), on: headerChecks)
                 {
-                    postings.append(posting)
+                    entries.append(IndexEntry(posting: posting, fields: nil))
                 }
             }
-            source = SortedArraySource(postings, ascending: query.ascending)
+            source = SortedArraySource(entries, ascending: query.ascending)
             gathered = true
             counted = true
             plan.steps.insert(
                 "read \(driver.kind.rawValue) (\(ids.count) ids) and each node's record header, sort \(order)", at: 0)
         case .confidence:
-            let postings = try confidencePostings(query, examined: &examined)
-            source = SortedArraySource(postings, ascending: query.ascending)
+            let entries = try confidenceEntries(query, examined: &examined)
+            source = SortedArraySource(entries, ascending: query.ascending)
             counted = true
             plan.steps.insert(
                 "read idx.confidence in \(query.confidenceBounds) within the time window, sort \(order)", at: 0)
@@ -111,8 +113,9 @@ extension StoreTransaction {
             plan.steps.append("intersect with \(path.name) by seeking to each candidate")
         }
         if !gathered, !headerChecks.isEmpty {
+            let checks = headerChecks.map(\.rawValue).sorted().joined(separator: ", ")
             plan.steps.append(
-                "check on the record header: \(headerChecks.map(\.rawValue).sorted().joined(separator: ", "))")
+                entriesCarryFields ? "check on the index entry: \(checks)" : "check on the record header: \(checks)")
         }
         if limit < Int.max { plan.steps.append("stop after \(limit) matches") }
 
@@ -133,14 +136,20 @@ extension StoreTransaction {
                     continue
                 }
                 if !headerChecks.isEmpty {
-                    guard let header = try header(of: candidate.id) else {
-                        throw MemoryGraphError(
-                            .corruption,
-                            "\(driver.kind.rawValue) names node \(candidate.id), which does not exist; run `memory-graph verify`"
-                        )
+                    let fields: FilterFields
+                    if let carried = source.fields {
+                        fields = carried
+                    } else {
+                        guard let header = try header(of: candidate.id) else {
+                            throw MemoryGraphError(
+                                .corruption,
+                                "\(driver.kind.rawValue) names node \(candidate.id), which does not exist; run `memory-graph verify`"
+                            )
+                        }
+                        checked += 1
+                        fields = FilterFields(header)
                     }
-                    checked += 1
-                    guard query.matches(header, on: headerChecks) else {
+                    guard query.matches(fields, on: headerChecks) else {
                         try source.advance()
                         continue
                     }
@@ -170,12 +179,12 @@ extension StoreTransaction {
         return sources.count == 1 ? sources[0] : try MergedSource(sources, ascending: query.ascending)
     }
 
-    /// Every posting of `idx.confidence` within the query's confidence bounds and time window.
-    private func confidencePostings(_ query: ResolvedQuery, examined: inout Int) throws -> [Posting] {
+    /// Every entry of `idx.confidence` within the query's confidence bounds and time window.
+    private func confidenceEntries(_ query: ResolvedQuery, examined: inout Int) throws -> [IndexEntry] {
         let bounds = query.confidenceBounds
         let upper = (bounds.upperBound + 0).bitPattern
         var next = (bounds.lowerBound + 0).bitPattern
-        var postings: [Posting] = []
+        var entries: [IndexEntry] = []
         let cursor = try txn.cursor(schema.byConfidence)
         defer { cursor.close() }
         while next <= upper, try cursor.seek(atLeast: IndexKey.confidence(Double(bitPattern: next))) {
@@ -192,17 +201,19 @@ extension StoreTransaction {
                     true
                 }
             while found {
-                let posting = cursor.withCurrent { _, value in value.count == Posting.size ? Posting(value) : nil }
-                guard let posting else {
-                    throw MemoryGraphError(.corruption, "an entry of idx.confidence is not 24 bytes")
+                let entry = cursor.withCurrent { _, value in IndexEntry(exactly: value) }
+                guard let entry else {
+                    throw MemoryGraphError(
+                        .corruption,
+                        "an entry of idx.confidence is not \(IndexEntry.size) bytes; run `memory-graph verify`")
                 }
-                if query.window.isPast(posting, ascending: true) { break }
+                if query.window.isPast(entry.posting, ascending: true) { break }
                 examined += 1
-                if query.window.contains(posting) { postings.append(posting) }
+                if query.window.contains(entry.posting) { entries.append(entry) }
                 found = try cursor.nextDuplicate()
             }
             next = key + 1
         }
-        return postings
+        return entries
     }
 }

@@ -80,16 +80,16 @@ struct ResolvedQuery {
         max(minConfidence ?? 0, 0)...max(min(maxConfidence ?? 1, 1), max(minConfidence ?? 0, 0))
     }
 
-    /// Whether the record header `header` satisfies each of `criteria` (those a header can answer).
-    func matches(_ header: NodeHeader, on criteria: Set<Criterion>) -> Bool {
+    /// Whether a node with `fields` satisfies each of `criteria` (those its fields can answer).
+    func matches(_ fields: FilterFields, on criteria: Set<Criterion>) -> Bool {
         for criterion in criteria {
             switch criterion {
-            case .agent: if agents?.contains(header.agent) == false { return false }
-            case .context: if contexts?.contains(header.context) == false { return false }
+            case .agent: if agents?.contains(fields.agent) == false { return false }
+            case .context: if contexts?.contains(fields.context) == false { return false }
             case .type:
-                if let types, !(header.type.map(types.contains) ?? false) { return false }
+                if let types, !(fields.type.map(types.contains) ?? false) { return false }
             case .confidence:
-                guard let confidence = header.confidence else { return false }
+                guard let confidence = fields.confidence else { return false }
                 if let minConfidence, confidence < minConfidence { return false }
                 if let maxConfidence, confidence > maxConfidence { return false }
             case .linkedFrom, .linkedTo: continue

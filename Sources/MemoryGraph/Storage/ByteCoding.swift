@@ -76,8 +76,9 @@ struct Microseconds: Hashable, Comparable, Sendable {
 
 /// One entry of a time-ordered posting list: `timestamp (8, sortable) | node id (16)`.
 ///
-/// Every secondary index stores its node ids as these 24-byte DUPFIXED values, so each list is
-/// in time order (ties by id) and a time window is one seek.
+/// Every secondary index files its nodes under these 24 bytes, followed by the node's
+/// ``FilterFields`` (an ``IndexEntry``), so each list is in time order (ties by id) and a time
+/// window is one seek.
 struct Posting: Hashable, Comparable, Sendable {
     static let size = 24
 
@@ -86,7 +87,7 @@ struct Posting: Hashable, Comparable, Sendable {
 
     var bytes: [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(Self.size)
+        bytes.reserveCapacity(IndexEntry.size)
         bytes.appendBigEndian(timestamp.sortable)
         id.write(to: &bytes)
         return bytes

@@ -8,10 +8,10 @@ import LMDB
 /// | `dict` | kind (1) · UTF-8 string | interned id (4, BE) |
 /// | `dict.rev` | kind (1) · id (4, BE) | UTF-8 string |
 /// | `nodes` | node id (16) | node record (``NodeHeader``, with its out-links) |
-/// | `idx.agent`, `idx.context`, `idx.type` | interned id (4) | postings (DUPFIXED, 24) |
-/// | `idx.agent_context` | agent id (4) · context id (4) | postings |
-/// | `idx.confidence` | confidence (8, IEEE 754 bits, BE) | postings |
-/// | `idx.time` | posting (24) | empty |
+/// | `idx.agent`, `idx.context`, `idx.type` | interned id (4) | index entries (DUPFIXED, 44: posting 24 · ``FilterFields`` 20) |
+/// | `idx.agent_context` | agent id (4) · context id (4) | index entries |
+/// | `idx.confidence` | confidence (8, IEEE 754 bits, BE) | index entries |
+/// | `idx.time` | posting (24) | ``FilterFields`` (20) |
 /// | `links.out`, `links.in` | node id (16) | node ids (DUPFIXED, 16) |
 /// | `bundles` | bundle id (16) | bundle record |
 /// | `idx.bundle_task` | task id (4) | created-at (8) · bundle id (16) (DUPFIXED) |
@@ -22,11 +22,13 @@ struct Schema: Sendable {
     /// The on-disk format version this library writes.
     ///
     /// Version 2 node records carry their out-links (version 1 records keep them only in
-    /// `links.out`).
-    static let version: UInt32 = 2
-    /// The older versions this library also reads; a writable open marks the store as
-    /// ``version``.
-    static let readableVersions: ClosedRange<UInt32> = 1...1
+    /// `links.out`); version 3 index entries carry the node's ``FilterFields``.
+    static let version: UInt32 = 3
+    /// The older versions this library also reads; a writable open rebuilds the indexes and
+    /// marks the store as ``version``.
+    static let readableVersions: ClosedRange<UInt32> = 1...2
+    /// The first version whose index entries carry ``FilterFields``.
+    static let filterFieldsVersion: UInt32 = 3
 
     static let postingList: DatabaseFlags = [.dupSort, .dupFixed]
 

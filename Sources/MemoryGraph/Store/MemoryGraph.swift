@@ -37,6 +37,8 @@ public final class MemoryGraph: Sendable {
     let environment: Environment
     let schema: Schema
     let interner: Interner
+    /// The store's schema version once open: ``Schema/version``, or an older one read-only.
+    let storedVersion: UInt32
     /// Decoded nodes, when ``Configuration/enableCaching`` is on.
     let cache: NodeCache?
     /// The swift-metrics instruments, when ``Configuration/enableMetrics`` is on.
@@ -138,7 +140,8 @@ public final class MemoryGraph: Sendable {
             )
             schema = Schema(databases)
             interner = Interner(schema: schema)
-            try Self.checkSchemaVersion(environment, schema, readOnly: configuration.readOnly, path: path)
+            storedVersion = try Self.checkSchemaVersion(
+                environment, schema, interner, readOnly: configuration.readOnly, path: path, logger: logger)
             if !configuration.readOnly {
                 // Index entries a lazy writer did not get to before the store was closed.
                 let (schema, interner) = (schema, interner)
@@ -185,9 +188,14 @@ public final class MemoryGraph: Sendable {
         }
     }
 
-    private static func checkSchemaVersion(_ environment: Environment, _ schema: Schema, readOnly: Bool, path: String)
-        throws
-    {
+    /// Checks the stored schema version, marks a new store, and upgrades an older store opened
+    /// writable.
+    ///
+    /// - Returns: The store's schema version once open.
+    private static func checkSchemaVersion(
+        _ environment: Environment, _ schema: Schema, _ interner: Interner, readOnly: Bool, path: String,
+        logger: Logger
+    ) throws -> UInt32 {
         let stored = try environment.read { txn in try schema.storedVersion(in: txn) }
         switch stored {
         case nil where readOnly:
@@ -199,14 +207,24 @@ public final class MemoryGraph: Sendable {
                 created.appendBigEndian(Microseconds.now().sortable)
                 try txn.put(created, forKey: MetaKey.createdAt, in: schema.meta)
             }
+            return Schema.version
         case Schema.version?:
-            break
+            return Schema.version
         case let older? where Schema.readableVersions.contains(older):
-            // Version 1 records keep their out-links only in `links.out`; they stay readable as
-            // they are and carry their links once rewritten. Mark the store as version 2, so a
-            // library that reads version 1 only does not take its newer records for damage.
-            guard !readOnly else { break }
-            try environment.write { txn in try schema.storeVersion(in: txn) }
+            // Read-only, an older store reads as it is: version 1 records keep their out-links
+            // only in `links.out`, and index entries before version 3 carry no filter fields.
+            // Writable, its indexes are rebuilt in the current entry format and it is marked as
+            // the current version, in one transaction, so an older library refuses it.
+            // Version 1 records gain their links when these next change (or on repair).
+            guard !readOnly else { return older }
+            logger.info(
+                "upgrading the store's indexes to schema version \(Schema.version)",
+                metadata: ["path": "\(path)", "stored_version": "\(older)"])
+            try environment.write { txn in
+                try StoreTransaction(txn, schema: schema, interner: interner).rebuildIndexes()
+                try schema.storeVersion(in: txn)
+            }
+            return Schema.version
         case let other?:
             throw MemoryGraphError(
                 .incompatibleSchema,
@@ -267,7 +285,10 @@ public final class MemoryGraph: Sendable {
         return try translatingErrors {
             try environment.read { txn in
                 cache?.observe(snapshot: txn.id)
-                return try body(StoreTransaction(txn, schema: schema, interner: interner, cache: cache))
+                return try body(
+                    StoreTransaction(
+                        txn, schema: schema, interner: interner, cache: cache,
+                        entriesCarryFields: storedVersion >= Schema.filterFieldsVersion))
             }
         }
     }
@@ -284,6 +305,12 @@ public final class MemoryGraph: Sendable {
         }
     }
 
+    /// Whether the file system holding the store has less than 1 MiB left.
+    private var diskIsFull: Bool {
+        let attributes = try? FileManager.default.attributesOfFileSystem(forPath: path)
+        return (attributes?[.systemFreeSize] as? NSNumber).map { $0.int64Value < 1 << 20 } ?? false
+    }
+
     private func translate(_ error: LMDBError) -> MemoryGraphError {
         switch error.code {
         case .mapFull:
@@ -293,6 +320,11 @@ public final class MemoryGraph: Sendable {
                     + "bytes); nothing of this write was stored. Raise the maximum or remove data",
                 underlyingError: error)
         case .noSpace:
+            return MemoryGraphError(
+                .storageFull, "the disk holding \(path) is full; nothing of this write was stored",
+                underlyingError: error)
+        case .ioError where diskIsFull:
+            // LMDB reports a write that the disk cut short as EIO, not ENOSPC.
             return MemoryGraphError(
                 .storageFull, "the disk holding \(path) is full; nothing of this write was stored",
                 underlyingError: error)

@@ -138,10 +138,13 @@ extension StoreTransaction {
         var ids: [NodeID] = []
         guard limit != 0 else { return ids }
         try txn.forEachDuplicate(of: key, in: database, direction: .backward) { value in
-            guard value.count == Posting.size else {
-                throw MemoryGraphError(.corruption, "an entry of \(database) has \(value.count) bytes, not 24")
+            guard let entry = IndexEntry(exactly: value) else {
+                throw MemoryGraphError(
+                    .corruption,
+                    "an entry of \(database) has \(value.count) bytes, not \(IndexEntry.size); run `memory-graph verify`"
+                )
             }
-            ids.append(Posting(value).id)
+            ids.append(entry.posting.id)
             return limit.map { ids.count < $0 } ?? true
         }
         return ids

@@ -14,13 +14,19 @@ struct StoreTransaction {
     let changes = ChangeLog()
     /// Write new nodes' index entries later (``MemoryGraph/IndexUpdateStrategy/lazy``).
     var defersIndexing = false
+    /// Whether the store's index entries carry ``FilterFields`` (schema version 3 on); the
+    /// planner then expects no record reads for the criteria its access path leaves open.
+    let entriesCarryFields: Bool
 
-    init(_ txn: Transaction, schema: Schema, interner: Interner, cache: NodeCache? = nil) {
+    init(
+        _ txn: Transaction, schema: Schema, interner: Interner, cache: NodeCache? = nil, entriesCarryFields: Bool = true
+    ) {
         self.txn = txn
         self.schema = schema
         self.interner = interner
         self.interns = InternSession(interner: interner)
         self.cache = cache
+        self.entriesCarryFields = entriesCarryFields
     }
 
     /// The node ids a write transaction changed, for cache invalidation after its commit.

@@ -37,8 +37,8 @@ struct VerificationTests {
             { graph, ids, _ in
                 try corrupt(graph) { txn, store in
                     let header = try #require(try store.header(of: ids[0]))
-                    let posting = Posting(timestamp: header.timestamp, id: NodeID()).bytes
-                    _ = try txn.put(posting, forKey: IndexKey.id(header.agent), in: store.schema.byAgent)
+                    let entry = IndexEntry(NodeID(), header).bytes
+                    _ = try txn.put(entry, forKey: IndexKey.id(header.agent), in: store.schema.byAgent)
                 }
             }
         ),
@@ -48,7 +48,33 @@ struct VerificationTests {
                 try corrupt(graph) { txn, store in
                     let header = try #require(try store.header(of: ids[1]))
                     _ = try txn.delete(
-                        IndexKey.id(header.context), value: header.posting(ids[1]).bytes, in: store.schema.byContext)
+                        IndexKey.id(header.context), value: IndexEntry(ids[1], header).bytes,
+                        in: store.schema.byContext)
+                }
+            }
+        ),
+        (
+            "entry carrying other fields than its record", [.orphanIndexEntry, .missingIndexEntry],
+            { graph, ids, _ in
+                try corrupt(graph) { txn, store in
+                    let header = try #require(try store.header(of: ids[4]))
+                    var entry = IndexEntry(ids[4], header)
+                    _ = try txn.delete(IndexKey.id(header.agent), value: entry.bytes, in: store.schema.byAgent)
+                    entry.fields?.confidence = header.confidence == 0.5 ? 0.25 : 0.5
+                    _ = try txn.put(entry.bytes, forKey: IndexKey.id(header.agent), in: store.schema.byAgent)
+                }
+            }
+        ),
+        (
+            "time entry carrying other fields than its record", [.orphanIndexEntry, .missingIndexEntry],
+            { graph, ids, _ in
+                try corrupt(graph) { txn, store in
+                    let header = try #require(try store.header(of: ids[5]))
+                    var fields = FilterFields(header)
+                    fields.context &+= 1
+                    var bytes: [UInt8] = []
+                    fields.write(to: &bytes)
+                    _ = try txn.put(bytes, forKey: header.posting(ids[5]).bytes, in: store.schema.byTime)
                 }
             }
         ),
@@ -58,7 +84,7 @@ struct VerificationTests {
                 try corrupt(graph) { txn, store in
                     let header = try #require(try store.header(of: ids[2]))
                     _ = try txn.put(
-                        header.posting(ids[2]).bytes, forKey: IndexKey.id(header.agent &+ 1_000),
+                        IndexEntry(ids[2], header).bytes, forKey: IndexKey.id(header.agent &+ 1_000),
                         in: store.schema.byAgent)
                 }
             }
@@ -150,7 +176,7 @@ struct VerificationTests {
         try Self.corrupt(graph) { txn, store in
             let header = try #require(try store.header(of: ids[1]))
             _ = try txn.delete(
-                IndexKey.id(header.context), value: header.posting(ids[1]).bytes, in: store.schema.byContext)
+                IndexKey.id(header.context), value: IndexEntry(ids[1], header).bytes, in: store.schema.byContext)
             _ = try txn.delete(ids[5].bytes, value: ids[4].bytes, in: store.schema.linksIn)
         }
         let missing = try #require(try graph.verifyNode(ids[1]))

@@ -123,7 +123,7 @@ struct QueryPlannerTests {
             let text = try graph.explain(query).description
             #expect(text.contains("access path: "))
             #expect(text.contains("estimates:"))
-            #expect(text.contains("check on the record header: confidence") || text.contains("idx.confidence"))
+            #expect(text.contains("check on the index entry: confidence") || text.contains("idx.confidence"))
             #expect(text.contains("returned"))
         }
     }

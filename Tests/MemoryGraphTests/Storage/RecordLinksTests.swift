@@ -4,8 +4,8 @@ import Testing
 
 @testable import MemoryGraph
 
-/// Node records carry their out-links (schema version 2), stay equal to `links.out` through every
-/// change, and stores of schema version 1, whose records do not carry them, still read.
+/// Node records carry their out-links (schema version 2 on), stay equal to `links.out` through
+/// every change, and stores of schema version 1, whose records do not carry them, still read.
 @Suite("Out-links in node records")
 struct RecordLinksTests {
     /// A small graph: a chain with a fan-out, so nodes have 0 to 3 out-links.
@@ -19,27 +19,6 @@ struct RecordLinksTests {
             )
         }
         return ids
-    }
-
-    /// Every stored record, rewritten as schema version 1 wrote it: no link flag, no link section.
-    private static func downgrade(_ graph: MemoryGraph) throws {
-        try graph.environment.write { txn in
-            var records: [([UInt8], [UInt8])] = []
-            try txn.scan(graph.schema.nodes) { key, value in
-                let header = try NodeHeader(value)
-                var bytes = Array(value[..<NodeHeader.size])
-                bytes[1] &= ~4
-                bytes += value[header.payloadOffset...]
-                records.append((Array(key), bytes))
-                return true
-            }
-            for (key, bytes) in records { try txn.put(bytes, forKey: key, in: graph.schema.nodes) }
-            try txn.put([0, 0, 0, 1], forKey: MetaKey.schemaVersion, in: graph.schema.meta)
-        }
-    }
-
-    private static func storedVersion(_ graph: MemoryGraph) throws -> [UInt8]? {
-        try graph.environment.read { txn in try txn.get(MetaKey.schemaVersion, in: graph.schema.meta) }
     }
 
     private static func carriedLinks(_ graph: MemoryGraph, _ id: NodeID) throws -> [NodeID]? {
@@ -88,14 +67,14 @@ struct RecordLinksTests {
         #expect(try graph.verify().isClean)
     }
 
-    @Test("a version 1 store reads as it is, is marked version 2 when opened writable, and upgrades records")
+    @Test("a version 1 store reads as it is; opened writable it is upgraded, and records gain their links")
     func versionOneStore() throws {
         let store = TemporaryStore()
         defer { store.remove() }
         var graph = try store.open()
         let ids = try Self.populate(graph)
         let before = try graph.nodes(ids)
-        try Self.downgrade(graph)
+        try OlderSchema.downgrade(graph, to: 1)
         graph.close()
 
         var readOnly = MemoryGraph.Configuration.testing
@@ -104,14 +83,15 @@ struct RecordLinksTests {
         #expect(try graph.nodes(ids) == before)
         #expect(try Self.carriedLinks(graph, ids[3]) == nil)
         #expect(try graph.verify().isClean)
-        #expect(try Self.storedVersion(graph) == [0, 0, 0, 1])
+        #expect(try OlderSchema.storedVersion(graph) == [0, 0, 0, 1])
         #expect(try graph.status().schemaVersion == 1)
         graph.close()
 
         graph = try store.open()
         defer { graph.close() }
-        #expect(try Self.storedVersion(graph) == [0, 0, 0, 2])
-        #expect(try graph.status().schemaVersion == 2)
+        #expect(try OlderSchema.storedVersion(graph) == [0, 0, 0, 3])
+        #expect(try graph.status().schemaVersion == 3)
+        #expect(try OlderSchema.entrySizes(graph) == [IndexEntry.size, FilterFields.size])
         #expect(try graph.nodes(ids) == before)
         try graph.link(from: ids[3], to: ids[10])
         #expect(try Self.carriedLinks(graph, ids[3]) == graph.links(from: ids[3]))
