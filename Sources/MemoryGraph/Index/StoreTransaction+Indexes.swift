@@ -18,29 +18,33 @@ extension StoreTransaction {
         return entries
     }
 
-    /// Adds node `id` to every secondary index: an ``IndexEntry`` in each posting list, and its
-    /// posting with its ``FilterFields`` in `idx.time`.
+    /// Adds node `id` to every secondary index: an ``IndexEntry`` in each posting list (with the
+    /// node's ``FilterFields`` in the lists keyed by interned ids), and its posting in `idx.time`.
     func index(_ id: NodeID, _ header: NodeHeader) throws {
         let entry = IndexEntry(id, header)
-        let bytes = entry.bytes
+        let (withFields, bare) = (entry.bytes, entry.posting.bytes)
         for list in indexEntries(header) {
             let isNewKey = try list.distinctCounter != nil && !txn.contains(list.key, in: list.database)
-            try txn.put(bytes, forKey: list.key, in: list.database, flags: .noDuplicateData)
+            try txn.put(
+                schema.carriesFilterFields(list.database) ? withFields : bare, forKey: list.key, in: list.database,
+                flags: .noDuplicateData)
             if isNewKey, let counter = list.distinctCounter { try adjustCounter(counter, by: 1) }
         }
-        try txn.put(Array(bytes[Posting.size...]), forKey: entry.posting.bytes, in: schema.byTime)
+        try txn.put([UInt8](), forKey: bare, in: schema.byTime)
     }
 
     /// Removes node `id` from every secondary index.
     func unindex(_ id: NodeID, _ header: NodeHeader) throws {
-        let bytes = IndexEntry(id, header).bytes
+        let entry = IndexEntry(id, header)
+        let (withFields, bare) = (entry.bytes, entry.posting.bytes)
         for list in indexEntries(header) {
-            try txn.delete(list.key, value: bytes, in: list.database)
+            try txn.delete(
+                list.key, value: schema.carriesFilterFields(list.database) ? withFields : bare, in: list.database)
             if let counter = list.distinctCounter, try !txn.contains(list.key, in: list.database) {
                 try adjustCounter(counter, by: -1)
             }
         }
-        try txn.delete(header.posting(id).bytes, in: schema.byTime)
+        try txn.delete(bare, in: schema.byTime)
     }
 
     /// Empties every secondary index and its counter, then files every node whose header

@@ -31,7 +31,9 @@ extension StoreTransaction {
         // Every index entry names an existing node whose fields match the key.
         for database in postingIndexes {
             try txn.scan(database) { key, value in
-                guard let entry = IndexEntry(exactly: value), (entry.fields != nil) == entriesCarryFields else {
+                guard let entry = IndexEntry(exactly: value),
+                    (entry.fields != nil) == (entriesCarryFields && schema.carriesFilterFields(database))
+                else {
                     problem(.orphanIndexEntry, database, "an entry of \(value.count) bytes")
                     return true
                 }
@@ -53,21 +55,13 @@ extension StoreTransaction {
                 return true
             }
         }
-        try txn.scan(schema.byTime) { key, value in
-            guard let posting = Posting(exactly: key),
-                value.count == (entriesCarryFields ? FilterFields.size : 0)
-            else {
-                problem(.orphanIndexEntry, schema.byTime, "an entry of \(key.count) + \(value.count) bytes")
+        try txn.scan(schema.byTime) { key, _ in
+            guard let posting = Posting(exactly: key) else {
+                problem(.orphanIndexEntry, schema.byTime, "a key of \(key.count) bytes")
                 return true
             }
-            if damaged.contains(posting.id) { return true }
-            let header = try header(of: posting.id)
-            if header?.timestamp != posting.timestamp {
+            if try !damaged.contains(posting.id) && header(of: posting.id)?.timestamp != posting.timestamp {
                 problem(.orphanIndexEntry, schema.byTime, "names node \(posting.id) at a time it does not have")
-            } else if let header, entriesCarryFields, FilterFields(value, at: 0) != FilterFields(header) {
-                problem(
-                    .orphanIndexEntry, schema.byTime,
-                    "node \(posting.id)'s entry carries fields its record does not have")
             }
             return true
         }
@@ -147,13 +141,16 @@ extension StoreTransaction {
             problem(.dictionaryMismatch, schema.reverseDictionary, "node \(id) uses unknown \(kind) id \(interned)")
         }
         if try id.withUnsafeBytes({ try txn.contains($0, in: schema.pendingIndexing) }) { return true }
-        let entry = IndexEntry(posting: header.posting(id), fields: entriesCarryFields ? FilterFields(header) : nil)
-        let bytes = entry.bytes
-        for list in indexEntries(header) where try !hasDuplicate(list.key, bytes, in: list.database) {
-            problem(.missingIndexEntry, list.database, "node \(id) is not under its key")
+        let entry = IndexEntry(id, header)
+        let (withFields, bare) = (entry.bytes, entry.posting.bytes)
+        for list in indexEntries(header) {
+            let expected = entriesCarryFields && schema.carriesFilterFields(list.database) ? withFields : bare
+            if try !hasDuplicate(list.key, expected, in: list.database) {
+                problem(.missingIndexEntry, list.database, "node \(id) is not under its key")
+            }
         }
-        if try txn.get(entry.posting.bytes, in: schema.byTime) != Array(bytes[Posting.size...]) {
-            problem(.missingIndexEntry, schema.byTime, "node \(id) is missing, or its entry has other fields")
+        if try !txn.contains(bare, in: schema.byTime) {
+            problem(.missingIndexEntry, schema.byTime, "node \(id) is missing")
         }
         return true
     }

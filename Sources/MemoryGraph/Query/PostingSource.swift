@@ -122,13 +122,13 @@ final class PostingListSource: PostingSource {
     }
 }
 
-/// `idx.time`: every node, as keys, restricted to a window.
+/// `idx.time`: every node, as keys, restricted to a window. Its entries carry no fields.
 final class TimeIndexSource: PostingSource {
     private let cursor: Cursor
     private let window: PostingWindow
     private let ascending: Bool
     private(set) var current: Posting?
-    private(set) var fields: FilterFields?
+    var fields: FilterFields? { nil }
 
     init(_ txn: Transaction, _ database: Database, window: PostingWindow, ascending: Bool) throws {
         cursor = try txn.cursor(database)
@@ -148,25 +148,21 @@ final class TimeIndexSource: PostingSource {
     private func settle(_ found: Bool) throws {
         var found = found
         while found {
-            let entry = try cursor.withCurrent { key, value -> IndexEntry in
-                guard key.count == Posting.size, value.isEmpty || value.count == FilterFields.size else {
+            let posting = try cursor.withCurrent { key, _ -> Posting in
+                guard key.count == Posting.size else {
                     throw MemoryGraphError(
-                        .corruption,
-                        "an entry of idx.time has a \(key.count)-byte key and a \(value.count)-byte value, not 24 and 20; run `memory-graph verify`"
-                    )
+                        .corruption, "a key of idx.time has \(key.count) bytes, not 24; run `memory-graph verify`")
                 }
-                return IndexEntry(posting: Posting(key), fields: value.isEmpty ? nil : FilterFields(value, at: 0))
+                return Posting(key)
             }
-            if window.isPast(entry.posting, ascending: ascending) { break }
-            if window.contains(entry.posting) {
-                current = entry.posting
-                fields = entry.fields
+            if window.isPast(posting, ascending: ascending) { break }
+            if window.contains(posting) {
+                current = posting
                 return
             }
             found = try ascending ? cursor.next() : cursor.previous()
         }
         current = nil
-        fields = nil
         cursor.close()
     }
 

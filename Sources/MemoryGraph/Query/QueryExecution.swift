@@ -27,16 +27,18 @@ extension StoreTransaction {
         var uncovered = query.criteria.subtracting(driver.covers)
         let order = query.ascending ? "oldest first" : "newest first"
 
+        let listKinds: Set<AccessPath.Kind> = [.agentContext, .agent, .context, .type]
+        // The lists keyed by interned ids carry each node's filter fields (schema version 3 on).
+        let driverCarriesFields = entriesCarryFields && listKinds.contains(driver.kind)
         var intersections: [AccessPath] = []
         if driver.kind != .linkedFrom && driver.kind != .linkedTo {
-            // Each candidate either costs a check (on its index entry, or a record lookup in a
-            // store whose entries carry no fields) or, intersected with another list, a seek per
-            // list; an intersection pays off when its lists are few and it removes enough
+            // Each candidate either costs a check (on its index entry, or a record lookup when
+            // the driver's entries carry no fields) or, intersected with another list, a seek
+            // per list; an intersection pays off when its lists are few and it removes enough
             // candidates before any remaining check.
-            let checkCost = entriesCarryFields ? AccessPath.entryCheckCost : AccessPath.lookupCost
+            let checkCost = driverCarriesFields ? AccessPath.entryCheckCost : AccessPath.lookupCost
             let population = Double(max(1, paths.first { $0.kind == .time }?.estimate ?? 1))
             var rows = Double(driver.estimate)
-            let listKinds: Set<AccessPath.Kind> = [.agentContext, .agent, .context, .type]
             for path in paths.sorted(by: { $0.estimate < $1.estimate })
             where listKinds.contains(path.kind) && path.covers.isSubset(of: uncovered) {
                 let selectivity = min(1, Double(path.estimate) / population)
@@ -115,7 +117,7 @@ extension StoreTransaction {
         if !gathered, !headerChecks.isEmpty {
             let checks = headerChecks.map(\.rawValue).sorted().joined(separator: ", ")
             plan.steps.append(
-                entriesCarryFields ? "check on the index entry: \(checks)" : "check on the record header: \(checks)")
+                driverCarriesFields ? "check on the index entry: \(checks)" : "check on the record header: \(checks)")
         }
         if limit < Int.max { plan.steps.append("stop after \(limit) matches") }
 
@@ -201,15 +203,14 @@ extension StoreTransaction {
                     true
                 }
             while found {
-                let entry = cursor.withCurrent { _, value in IndexEntry(exactly: value) }
-                guard let entry else {
+                let posting = cursor.withCurrent { _, value in Posting(exactly: value) }
+                guard let posting else {
                     throw MemoryGraphError(
-                        .corruption,
-                        "an entry of idx.confidence is not \(IndexEntry.size) bytes; run `memory-graph verify`")
+                        .corruption, "an entry of idx.confidence is not 24 bytes; run `memory-graph verify`")
                 }
-                if query.window.isPast(entry.posting, ascending: true) { break }
+                if query.window.isPast(posting, ascending: true) { break }
                 examined += 1
-                if query.window.contains(entry.posting) { entries.append(entry) }
+                if query.window.contains(posting) { entries.append(IndexEntry(posting: posting, fields: nil)) }
                 found = try cursor.nextDuplicate()
             }
             next = key + 1

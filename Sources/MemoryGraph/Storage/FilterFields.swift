@@ -1,6 +1,7 @@
 /// The fields of a node that a query filters on besides time — agent, context, type and
-/// confidence — as every index entry carries them after the posting (schema version 3), so a
-/// query tests a candidate without reading its record.
+/// confidence — as the entries of the posting lists keyed by interned ids (`idx.agent`,
+/// `idx.context`, `idx.agent_context`, `idx.type`) carry them after the posting (schema version
+/// 3), so a query driven by those lists tests a candidate without reading its record.
 ///
 /// 20 bytes: `agent (4) | context (4) | type (4, 0 = none) | confidence (8, IEEE 754 bits,
 /// all ones = none)`. Interned ids start at 1 and a stored confidence is finite, so neither
@@ -42,7 +43,8 @@ struct FilterFields: Hashable, Sendable {
 }
 
 /// One entry of a posting list as stored: the posting, then the node's ``FilterFields``
-/// (44 bytes). Stores older than schema version 3 hold the bare 24-byte posting.
+/// (44 bytes), or the bare 24-byte posting (`idx.confidence`, and stores older than schema
+/// version 3).
 struct IndexEntry: Hashable, Sendable {
     static let size = Posting.size + FilterFields.size
 

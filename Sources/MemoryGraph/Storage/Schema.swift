@@ -9,9 +9,9 @@ import LMDB
 /// | `dict.rev` | kind (1) · id (4, BE) | UTF-8 string |
 /// | `nodes` | node id (16) | node record (``NodeHeader``, with its out-links) |
 /// | `idx.agent`, `idx.context`, `idx.type` | interned id (4) | index entries (DUPFIXED, 44: posting 24 · ``FilterFields`` 20) |
-/// | `idx.agent_context` | agent id (4) · context id (4) | index entries |
-/// | `idx.confidence` | confidence (8, IEEE 754 bits, BE) | index entries |
-/// | `idx.time` | posting (24) | ``FilterFields`` (20) |
+/// | `idx.agent_context` | agent id (4) · context id (4) | index entries (44) |
+/// | `idx.confidence` | confidence (8, IEEE 754 bits, BE) | postings (DUPFIXED, 24) |
+/// | `idx.time` | posting (24) | empty |
 /// | `links.out`, `links.in` | node id (16) | node ids (DUPFIXED, 16) |
 /// | `bundles` | bundle id (16) | bundle record |
 /// | `idx.bundle_task` | task id (4) | created-at (8) · bundle id (16) (DUPFIXED) |
@@ -22,12 +22,13 @@ struct Schema: Sendable {
     /// The on-disk format version this library writes.
     ///
     /// Version 2 node records carry their out-links (version 1 records keep them only in
-    /// `links.out`); version 3 index entries carry the node's ``FilterFields``.
+    /// `links.out`); in version 3 the entries of the posting lists keyed by interned ids carry
+    /// the node's ``FilterFields``.
     static let version: UInt32 = 3
     /// The older versions this library also reads; a writable open rebuilds the indexes and
     /// marks the store as ``version``.
     static let readableVersions: ClosedRange<UInt32> = 1...2
-    /// The first version whose index entries carry ``FilterFields``.
+    /// The first version whose posting lists keyed by interned ids carry ``FilterFields``.
     static let filterFieldsVersion: UInt32 = 3
 
     static let postingList: DatabaseFlags = [.dupSort, .dupFixed]
@@ -87,6 +88,13 @@ struct Schema: Sendable {
 }
 
 extension Schema {
+    /// Whether the entries of `database` carry ``FilterFields`` (schema version 3 on): those of
+    /// the lists keyed by interned ids, which drive the selective queries. `idx.confidence` and
+    /// `idx.time` hold bare postings, which keeps bulk loads from writing a third more pages.
+    func carriesFilterFields(_ database: Database) -> Bool {
+        database == byAgent || database == byContext || database == byAgentContext || database == byType
+    }
+
     /// The schema version stored in `meta`, `nil` when there is none; a value that is not 4
     /// bytes reads as `UInt32.max`, a version no library reads.
     func storedVersion(in txn: Transaction) throws -> UInt32? {

@@ -66,19 +66,6 @@ struct VerificationTests {
             }
         ),
         (
-            "time entry carrying other fields than its record", [.orphanIndexEntry, .missingIndexEntry],
-            { graph, ids, _ in
-                try corrupt(graph) { txn, store in
-                    let header = try #require(try store.header(of: ids[5]))
-                    var fields = FilterFields(header)
-                    fields.context &+= 1
-                    var bytes: [UInt8] = []
-                    fields.write(to: &bytes)
-                    _ = try txn.put(bytes, forKey: header.posting(ids[5]).bytes, in: store.schema.byTime)
-                }
-            }
-        ),
-        (
             "entry under the wrong agent", [.orphanIndexEntry, .wrongCounter],
             { graph, ids, _ in
                 try corrupt(graph) { txn, store in

@@ -91,7 +91,7 @@ struct RecordLinksTests {
         defer { graph.close() }
         #expect(try OlderSchema.storedVersion(graph) == [0, 0, 0, 3])
         #expect(try graph.status().schemaVersion == 3)
-        #expect(try OlderSchema.entrySizes(graph) == [IndexEntry.size, FilterFields.size])
+        #expect(try OlderSchema.entrySizes(graph) == [IndexEntry.size])
         #expect(try graph.nodes(ids) == before)
         try graph.link(from: ids[3], to: ids[10])
         #expect(try Self.carriedLinks(graph, ids[3]) == graph.links(from: ids[3]))

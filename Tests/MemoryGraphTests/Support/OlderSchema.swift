@@ -5,16 +5,13 @@ import LMDB
 /// Rewrites a store as an older schema version wrote it, to test that the library still reads
 /// such stores and upgrades them.
 enum OlderSchema {
-    /// Rewrites every index entry as schema versions 1 and 2 wrote it (the bare 24-byte posting,
-    /// and an empty `idx.time` value), then, for `version` 1, every record without its out-links;
-    /// and marks the store `version`.
+    /// Rewrites every index entry as schema versions 1 and 2 wrote it (the bare 24-byte posting),
+    /// then, for `version` 1, every record without its out-links; and marks the store `version`.
     static func downgrade(_ graph: MemoryGraph, to version: UInt32) throws {
         precondition(version == 1 || version == 2)
         let schema = graph.schema
         try graph.environment.write { txn in
-            for database in [
-                schema.byAgent, schema.byContext, schema.byAgentContext, schema.byType, schema.byConfidence,
-            ] {
+            for database in [schema.byAgent, schema.byContext, schema.byAgentContext, schema.byType] {
                 var entries: [([UInt8], [UInt8])] = []
                 try txn.scan(database) { key, value in
                     entries.append((Array(key), Array(value.prefix(Posting.size))))
@@ -23,12 +20,6 @@ enum OlderSchema {
                 try txn.removeAll(in: database)
                 for (key, posting) in entries { try txn.put(posting, forKey: key, in: database) }
             }
-            var times: [[UInt8]] = []
-            try txn.scan(schema.byTime) { key, _ in
-                times.append(Array(key))
-                return true
-            }
-            for key in times { try txn.put([UInt8](), forKey: key, in: schema.byTime) }
             if version == 1 {
                 var records: [([UInt8], [UInt8])] = []
                 try txn.scan(schema.nodes) { key, value in
@@ -52,15 +43,12 @@ enum OlderSchema {
         try graph.environment.read { txn in try txn.get(MetaKey.schemaVersion, in: graph.schema.meta) }
     }
 
-    /// The sizes of the entries of every posting list, and of `idx.time`'s values.
+    /// The sizes of the entries of the posting lists keyed by interned ids.
     static func entrySizes(_ graph: MemoryGraph) throws -> Set<Int> {
         let schema = graph.schema
         var sizes = Set<Int>()
         try graph.environment.read { txn in
-            for database in [
-                schema.byAgent, schema.byContext, schema.byAgentContext, schema.byType, schema.byConfidence,
-                schema.byTime,
-            ] {
+            for database in [schema.byAgent, schema.byContext, schema.byAgentContext, schema.byType] {
                 try txn.scan(database) { _, value in
                     sizes.insert(value.count)
                     return true
