@@ -53,17 +53,24 @@ extension StoreTransaction {
                 cost: Double(estimate) + AccessPath.seekCost * Double(keys.count))
         }
 
+        var pairKeys = 0
         if let agents = query.agents?.sorted(), let contexts = query.contexts?.sorted(),
             agents.count * contexts.count <= 4096
         {
             let keys = agents.flatMap { agent in contexts.map { IndexKey.agentContext(agent, $0) } }
+            pairKeys = keys.count
             paths.append(try listPath(.agentContext, keys, schema.byAgentContext, covers: [.agent, .context]))
         }
-        if let agents = query.agents?.sorted() {
-            paths.append(try listPath(.agent, agents.map(IndexKey.id), schema.byAgent, covers: [.agent]))
-        }
-        if let contexts = query.contexts?.sorted() {
-            paths.append(try listPath(.context, contexts.map(IndexKey.id), schema.byContext, covers: [.context]))
+        // The (agent, context) lists hold a subset of both the agent and the context lists, and
+        // their entries carry the fields either would have to check: with few of them, neither
+        // can be cheaper by more than the few extra seeks, so they are not counted.
+        if pairKeys == 0 || pairKeys > Self.pairKeysSkippingSingleLists || !entriesCarryFields {
+            if let agents = query.agents?.sorted() {
+                paths.append(try listPath(.agent, agents.map(IndexKey.id), schema.byAgent, covers: [.agent]))
+            }
+            if let contexts = query.contexts?.sorted() {
+                paths.append(try listPath(.context, contexts.map(IndexKey.id), schema.byContext, covers: [.context]))
+            }
         }
         if let types = query.types?.sorted() {
             paths.append(try listPath(.type, types.map(IndexKey.id), schema.byType, covers: [.type]))
@@ -125,6 +132,8 @@ extension StoreTransaction {
             cost: Double(estimate) * 1.5 + AccessPath.seekCost * Double(keys))
     }
 
+    /// Up to this many (agent, context) lists, the agent and context lists are not considered.
+    static let pairKeysSkippingSingleLists = 32
     static let confidenceKeysCounted = 1024
     static let confidenceEstimateThreshold = 256.0
 

@@ -41,8 +41,9 @@ struct QueryPlannerTests {
             var plan = try graph.explain(query)
             #expect(plan.accessPath == "idx.agent_context")
             #expect(plan.candidatesExamined == 3 && plan.recordsChecked == 0 && plan.returned == 3)
-            #expect(plan.estimates.first { $0.accessPath == "idx.agent" }?.estimatedCandidates == 6)
-            #expect(plan.estimates.first { $0.accessPath == "idx.context" }?.estimatedCandidates == 2_003)
+            #expect(plan.estimates.first { $0.accessPath == "idx.agent_context" }?.estimatedCandidates == 3)
+            // A few (agent, context) lists hold a subset of both single lists: those are not counted.
+            #expect(plan.estimates.map(\.accessPath) == ["idx.agent_context", "idx.time"], "\(plan)")
 
             query = MemoryQuery()
             query.agentIDs = ["busy", "rare"]
@@ -50,7 +51,7 @@ struct QueryPlannerTests {
             plan = try graph.explain(query)
             #expect(plan.accessPath == "idx.type")
             #expect(plan.candidatesExamined == 13)
-            #expect(plan.estimates.map(\.accessPath).contains("idx.agent (2 lists)"))
+            #expect(plan.estimates.first { $0.accessPath == "idx.agent (2 lists)" }?.estimatedCandidates == 2_006)
 
             query = MemoryQuery()
             query.contexts = ["big"]
