@@ -246,18 +246,6 @@ public final class Transaction {
         guard try cursor.seek(to: key) else { return 0 }
         return database.flags.contains(.dupSort) ? try cursor.duplicateCount() : 1
     }
-
-    /// The number of duplicates stored under all of `keys` together, counted with one cursor
-    /// (see ``count(duplicatesOf:in:)``).
-    public func count(duplicatesOfEach keys: some Sequence<some ContiguousBytes>, in database: Database) throws -> Int {
-        let cursor = try self.cursor(database)
-        defer { cursor.close() }
-        var total = 0
-        for key in keys where try cursor.seek(to: key) {
-            total += database.flags.contains(.dupSort) ? try cursor.duplicateCount() : 1
-        }
-        return total
-    }
 }
 
 extension MDB_val {

@@ -138,7 +138,6 @@ struct TransactionTests {
         try fixture.environment.read { (txn: Transaction) throws in
             #expect(try txn.count(duplicatesOf: [1], in: fixture.dups) == values.count)
             #expect(try txn.count(duplicatesOf: [3], in: fixture.dups) == 0)
-            #expect(try txn.count(duplicatesOfEach: [[3], [1], [2], [0]], in: fixture.dups) == values.count + 1)
             var forward: [[UInt8]] = []
             try txn.forEachDuplicate(of: [1], in: fixture.dups) {
                 forward.append(Array($0)); return true

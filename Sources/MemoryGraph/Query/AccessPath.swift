@@ -17,6 +17,8 @@ struct AccessPath {
     var kind: Kind
     /// The index keys whose posting lists the path reads (empty for time and link paths).
     var keys: [[UInt8]]
+    /// One source per key, positioned in the time window when the planner counted its list.
+    var sources: [PostingListSource] = []
     /// The criteria the path answers exactly; the time window is answered by every path.
     var covers: Set<Criterion>
     /// Estimated postings read.
@@ -43,13 +45,17 @@ extension StoreTransaction {
         let fraction = try timeFraction(query.window)
         var paths: [AccessPath] = []
 
+        // Counting a list positions a source on it, which the query then reads if it takes the path.
         func listPath(_ kind: AccessPath.Kind, _ keys: [[UInt8]], _ database: Database, covers: Set<Criterion>)
             throws -> AccessPath
         {
-            let total = try txn.count(duplicatesOfEach: keys, in: database)
+            let sources = try keys.map {
+                try PostingListSource(txn, database, key: $0, window: query.window, ascending: query.ascending)
+            }
+            let total = sources.reduce(0) { $0 + $1.listCount }
             let estimate = Int((Double(total) * fraction).rounded(.up))
             return AccessPath(
-                kind: kind, keys: keys, covers: covers, estimate: estimate,
+                kind: kind, keys: keys, sources: sources, covers: covers, estimate: estimate,
                 cost: Double(estimate) + AccessPath.seekCost * Double(keys.count))
         }
 

@@ -52,6 +52,9 @@ final class PostingListSource: PostingSource {
     private let ascending: Bool
     private(set) var current: Posting?
     private(set) var fields: FilterFields?
+    /// Entries in the whole list, counted when the source was positioned on it; 0 when the
+    /// list is absent, or when it holds nothing from the window's start on.
+    private(set) var listCount = 0
 
     init(_ txn: Transaction, _ database: Database, key: [UInt8], window: PostingWindow, ascending: Bool) throws {
         cursor = try txn.cursor(database)
@@ -74,6 +77,7 @@ final class PostingListSource: PostingSource {
         } else {
             found = try cursor.seek(to: key) && cursor.lastDuplicate()
         }
+        if found { listCount = try cursor.duplicateCount() }
         try settle(found)
     }
 

@@ -167,18 +167,9 @@ extension StoreTransaction {
         return QueryRun(postings: postings, plan: plan)
     }
 
+    /// The stream of a list path: its one source, or its sources merged.
     private func listSource(_ path: AccessPath, _ query: ResolvedQuery) throws -> any PostingSource {
-        let database =
-            switch path.kind {
-            case .agentContext: schema.byAgentContext
-            case .agent: schema.byAgent
-            case .context: schema.byContext
-            default: schema.byType
-            }
-        let sources = try path.keys.map {
-            try PostingListSource(txn, database, key: $0, window: query.window, ascending: query.ascending)
-        }
-        return sources.count == 1 ? sources[0] : try MergedSource(sources, ascending: query.ascending)
+        path.sources.count == 1 ? path.sources[0] : try MergedSource(path.sources, ascending: query.ascending)
     }
 
     /// Every entry of `idx.confidence` within the query's confidence bounds and time window.
