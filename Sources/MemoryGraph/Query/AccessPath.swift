@@ -17,8 +17,11 @@ struct AccessPath {
     var kind: Kind
     /// The index keys whose posting lists the path reads (empty for time and link paths).
     var keys: [[UInt8]]
-    /// One source per key, positioned in the time window when the planner counted its list.
-    var sources: [PostingListSource] = []
+    /// The path's stream, made while the planner counted its lists: their entries within the
+    /// time window read up front, or one source per list positioned in the window.
+    var sources: [any PostingSource] = []
+    /// Whether ``sources`` holds the path's entries read up front.
+    var readUpFront = false
     /// The criteria the path answers exactly; the time window is answered by every path.
     var covers: Set<Criterion>
     /// Estimated postings read.
@@ -45,10 +48,17 @@ extension StoreTransaction {
         let fraction = try timeFraction(query.window)
         var paths: [AccessPath] = []
 
-        // Counting a list positions a source on it, which the query then reads if it takes the path.
+        // Counting the lists reads their entries in the window when they are few, and otherwise
+        // positions a source on each, which the query then reads if it takes the path.
         func listPath(_ kind: AccessPath.Kind, _ keys: [[UInt8]], _ database: Database, covers: Set<Criterion>)
             throws -> AccessPath
         {
+            if let entries = try entriesWithin(query.window, of: keys, in: database, fraction: fraction) {
+                return AccessPath(
+                    kind: kind, keys: keys, sources: [SortedArraySource(entries, ascending: query.ascending)],
+                    readUpFront: true, covers: covers, estimate: entries.count,
+                    cost: Double(entries.count) + AccessPath.seekCost * Double(keys.count))
+            }
             let sources = try keys.map {
                 try PostingListSource(txn, database, key: $0, window: query.window, ascending: query.ascending)
             }
@@ -138,6 +148,41 @@ extension StoreTransaction {
             cost: Double(estimate) * 1.5 + AccessPath.seekCost * Double(keys))
     }
 
+    /// Every entry of the lists of `keys` (sorted) within `window`, read with one cursor in key
+    /// order, so that each seek starts from the leaf page the previous one ended on; `nil` as
+    /// soon as the lists are expected to hold more than ``gatheredEntriesLimit`` entries in the
+    /// window (from their lengths and the window's share `fraction` of all time), or do.
+    private func entriesWithin(
+        _ window: PostingWindow, of keys: [[UInt8]], in database: Database, fraction: Double
+    ) throws -> [IndexEntry]? {
+        let cursor = try txn.cursor(database)
+        defer { cursor.close() }
+        var entries: [IndexEntry] = []
+        var expected = 0.0
+        for key in keys {
+            var found =
+                try window.lower.map { try cursor.seek(to: key, duplicateAtLeast: $0.bytes) } ?? cursor.seek(to: key)
+            guard found else { continue }
+            expected += Double(try cursor.duplicateCount()) * fraction
+            guard expected <= Double(Self.gatheredEntriesLimit) else { return nil }
+            while found {
+                let entry = cursor.withCurrent { _, value in IndexEntry(exactly: value) }
+                guard let entry else {
+                    throw MemoryGraphError(
+                        .corruption,
+                        "an entry of \(database) is not \(IndexEntry.size) bytes; run `memory-graph verify`")
+                }
+                if window.isPast(entry.posting, ascending: true) { break }
+                if window.contains(entry.posting) { entries.append(entry) }
+                guard entries.count <= Self.gatheredEntriesLimit else { return nil }
+                found = try cursor.nextDuplicate()
+            }
+        }
+        return entries
+    }
+
+    /// The most entries a list path reads up front while it is planned.
+    static let gatheredEntriesLimit = 256
     /// Up to this many (agent, context) lists, the agent and context lists are not considered.
     static let pairKeysSkippingSingleLists = 32
     static let confidenceKeysCounted = 1024

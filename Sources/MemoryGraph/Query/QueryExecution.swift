@@ -105,10 +105,16 @@ extension StoreTransaction {
             plan.steps.insert("scan idx.time \(order) within the time window", at: 0)
         case .agentContext, .agent, .context, .type:
             source = try listSource(driver, query)
-            plan.steps.insert(
+            let lists =
                 driver.keys.count > 1
-                    ? "merge \(driver.keys.count) posting lists of \(driver.kind.rawValue) \(order) within the time window"
-                    : "read the posting list of \(driver.kind.rawValue) \(order) within the time window", at: 0)
+                ? "\(driver.keys.count) posting lists of \(driver.kind.rawValue)"
+                : "the posting list of \(driver.kind.rawValue)"
+            plan.steps.insert(
+                driver.readUpFront
+                    ? "read \(lists) within the time window (\(driver.estimate) entries), sort \(order)"
+                    : driver.keys.count > 1
+                        ? "merge \(lists) \(order) within the time window"
+                        : "read \(lists) \(order) within the time window", at: 0)
         }
         let intersected = try intersections.map { try listSource($0, query) }
         for path in intersections {

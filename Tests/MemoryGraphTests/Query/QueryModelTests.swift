@@ -12,6 +12,7 @@ struct QueryModelTests {
         defer { graph.close() }
         var generator = SplitMix64(seed: seed)
         let data = try QueryDataSet(graph: graph, count: 3_000, generator: &generator)
+        var listsRead: (upFront: Int, streamed: Int) = (0, 0)
         for round in 0..<600 {
             var query = data.randomQuery(using: &generator)
             let expected = data.expected(query)
@@ -34,7 +35,16 @@ struct QueryModelTests {
             #expect(pages == max(1, (expected.count + query.limit - 1) / query.limit))
             let plan = try graph.explain(query)
             #expect(plan.returned == min(expected.count, query.limit))
+            if plan.steps.first?.contains("posting list") == true {
+                if plan.steps.first?.contains("within the time window (") == true {
+                    listsRead.upFront += 1
+                } else {
+                    listsRead.streamed += 1
+                }
+            }
         }
+        // Both ways of reading list paths are checked: entries read up front, and streamed.
+        #expect(listsRead.upFront > 20 && listsRead.streamed > 20, "\(listsRead)")
     }
 
     @Test("nodes added between pages are never returned twice, and no older node is skipped")
