@@ -36,13 +36,22 @@ public func fuzzStorageKey(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// One posting round-trips; two compare as their bytes do.
+/// One posting, and one index entry, round-trip; two postings compare as their bytes do.
 private func checkPostings(_ input: UnsafeRawBufferPointer) {
     let posting = Posting(exactly: input)
     precondition((posting != nil) == (input.count == Posting.size), "Posting(exactly:) accepts \(input.count) bytes")
     if let posting {
         precondition(posting.bytes.elementsEqual(input), "a posting changes in a round trip")
         precondition(Microseconds(sortable: posting.timestamp.sortable) == posting.timestamp, "sortable form is lossy")
+    }
+    let entry = IndexEntry(exactly: input)
+    precondition(
+        (entry != nil) == (input.count == Posting.size || input.count == IndexEntry.size),
+        "IndexEntry(exactly:) accepts \(input.count) bytes")
+    if let entry {
+        precondition(entry.bytes.elementsEqual(input), "an index entry changes in a round trip")
+        precondition(
+            entry.posting.bytes.elementsEqual(input.prefix(Posting.size)), "an entry's posting is not its prefix")
     }
     guard input.count == 2 * Posting.size else { return }
     let (first, second) = (Posting(input, at: 0), Posting(input, at: Posting.size))

@@ -12,6 +12,7 @@ extension StoreTransaction {
         }
         // Nodes whose record cannot be decoded: reported once, then skipped by the later passes.
         var damaged = Set<NodeID>()
+        let entriesCarryFields = try entriesCarryFields()
         let postingIndexes = [
             schema.byAgent, schema.byContext, schema.byAgentContext, schema.byType, schema.byConfidence,
         ]
@@ -24,7 +25,9 @@ extension StoreTransaction {
                 return true
             }
             let id = NodeID(key, at: 0)
-            if try !verifyRecord(of: id, value, problem) { damaged.insert(id) }
+            if try !verifyRecord(of: id, value, entriesCarryFields: entriesCarryFields, problem) {
+                damaged.insert(id)
+            }
             return true
         }
 
@@ -101,10 +104,11 @@ extension StoreTransaction {
         func problem(_ kind: VerificationProblem.Kind, _ database: Database, _ detail: String) {
             problems.append(VerificationProblem(kind: kind, database: database.description, detail: detail))
         }
+        let entriesCarryFields = try entriesCarryFields()
         let exists = try id.withUnsafeBytes { key in
             try txn.withValue(forKey: key, in: schema.nodes) { value in
                 guard let value else { return false }
-                try verifyRecord(of: id, value, problem)
+                try verifyRecord(of: id, value, entriesCarryFields: entriesCarryFields, problem)
                 return true
             }
         }
@@ -119,11 +123,14 @@ extension StoreTransaction {
     }
 
     /// Checks the stored record of node `id`: it decodes, names known interned ids, and is in
-    /// each index it belongs to (unless it waits for lazy indexing).
+    /// each index it belongs to (unless it waits for lazy indexing), with its filter fields when
+    /// `entriesCarryFields`.
     ///
     /// - Returns: `false` when the record cannot be decoded (reported as `undecodableRecord`).
     @discardableResult
-    private func verifyRecord(of id: NodeID, _ value: UnsafeRawBufferPointer, _ problem: ProblemSink) throws -> Bool {
+    private func verifyRecord(
+        of id: NodeID, _ value: UnsafeRawBufferPointer, entriesCarryFields: Bool, _ problem: ProblemSink
+    ) throws -> Bool {
         let record: NodeRecord
         do {
             record = try NodeRecord(value)

@@ -46,6 +46,7 @@ extension StoreTransaction {
     /// Every access path that can answer `query`, cheapest first.
     func accessPaths(for query: ResolvedQuery) throws -> [AccessPath] {
         let fraction = try timeFraction(query.window)
+        let entriesCarryFields = try entriesCarryFields()
         var paths: [AccessPath] = []
 
         // Counting the lists reads their entries in the window when they are few, and otherwise
@@ -170,7 +171,7 @@ extension StoreTransaction {
                 guard let entry else {
                     throw MemoryGraphError(
                         .corruption,
-                        "an entry of \(database) is not \(IndexEntry.size) bytes; run `memory-graph verify`")
+                        "an entry of \(database) is not 24 or 44 bytes; run `memory-graph verify`")
                 }
                 if window.isPast(entry.posting, ascending: true) { break }
                 if window.contains(entry.posting) { entries.append(entry) }

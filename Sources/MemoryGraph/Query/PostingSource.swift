@@ -53,7 +53,7 @@ final class PostingListSource: PostingSource {
     private(set) var current: Posting?
     private(set) var fields: FilterFields?
     /// Entries in the whole list, counted when the source was positioned on it; 0 when the
-    /// list is absent, or when it holds nothing from the window's start on.
+    /// list is absent, or (oldest first) when it holds nothing from the window's start on.
     private(set) var listCount = 0
 
     init(_ txn: Transaction, _ database: Database, key: [UInt8], window: PostingWindow, ascending: Bool) throws {
@@ -89,7 +89,7 @@ final class PostingListSource: PostingSource {
                 guard let entry = IndexEntry(exactly: value) else {
                     throw MemoryGraphError(
                         .corruption,
-                        "an entry of \(cursor.database) has \(value.count) bytes, not \(IndexEntry.size); run `memory-graph verify`"
+                        "an entry of \(cursor.database) has \(value.count) bytes, not 24 or 44; run `memory-graph verify`"
                     )
                 }
                 return entry
@@ -189,8 +189,8 @@ final class TimeIndexSource: PostingSource {
     }
 }
 
-/// Index entries gathered up front (from unordered sources such as links or confidence
-/// buckets), sorted into the stream's order.
+/// Index entries gathered up front (from links, confidence buckets, or short posting lists read
+/// whole), sorted into the stream's order.
 final class SortedArraySource: PostingSource {
     private let entries: [IndexEntry]
     private let ascending: Bool

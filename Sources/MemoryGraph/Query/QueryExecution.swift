@@ -9,9 +9,10 @@ struct QueryRun {
 extension StoreTransaction {
     /// Plans and runs `query` in this transaction: up to `limit` matching postings, in order.
     ///
-    /// The cheapest access path drives; other list criteria are intersected by seeking when
-    /// their lists are much shorter than the driver's, link criteria are checked against the
-    /// link list, and whatever is left is checked on the record header.
+    /// The cheapest access path drives; link criteria are checked against the link list, and
+    /// whatever is left is checked on the driver's index entries when they carry filter fields.
+    /// Otherwise other list criteria are intersected by seeking when that saves record reads,
+    /// and the rest is checked on the record header.
     func run(_ query: ResolvedQuery, limit: Int) throws -> QueryRun {
         var plan = QueryPlan(
             accessPath: "none", estimates: [], steps: [], candidatesExamined: 0, recordsChecked: 0, matched: 0,
@@ -29,13 +30,13 @@ extension StoreTransaction {
 
         let listKinds: Set<AccessPath.Kind> = [.agentContext, .agent, .context, .type]
         // The lists keyed by interned ids carry each node's filter fields (schema version 3 on).
-        let driverCarriesFields = entriesCarryFields && listKinds.contains(driver.kind)
+        let driverCarriesFields = try entriesCarryFields() && listKinds.contains(driver.kind)
         var intersections: [AccessPath] = []
         if driver.kind != .linkedFrom && driver.kind != .linkedTo {
-            // Each candidate either costs a check (on its index entry, or a record lookup when
-            // the driver's entries carry no fields) or, intersected with another list, a seek
-            // per list; an intersection pays off when its lists are few and it removes enough
-            // candidates before any remaining check.
+            // Each candidate either costs a check or, intersected with another list, a seek per
+            // list; an intersection pays off when its lists are few and it removes enough
+            // candidates before a record lookup. A check on an entry that carries the fields is
+            // cheaper than any seek, so a driver with fields never intersects.
             let checkCost = driverCarriesFields ? AccessPath.entryCheckCost : AccessPath.lookupCost
             let population = Double(max(1, paths.first { $0.kind == .time }?.estimate ?? 1))
             var rows = Double(driver.estimate)

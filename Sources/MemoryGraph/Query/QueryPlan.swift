@@ -2,11 +2,12 @@
 /// that made it choose, and what running it cost. Returned by ``MemoryGraph/explain(_:)``.
 ///
 /// ```text
-/// access path: idx.agent_context (15 lists)
-/// estimates:   idx.agent_context ≈ 42 · idx.agent ≈ 4 512 · idx.context ≈ 611 · idx.confidence ≈ 19 873
-/// steps:       merge 15 posting lists newest first within the time window
-///              check on the index entry: confidence
-/// actual:      42 postings read, 0 headers checked, 9 matched, 9 returned
+/// access path: idx.agent_context (6 lists)
+/// estimates:   idx.agent_context (6 lists) ≈ 497 · idx.type (2 lists) ≈ 11271 · idx.confidence ≈ 33960 · idx.time ≈ 67779
+/// steps:       merge 6 posting lists of idx.agent_context newest first within the time window
+///              check on the index entry: confidence, type
+///              stop after 21 matches
+/// actual:      193 postings read, 0 headers checked, 21 matched, 20 returned
 /// ```
 public struct QueryPlan: Sendable, Hashable, CustomStringConvertible {
     /// One access path the planner considered.

@@ -76,9 +76,9 @@ struct Microseconds: Hashable, Comparable, Sendable {
 
 /// One entry of a time-ordered posting list: `timestamp (8, sortable) | node id (16)`.
 ///
-/// Every secondary index files its nodes under these 24 bytes, followed by the node's
-/// ``FilterFields`` (an ``IndexEntry``), so each list is in time order (ties by id) and a time
-/// window is one seek.
+/// Every secondary index files its nodes under these 24 bytes (in the lists keyed by interned
+/// ids followed by the node's ``FilterFields``: an ``IndexEntry``), so each list is in time order
+/// (ties by id) and a time window is one seek.
 struct Posting: Hashable, Comparable, Sendable {
     static let size = 24
 

@@ -37,8 +37,6 @@ public final class MemoryGraph: Sendable {
     let environment: Environment
     let schema: Schema
     let interner: Interner
-    /// The store's schema version once open: ``Schema/version``, or an older one read-only.
-    let storedVersion: UInt32
     /// Decoded nodes, when ``Configuration/enableCaching`` is on.
     let cache: NodeCache?
     /// The swift-metrics instruments, when ``Configuration/enableMetrics`` is on.
@@ -140,7 +138,7 @@ public final class MemoryGraph: Sendable {
             )
             schema = Schema(databases)
             interner = Interner(schema: schema)
-            storedVersion = try Self.checkSchemaVersion(
+            try Self.checkSchemaVersion(
                 environment, schema, interner, readOnly: configuration.readOnly, path: path, logger: logger)
             if !configuration.readOnly {
                 // Index entries a lazy writer did not get to before the store was closed.
@@ -163,6 +161,13 @@ public final class MemoryGraph: Sendable {
         } catch {
             environment.close()
             if let error = error as? MemoryGraphError { throw error }
+            if let error = error as? LMDBError, error.code == .mapFull || error.code == .noSpace {
+                throw MemoryGraphError(
+                    .storageFull,
+                    "opening \(path) writable upgrades its indexes, which needs room for another copy of them: "
+                        + "raise Configuration.maximumMapSize or free disk space, or open it read-only",
+                    underlyingError: error)
+            }
             if let error = error as? LMDBError, error.code == .notFound {
                 throw MemoryGraphError(
                     .incompatibleSchema, "\(path) is not a MemoryGraph store (a database is missing)",
@@ -190,12 +195,10 @@ public final class MemoryGraph: Sendable {
 
     /// Checks the stored schema version, marks a new store, and upgrades an older store opened
     /// writable.
-    ///
-    /// - Returns: The store's schema version once open.
     private static func checkSchemaVersion(
         _ environment: Environment, _ schema: Schema, _ interner: Interner, readOnly: Bool, path: String,
         logger: Logger
-    ) throws -> UInt32 {
+    ) throws {
         let stored = try environment.read { txn in try schema.storedVersion(in: txn) }
         switch stored {
         case nil where readOnly:
@@ -207,24 +210,24 @@ public final class MemoryGraph: Sendable {
                 created.appendBigEndian(Microseconds.now().sortable)
                 try txn.put(created, forKey: MetaKey.createdAt, in: schema.meta)
             }
-            return Schema.version
         case Schema.version?:
-            return Schema.version
+            break
         case let older? where Schema.readableVersions.contains(older):
             // Read-only, an older store reads as it is: version 1 records keep their out-links
             // only in `links.out`, and index entries before version 3 carry no filter fields.
             // Writable, its indexes are rebuilt in the current entry format and it is marked as
             // the current version, in one transaction, so an older library refuses it.
             // Version 1 records gain their links when these next change (or on repair).
-            guard !readOnly else { return older }
+            guard !readOnly else { break }
             logger.info(
                 "upgrading the store's indexes to schema version \(Schema.version)",
                 metadata: ["path": "\(path)", "stored_version": "\(older)"])
             try environment.write { txn in
+                // Another process may have upgraded the store since the version was read.
+                guard try schema.storedVersion(in: txn) != Schema.version else { return }
                 try StoreTransaction(txn, schema: schema, interner: interner).rebuildIndexes()
                 try schema.storeVersion(in: txn)
             }
-            return Schema.version
         case let other?:
             throw MemoryGraphError(
                 .incompatibleSchema,
@@ -285,10 +288,7 @@ public final class MemoryGraph: Sendable {
         return try translatingErrors {
             try environment.read { txn in
                 cache?.observe(snapshot: txn.id)
-                return try body(
-                    StoreTransaction(
-                        txn, schema: schema, interner: interner, cache: cache,
-                        entriesCarryFields: storedVersion >= Schema.filterFieldsVersion))
+                return try body(StoreTransaction(txn, schema: schema, interner: interner, cache: cache))
             }
         }
     }

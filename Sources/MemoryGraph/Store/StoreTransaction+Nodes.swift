@@ -141,7 +141,7 @@ extension StoreTransaction {
             guard let entry = IndexEntry(exactly: value) else {
                 throw MemoryGraphError(
                     .corruption,
-                    "an entry of \(database) has \(value.count) bytes, not \(IndexEntry.size); run `memory-graph verify`"
+                    "an entry of \(database) has \(value.count) bytes, not 24 or 44; run `memory-graph verify`"
                 )
             }
             ids.append(entry.posting.id)

@@ -14,19 +14,19 @@ struct StoreTransaction {
     let changes = ChangeLog()
     /// Write new nodes' index entries later (``MemoryGraph/IndexUpdateStrategy/lazy``).
     var defersIndexing = false
-    /// Whether the store's index entries carry ``FilterFields`` (schema version 3 on); the
-    /// planner then expects no record reads for the criteria its access path leaves open.
-    let entriesCarryFields: Bool
-
-    init(
-        _ txn: Transaction, schema: Schema, interner: Interner, cache: NodeCache? = nil, entriesCarryFields: Bool = true
-    ) {
+    init(_ txn: Transaction, schema: Schema, interner: Interner, cache: NodeCache? = nil) {
         self.txn = txn
         self.schema = schema
         self.interner = interner
         self.interns = InternSession(interner: interner)
         self.cache = cache
-        self.entriesCarryFields = entriesCarryFields
+    }
+
+    /// Whether, in this snapshot, the lists keyed by interned ids carry ``FilterFields`` in their
+    /// entries (schema version 3 on). Read from the store each time, since another process may
+    /// upgrade a store this one opened read-only.
+    func entriesCarryFields() throws -> Bool {
+        try (schema.storedVersion(in: txn) ?? Schema.version) >= Schema.filterFieldsVersion
     }
 
     /// Keys of the counted posting lists (`idx.agent`, `idx.context`, `idx.type`) known to hold
