@@ -24,25 +24,13 @@ extension StoreTransaction {
         let entry = IndexEntry(id, header)
         let (withFields, bare) = (entry.bytes, entry.posting.bytes)
         for list in indexEntries(header) {
-            let isNewKey = try list.distinctCounter != nil && !hasList(list.key, in: list.database)
+            let isNewKey = try list.distinctCounter != nil && !txn.contains(list.key, in: list.database)
             try txn.put(
                 schema.carriesFilterFields(list.database) ? withFields : bare, forKey: list.key, in: list.database,
                 flags: .noDuplicateData)
-            if isNewKey, let counter = list.distinctCounter {
-                try adjustCounter(counter, by: 1)
-                knownListKeys.insert(list.key, in: list.database)
-            }
+            if isNewKey, let counter = list.distinctCounter { try adjustCounter(counter, by: 1) }
         }
         try txn.put([UInt8](), forKey: bare, in: schema.byTime)
-    }
-
-    /// Whether `database` holds a list under `key`; a key found is remembered for the rest of
-    /// the transaction (``unindex(_:_:)`` forgets a list it empties).
-    private func hasList(_ key: [UInt8], in database: Database) throws -> Bool {
-        if knownListKeys.contains(key, in: database) { return true }
-        guard try txn.contains(key, in: database) else { return false }
-        knownListKeys.insert(key, in: database)
-        return true
     }
 
     /// Removes node `id` from every secondary index.
@@ -53,7 +41,6 @@ extension StoreTransaction {
             try txn.delete(
                 list.key, value: schema.carriesFilterFields(list.database) ? withFields : bare, in: list.database)
             if let counter = list.distinctCounter, try !txn.contains(list.key, in: list.database) {
-                knownListKeys.remove(list.key, in: list.database)
                 try adjustCounter(counter, by: -1)
             }
         }
@@ -72,7 +59,6 @@ extension StoreTransaction {
         ] {
             try txn.removeAll(in: database)
         }
-        knownListKeys.removeAll()
         for counter in [MetaKey.agentCount, MetaKey.contextCount, MetaKey.typeCount] {
             try adjustCounter(counter, by: -(try self.counter(counter)))
         }

@@ -29,20 +29,6 @@ struct StoreTransaction {
         try (schema.storedVersion(in: txn) ?? Schema.version) >= Schema.filterFieldsVersion
     }
 
-    /// Keys of the counted posting lists (`idx.agent`, `idx.context`, `idx.type`) known to hold
-    /// entries, so that filing many nodes under one key looks it up once.
-    let knownListKeys = KnownListKeys()
-
-    /// Keys known to have a posting list in this transaction, per database.
-    final class KnownListKeys {
-        private var keys: [Database: Set<[UInt8]>] = [:]
-
-        func contains(_ key: [UInt8], in database: Database) -> Bool { keys[database]?.contains(key) == true }
-        func insert(_ key: [UInt8], in database: Database) { keys[database, default: []].insert(key) }
-        func remove(_ key: [UInt8], in database: Database) { keys[database]?.remove(key) }
-        func removeAll() { keys.removeAll() }
-    }
-
     /// The node ids a write transaction changed, for cache invalidation after its commit.
     final class ChangeLog {
         var nodes: Set<NodeID> = []
