@@ -22,6 +22,9 @@ struct AccessPath {
     var sources: [any PostingSource] = []
     /// Whether ``sources`` holds the path's entries read up front.
     var readUpFront = false
+    /// Whether the path's entries carry ``FilterFields`` (lists keyed by interned ids, schema
+    /// version 3 on).
+    var carriesFields = false
     /// The criteria the path answers exactly; the time window is answered by every path.
     var covers: Set<Criterion>
     /// Estimated postings read.
@@ -34,11 +37,9 @@ struct AccessPath {
     }
 
     /// Relative costs, in sequential posting reads: positioning a cursor on a new list, reading
-    /// a node's record header, testing the fields an index entry carries, and seeking forward
-    /// within a list being intersected.
+    /// a node's record header, and seeking forward within a list being intersected.
     static let seekCost = 4.0
     static let lookupCost = 4.0
-    static let entryCheckCost = 0.25
     static let intersectSeekCost = 2.0
 }
 
@@ -54,10 +55,11 @@ extension StoreTransaction {
         func listPath(_ kind: AccessPath.Kind, _ keys: [[UInt8]], _ database: Database, covers: Set<Criterion>)
             throws -> AccessPath
         {
+            let carriesFields = entriesCarryFields && schema.carriesFilterFields(database)
             if let entries = try entriesWithin(query.window, of: keys, in: database, fraction: fraction) {
                 return AccessPath(
                     kind: kind, keys: keys, sources: [SortedArraySource(entries, ascending: query.ascending)],
-                    readUpFront: true, covers: covers, estimate: entries.count,
+                    readUpFront: true, carriesFields: carriesFields, covers: covers, estimate: entries.count,
                     cost: Double(entries.count) + AccessPath.seekCost * Double(keys.count))
             }
             let sources = try keys.map {
@@ -66,7 +68,8 @@ extension StoreTransaction {
             let total = sources.reduce(0) { $0 + $1.listCount }
             let estimate = Int((Double(total) * fraction).rounded(.up))
             return AccessPath(
-                kind: kind, keys: keys, sources: sources, covers: covers, estimate: estimate,
+                kind: kind, keys: keys, sources: sources, carriesFields: carriesFields, covers: covers,
+                estimate: estimate,
                 cost: Double(estimate) + AccessPath.seekCost * Double(keys.count))
         }
 
@@ -167,12 +170,7 @@ extension StoreTransaction {
             expected += Double(try cursor.duplicateCount()) * fraction
             guard expected <= Double(Self.gatheredEntriesLimit) else { return nil }
             while found {
-                let entry = cursor.withCurrent { _, value in IndexEntry(exactly: value) }
-                guard let entry else {
-                    throw MemoryGraphError(
-                        .corruption,
-                        "an entry of \(database) is not 24 or 44 bytes; run `memory-graph verify`")
-                }
+                let entry = try cursor.withCurrent { _, value in try IndexEntry.decode(value, in: database) }
                 if window.isPast(entry.posting, ascending: true) { break }
                 if window.contains(entry.posting) { entries.append(entry) }
                 guard entries.count <= Self.gatheredEntriesLimit else { return nil }

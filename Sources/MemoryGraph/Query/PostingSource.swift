@@ -85,15 +85,7 @@ final class PostingListSource: PostingSource {
     private func settle(_ found: Bool) throws {
         var found = found
         while found {
-            let entry = try cursor.withCurrent { _, value -> IndexEntry in
-                guard let entry = IndexEntry(exactly: value) else {
-                    throw MemoryGraphError(
-                        .corruption,
-                        "an entry of \(cursor.database) has \(value.count) bytes, not 24 or 44; run `memory-graph verify`"
-                    )
-                }
-                return entry
-            }
+            let entry = try cursor.withCurrent { _, value in try IndexEntry.decode(value, in: cursor.database) }
             if window.isPast(entry.posting, ascending: ascending) { break }
             if window.contains(entry.posting) {
                 current = entry.posting

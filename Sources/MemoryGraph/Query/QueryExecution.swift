@@ -28,16 +28,13 @@ extension StoreTransaction {
         var uncovered = query.criteria.subtracting(driver.covers)
         let order = query.ascending ? "oldest first" : "newest first"
 
-        let listKinds: Set<AccessPath.Kind> = [.agentContext, .agent, .context, .type]
-        // The lists keyed by interned ids carry each node's filter fields (schema version 3 on).
-        let driverCarriesFields = try entriesCarryFields() && listKinds.contains(driver.kind)
         var intersections: [AccessPath] = []
-        if driver.kind != .linkedFrom && driver.kind != .linkedTo {
-            // Each candidate either costs a check or, intersected with another list, a seek per
-            // list; an intersection pays off when its lists are few and it removes enough
-            // candidates before a record lookup. A check on an entry that carries the fields is
-            // cheaper than any seek, so a driver with fields never intersects.
-            let checkCost = driverCarriesFields ? AccessPath.entryCheckCost : AccessPath.lookupCost
+        // A driver whose entries carry the filter fields checks them on each entry, cheaper than
+        // any seek; otherwise each candidate either costs a record lookup (a header check) or,
+        // intersected with another list, a seek per list. An intersection pays off when its
+        // lists are few and it removes enough candidates before any remaining header check.
+        if driver.kind != .linkedFrom && driver.kind != .linkedTo && !driver.carriesFields {
+            let listKinds: Set<AccessPath.Kind> = [.agentContext, .agent, .context, .type]
             let population = Double(max(1, paths.first { $0.kind == .time }?.estimate ?? 1))
             var rows = Double(driver.estimate)
             for path in paths.sorted(by: { $0.estimate < $1.estimate })
@@ -46,8 +43,8 @@ extension StoreTransaction {
                 let checkedAfter = !uncovered.subtracting(path.covers).subtracting([.linkedFrom, .linkedTo]).isEmpty
                 let intersectCost =
                     AccessPath.intersectSeekCost * Double(path.keys.count) * rows
-                    + (checkedAfter ? checkCost * rows * selectivity : 0)
-                guard intersectCost < checkCost * rows else { continue }
+                    + (checkedAfter ? AccessPath.lookupCost * rows * selectivity : 0)
+                guard intersectCost < AccessPath.lookupCost * rows else { continue }
                 intersections.append(path)
                 uncovered.subtract(path.covers)
                 rows *= selectivity
@@ -124,7 +121,7 @@ extension StoreTransaction {
         if !gathered, !headerChecks.isEmpty {
             let checks = headerChecks.map(\.rawValue).sorted().joined(separator: ", ")
             plan.steps.append(
-                driverCarriesFields ? "check on the index entry: \(checks)" : "check on the record header: \(checks)")
+                driver.carriesFields ? "check on the index entry: \(checks)" : "check on the record header: \(checks)")
         }
         if limit < Int.max { plan.steps.append("stop after \(limit) matches") }
 

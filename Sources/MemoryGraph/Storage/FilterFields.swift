@@ -1,3 +1,5 @@
+import LMDB
+
 /// The fields of a node that a query filters on besides time — agent, context, type and
 /// confidence — as the entries of the posting lists keyed by interned ids (`idx.agent`,
 /// `idx.context`, `idx.agent_context`, `idx.type`) carry them after the posting (schema version
@@ -71,6 +73,16 @@ struct IndexEntry: Hashable, Sendable {
         case Posting.size: self.init(posting: Posting(buffer), fields: nil)
         default: return nil
         }
+    }
+
+    /// Decodes a stored entry of `database`; a size other than 44 or 24 is `.corruption`.
+    static func decode(_ buffer: UnsafeRawBufferPointer, in database: Database) throws -> IndexEntry {
+        guard let entry = IndexEntry(exactly: buffer) else {
+            throw MemoryGraphError(
+                .corruption,
+                "an entry of \(database) has \(buffer.count) bytes, not 24 or 44; run `memory-graph verify`")
+        }
+        return entry
     }
 
     /// The stored bytes: 44, or 24 for an entry without fields.

@@ -319,12 +319,9 @@ public final class MemoryGraph: Sendable {
                 "the store reached its maximum size (Configuration.maximumMapSize = \(configuration.maximumMapSize) "
                     + "bytes); nothing of this write was stored. Raise the maximum or remove data",
                 underlyingError: error)
-        case .noSpace:
-            return MemoryGraphError(
-                .storageFull, "the disk holding \(path) is full; nothing of this write was stored",
-                underlyingError: error)
-        case .ioError where diskIsFull:
-            // LMDB reports a write that the disk cut short as EIO, not ENOSPC.
+        // LMDB reports a write that the disk cut short as EIO, not ENOSPC.
+        case .noSpace,
+            .ioError where diskIsFull:
             return MemoryGraphError(
                 .storageFull, "the disk holding \(path) is full; nothing of this write was stored",
                 underlyingError: error)

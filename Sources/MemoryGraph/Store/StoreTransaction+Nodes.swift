@@ -138,12 +138,7 @@ extension StoreTransaction {
         var ids: [NodeID] = []
         guard limit != 0 else { return ids }
         try txn.forEachDuplicate(of: key, in: database, direction: .backward) { value in
-            guard let entry = IndexEntry(exactly: value) else {
-                throw MemoryGraphError(
-                    .corruption,
-                    "an entry of \(database) has \(value.count) bytes, not 24 or 44; run `memory-graph verify`"
-                )
-            }
+            let entry = try IndexEntry.decode(value, in: database)
             ids.append(entry.posting.id)
             return limit.map { ids.count < $0 } ?? true
         }

@@ -14,6 +14,7 @@ struct StoreTransaction {
     let changes = ChangeLog()
     /// Write new nodes' index entries later (``MemoryGraph/IndexUpdateStrategy/lazy``).
     var defersIndexing = false
+
     init(_ txn: Transaction, schema: Schema, interner: Interner, cache: NodeCache? = nil) {
         self.txn = txn
         self.schema = schema
