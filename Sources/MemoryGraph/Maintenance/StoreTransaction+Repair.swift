@@ -22,7 +22,7 @@ extension StoreTransaction {
 
         for id in try rebuildIndexes() {
             try refreshRecordLinks(of: id)
-            changes.nodes.insert(id)
+            changes?.nodes.insert(id)
         }
 
         var bundles: [MemoryBundle] = []

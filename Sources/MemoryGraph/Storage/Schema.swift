@@ -18,7 +18,7 @@ import LMDB
 /// | `idx.bundle_context` | context id (4) | created-at (8) · bundle id (16) (DUPFIXED) |
 /// | `idx.bundle_node` | node id (16) | bundle ids (DUPFIXED, 16) |
 /// | `idx.pending` | node id (16) | empty: nodes whose index entries are not written yet |
-struct Schema: Sendable {
+final class Schema: Sendable {
     /// The on-disk format version this library writes.
     ///
     /// Version 2 node records carry their out-links (version 1 records keep them only in

@@ -133,8 +133,8 @@ extension MemoryGraph {
         store.defersIndexing = configuration.indexUpdateStrategy == .lazy
         let done = try write.run(&store)
         created += store.interns.created
-        changed.formUnion(store.changes.nodes)
-        deferred += store.changes.deferredNodes
+        changed.formUnion(store.changes?.nodes ?? [])
+        deferred += store.changes?.deferredNodes ?? 0
         return done
     }
 

@@ -36,7 +36,7 @@ extension StoreTransaction {
             try node.id.withUnsafeBytes { key in
                 _ = try txn.put([UInt8](), forKey: key, in: schema.pendingIndexing)
             }
-            changes.deferredNodes += 1
+            changes?.deferredNodes += 1
         } else {
             try index(node.id, header)
         }
@@ -49,7 +49,7 @@ extension StoreTransaction {
     /// memberships. Returns `false` when it does not exist.
     func remove(_ id: NodeID) throws -> Bool {
         guard let header = try header(of: id) else { return false }
-        changes.nodes.insert(id)
+        changes?.nodes.insert(id)
         // A node still waiting for its index entries has none to remove.
         if try !id.withUnsafeBytes({ try txn.delete($0, in: schema.pendingIndexing) }) {
             try unindex(id, header)
@@ -84,7 +84,7 @@ extension StoreTransaction {
             }
         }
         guard added else { return false }
-        changes.nodes.insert(source)
+        changes?.nodes.insert(source)
         try target.withUnsafeBytes { targetKey in
             try source.withUnsafeBytes { sourceKey in
                 _ = try txn.put(sourceKey, forKey: targetKey, in: schema.linksIn, flags: .noDuplicateData)
@@ -104,7 +104,7 @@ extension StoreTransaction {
             }
         }
         guard removed else { return false }
-        changes.nodes.insert(source)
+        changes?.nodes.insert(source)
         try target.withUnsafeBytes { targetKey in
             try source.withUnsafeBytes { sourceKey in
                 _ = try txn.delete(targetKey, value: sourceKey, in: schema.linksIn)

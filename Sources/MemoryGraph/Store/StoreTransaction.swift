@@ -10,8 +10,9 @@ struct StoreTransaction {
     var interns: InternSession
     /// The node cache, in read transactions of a graph that caches.
     let cache: NodeCache?
-    /// The nodes whose decoded form a write changed (record or out-links).
-    let changes = ChangeLog()
+    /// The nodes whose decoded form a write changed (record or out-links); `nil` in read-only
+    /// transactions, which change nothing.
+    let changes: ChangeLog?
     /// Write new nodes' index entries later (``MemoryGraph/IndexUpdateStrategy/lazy``).
     var defersIndexing = false
 
@@ -21,6 +22,7 @@ struct StoreTransaction {
         self.interner = interner
         self.interns = InternSession(interner: interner)
         self.cache = cache
+        changes = txn.isReadOnly ? nil : ChangeLog()
     }
 
     /// Whether, in this snapshot, the lists keyed by interned ids carry ``FilterFields`` in their
@@ -95,9 +97,9 @@ struct StoreTransaction {
     /// decoded when first used.
     private func decodeNode(_ id: NodeID, _ bytes: UnsafeRawBufferPointer) throws -> MemoryNode {
         let record = try NodeRecord(bytes)
+        let names = try interner.names(agent: record.header.agent, context: record.header.context, in: txn)
         return MemoryNode(
-            id: id, agentID: try interner.name(of: record.header.agent, kind: .agent, in: txn),
-            taskContext: try interner.name(of: record.header.context, kind: .context, in: txn),
+            id: id, agentID: names.agent, taskContext: names.context,
             timestamp: record.header.timestamp.date, links: try record.links ?? links(from: id),
             payload: record.payload)
     }
