@@ -22,38 +22,8 @@ final class Interner: Sendable {
     }
 
     private struct Cache: Sendable {
-        /// Ids below this are cached in arrays; ids are handed out densely from 1, so only a
-        /// store with about a million strings of one kind (or a damaged one) goes past it.
-        static let denseLimit = 1 << 20
-
         var ids: [Name: UInt32] = [:]
-        /// The names of each kind, indexed by `kind.rawValue` (from 1), then by id.
-        var names: [[String?]] = Array(repeating: [], count: InternKind.allCases.count + 1)
-        /// The names of ids at or past ``denseLimit``, keyed by kind and id.
-        var sparseNames: [UInt64: String] = [:]
-
-        func name(of id: UInt32, kind: InternKind) -> String? {
-            let kindIndex = Int(kind.rawValue)
-            if Int(id) < names[kindIndex].count { return names[kindIndex][Int(id)] }
-            return Int(id) < Self.denseLimit ? nil : sparseNames[Self.sparseKey(id, kind)]
-        }
-
-        mutating func remember(_ name: String, as id: UInt32, kind: InternKind) {
-            let index = Int(id)
-            guard index < Self.denseLimit else {
-                sparseNames[Self.sparseKey(id, kind)] = name
-                return
-            }
-            let kindIndex = Int(kind.rawValue)
-            if index >= names[kindIndex].count {
-                names[kindIndex].append(contentsOf: repeatElement(nil, count: index + 1 - names[kindIndex].count))
-            }
-            names[kindIndex][index] = name
-        }
-
-        private static func sparseKey(_ id: UInt32, _ kind: InternKind) -> UInt64 {
-            UInt64(kind.rawValue) << 32 | UInt64(id)
-        }
+        var names = InternedNames()
     }
 
     private let cache = NIOLockedValueBox(Cache())
@@ -91,7 +61,7 @@ final class Interner: Sendable {
     /// The agent and context names of a node, with one look at the cache when it holds both.
     /// - Throws: ``MemoryGraphError/Code/corruption`` when an id is unknown.
     func names(agent: UInt32, context: UInt32, in txn: Transaction) throws -> (agent: String, context: String) {
-        let cached = cache.withLockedValue { ($0.name(of: agent, kind: .agent), $0.name(of: context, kind: .context)) }
+        let cached = cache.withLockedValue { ($0.names.name(of: agent, kind: .agent), $0.names.name(of: context, kind: .context)) }
         return (
             try cached.0 ?? storedName(of: agent, kind: .agent, in: txn),
             try cached.1 ?? storedName(of: context, kind: .context, in: txn)
@@ -108,7 +78,7 @@ final class Interner: Sendable {
                 .corruption, "the \(kind) id \(id) has no entry in dict.rev; run `memory-graph verify`")
         }
         if txn.isReadOnly {
-            cache.withLockedValue { $0.remember(name, as: id, kind: kind) }
+            cache.withLockedValue { $0.names.remember(name, as: id, kind: kind) }
         }
         return name
     }
@@ -119,7 +89,7 @@ final class Interner: Sendable {
         cache.withLockedValue { cache in
             for entry in created {
                 cache.ids[Name(kind: entry.kind, string: entry.string)] = entry.id
-                cache.remember(entry.string, as: entry.id, kind: entry.kind)
+                cache.names.remember(entry.string, as: entry.id, kind: entry.kind)
             }
         }
     }
