@@ -61,7 +61,9 @@ final class Interner: Sendable {
     /// The agent and context names of a node, with one look at the cache when it holds both.
     /// - Throws: ``MemoryGraphError/Code/corruption`` when an id is unknown.
     func names(agent: UInt32, context: UInt32, in txn: Transaction) throws -> (agent: String, context: String) {
-        let cached = cache.withLockedValue { ($0.names.name(of: agent, kind: .agent), $0.names.name(of: context, kind: .context)) }
+        let cached = cache.withLockedValue { cache in
+            (cache.names.name(of: agent, kind: .agent), cache.names.name(of: context, kind: .context))
+        }
         return (
             try cached.0 ?? storedName(of: agent, kind: .agent, in: txn),
             try cached.1 ?? storedName(of: context, kind: .context, in: txn)
