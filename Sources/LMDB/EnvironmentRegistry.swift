@@ -1,4 +1,4 @@
-import struct NIOConcurrencyHelpers.NIOLockedValueBox
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -42,7 +42,7 @@ final class EnvironmentRegistry: Sendable {
         }
     }
 
-    private let entries = NIOLockedValueBox<[FileIdentity: Entry]>([:])
+    private let entries = Mutex<[FileIdentity: Entry]>([:])
 
     /// Returns the environment open at `path`, or opens it with `make` — under the table's lock,
     /// so an open and a close of the same directory never overlap.
@@ -52,7 +52,7 @@ final class EnvironmentRegistry: Sendable {
     ) throws(LMDBError) -> Environment {
         let identity = try FileIdentity(path: path)
         while true {
-            let outcome: Result<Environment, LMDBError>? = entries.withLockedValue {
+            let outcome: Result<Environment, LMDBError>? = entries.withLock {
                 table -> Result<Environment, LMDBError>? in
                 if let entry = table[identity] {
                     guard let existing = entry.environment else { return nil }  // closing: wait
@@ -89,7 +89,7 @@ final class EnvironmentRegistry: Sendable {
 
     /// Runs `close` and forgets the entry, if it still belongs to the environment `id`.
     func remove(_ identity: FileIdentity, ifIdentical id: ObjectIdentifier, close: () -> Void) {
-        entries.withLockedValue { table in
+        entries.withLock { table in
             close()
             if table[identity]?.id == id {
                 table[identity] = nil

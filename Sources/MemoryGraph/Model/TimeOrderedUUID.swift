@@ -1,6 +1,5 @@
 import Foundation
-
-import struct NIOConcurrencyHelpers.NIOLockedValueBox
+import Synchronization
 
 /// A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, version, 12 + 62 bits that keep
 /// ids made in one process strictly increasing, and the variant.
@@ -17,10 +16,10 @@ struct TimeOrderedUUID: Hashable, Comparable, Sendable {
 
     /// A new id, greater than every id this process generated before.
     static func generate() -> TimeOrderedUUID {
-        generator.withLockedValue { $0.next() }
+        generator.withLock { $0.next() }
     }
 
-    private static let generator = NIOLockedValueBox(Generator())
+    private static let generator = Mutex(Generator())
 
     /// Monotonic generation (RFC 9562 §6.2, method 3 with a random increment): within one
     /// millisecond the 74 bits after the timestamp are incremented by a random amount; a clock

@@ -1,7 +1,6 @@
 import Dispatch
 import Metrics
-
-import struct NIOConcurrencyHelpers.NIOLockedValueBox
+import Synchronization
 
 /// The swift-metrics instruments of one graph, created once and reused.
 ///
@@ -18,10 +17,10 @@ import struct NIOConcurrencyHelpers.NIOLockedValueBox
 final class StoreMetrics: Sendable {
     private let factory: any MetricsFactory
     private typealias Instruments = (count: Counter, duration: Timer)
-    private let perOperation = NIOLockedValueBox<[String: Instruments]>([:])
+    private let perOperation = Mutex<[String: Instruments]>([:])
     /// The instruments of each `#function` string a read passed, keyed by its address: found
     /// without hashing or trimming the name on every call.
-    private let perFunction = NIOLockedValueBox<[UInt: Instruments]>([:])
+    private let perFunction = Mutex<[UInt: Instruments]>([:])
     let cacheHits: Counter
     let cacheMisses: Counter
     let cacheEvictions: Counter
@@ -53,10 +52,10 @@ final class StoreMetrics: Sendable {
         }
         let key = UInt(bitPattern: function.utf8Start)
         let instruments =
-            perFunction.withLockedValue { $0[key] }
+            perFunction.withLock { $0[key] }
             ?? {
                 let created = self.instruments(for: operationName(function.description))
-                perFunction.withLockedValue { $0[key] = created }
+                perFunction.withLock { $0[key] = created }
                 return created
             }()
         instruments.count.increment()
@@ -71,7 +70,7 @@ final class StoreMetrics: Sendable {
     }
 
     private func instruments(for operation: String) -> Instruments {
-        perOperation.withLockedValue { table in
+        perOperation.withLock { table in
             if let existing = table[operation] { return existing }
             let dimensions = [("operation", operation)]
             let created = (
