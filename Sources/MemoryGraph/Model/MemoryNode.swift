@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// One memory: what an agent produced for a task context, with its links to other nodes.
 ///
@@ -17,15 +18,33 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
         var links: [NodeID]
     }
 
-    /// The fields behind one reference, so copying a node (out of the cache, into a result
-    /// array) costs one retain instead of one per field. A change replaces the storage.
+    /// The fields and the payload behind one reference, so copying a node (out of the cache,
+    /// into a result array) costs one retain instead of one per field. A change replaces the
+    /// storage.
     private final class Storage: Sendable {
         let fields: Fields
         let payload: NodePayload
-        init(_ fields: Fields, _ payload: NodePayload) {
+        /// The payload's values once known: decoded on first use, then shared by every copy.
+        private let known: Mutex<NodePayload.Values?>
+
+        init(_ fields: Fields, _ payload: NodePayload, known values: NodePayload.Values? = nil) {
             self.fields = fields
             self.payload = payload
+            known = Mutex(values ?? payload.values)
         }
+
+        /// The result and metadata, decoded on the first call.
+        var values: NodePayload.Values {
+            known.withLock { known in
+                if let known { return known }
+                let values = payload.decode()
+                known = values
+                return values
+            }
+        }
+
+        /// The values if they were decoded already, without decoding them.
+        var decodedValues: NodePayload.Values? { known.withLock { $0 } }
     }
 
     private var storage: Storage
@@ -33,7 +52,7 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
     private mutating func set<Value>(_ field: WritableKeyPath<Fields, Value>, _ value: Value) {
         var fields = storage.fields
         fields[keyPath: field] = value
-        storage = Storage(fields, storage.payload)
+        storage = Storage(fields, storage.payload, known: storage.decodedValues)
     }
 
     /// The node's id (UUID version 7).
@@ -56,7 +75,7 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
     /// A node read from the store decodes its result and metadata on the first access (the
     /// stored bytes were checked when the node was read).
     public var result: JSONValue {
-        get { storage.payload.decoded.result }
+        get { storage.values.result }
         set { storage = Storage(storage.fields, NodePayload(result: newValue, metadata: metadata)) }
     }
     /// When the node was written (or the timestamp the writer supplied), to the microsecond.
@@ -66,7 +85,7 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
     }
     /// Free-form metadata.
     public var metadata: [String: JSONValue] {
-        get { storage.payload.decoded.metadata }
+        get { storage.values.metadata }
         set { storage = Storage(storage.fields, NodePayload(result: result, metadata: newValue)) }
     }
     /// The nodes this node links to, in id order.

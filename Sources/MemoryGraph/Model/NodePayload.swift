@@ -1,20 +1,19 @@
-import Synchronization
-
 /// A node's result and metadata: given as values, or as the checked binary JSON of a stored
-/// record, decoded once, on first access, and then shared by every copy of the node.
-final class NodePayload: Sendable {
+/// record, which then decodes without failing.
+struct NodePayload: Sendable {
     typealias Values = (result: JSONValue, metadata: [String: JSONValue])
 
     /// The result's binary JSON followed by the metadata's; empty when built from values.
     private let encoded: [UInt8]
     private let resultLength: Int
-    private let values: Mutex<Values?>
+    /// The result and metadata when built from values; `nil` for stored bytes.
+    let values: Values?
 
     /// A payload of values.
     init(result: JSONValue, metadata: [String: JSONValue]) {
         encoded = []
         resultLength = 0
-        values = Mutex((result, metadata))
+        values = (result, metadata)
     }
 
     /// A payload of a stored record's bytes: `resultLength` bytes of the result, then the metadata.
@@ -27,7 +26,7 @@ final class NodePayload: Sendable {
         encoded = Array(bytes)
         if let damage = encoded.withUnsafeBytes({ Self.damage(in: $0, resultLength: resultLength) }) { throw damage }
         self.resultLength = resultLength
-        values = Mutex(nil)
+        values = nil
     }
 
     /// What is wrong with `bytes` as a result of `resultLength` bytes followed by a metadata
@@ -50,24 +49,21 @@ final class NodePayload: Sendable {
         return nil
     }
 
-    /// The result and metadata, decoded on the first call.
-    var decoded: Values {
-        values.withLock { values in
-            if let values { return values }
-            let decoded = encoded.withUnsafeBytes { bytes -> Values in
-                do {
-                    let result = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: bytes[..<resultLength]))
-                    guard
-                        case .object(let members) = try BinaryJSON.decode(
-                            UnsafeRawBufferPointer(rebasing: bytes[resultLength...]))
-                    else { preconditionFailure("checked node metadata is not an object") }
-                    return (result, members)
-                } catch {
-                    preconditionFailure("checked node payload does not decode: \(error)")
-                }
+    /// The result and metadata: the values given, or the checked bytes decoded (each call
+    /// decodes them again).
+    func decode() -> Values {
+        if let values { return values }
+        return encoded.withUnsafeBytes { bytes -> Values in
+            do {
+                let result = try BinaryJSON.decode(UnsafeRawBufferPointer(rebasing: bytes[..<resultLength]))
+                guard
+                    case .object(let members) = try BinaryJSON.decode(
+                        UnsafeRawBufferPointer(rebasing: bytes[resultLength...]))
+                else { preconditionFailure("checked node metadata is not an object") }
+                return (result, members)
+            } catch {
+                preconditionFailure("checked node payload does not decode: \(error)")
             }
-            values = decoded
-            return decoded
         }
     }
 }

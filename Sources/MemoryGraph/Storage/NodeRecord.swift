@@ -1,5 +1,5 @@
 /// A whole node record read: its header, its out-links when it carries them, and its result and
-/// metadata checked (decoded when first used).
+/// metadata checked (decoded on demand).
 ///
 /// The one reader of stored node records, for reads and for `verify` alike.
 struct NodeRecord {
@@ -10,10 +10,10 @@ struct NodeRecord {
     var links: [NodeID]?
     /// The result and metadata, checked to decode.
     var payload: NodePayload
-    /// The node's result.
-    var result: JSONValue { payload.decoded.result }
-    /// The node's metadata.
-    var metadata: [String: JSONValue] { payload.decoded.metadata }
+    /// The node's result (decoded on each access).
+    var result: JSONValue { payload.decode().result }
+    /// The node's metadata (decoded on each access).
+    var metadata: [String: JSONValue] { payload.decode().metadata }
 
     /// Reads `record`: the header, then the result and the metadata, which must be an object
     /// and end the record exactly. A failure names its byte in the whole record.
