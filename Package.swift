@@ -34,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "LMDB",
-            dependencies: ["CLMDB", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            dependencies: ["CLMDB"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -71,7 +71,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Tools/memory-graph-bench",
             swiftSettings: swiftSettings

@@ -52,34 +52,39 @@ final class EnvironmentRegistry: Sendable {
     ) throws(LMDBError) -> Environment {
         let identity = try FileIdentity(path: path)
         while true {
-            let outcome: Result<Environment, LMDBError>? = entries.withLock {
-                table -> Result<Environment, LMDBError>? in
+            // The entry found is returned and released only after the lock: were it the last
+            // reference, its deinit would close the environment, which takes the lock.
+            let (outcome, _): (Result<Environment, LMDBError>?, Environment?) = entries.withLock { table in
                 if let entry = table[identity] {
-                    guard let existing = entry.environment else { return nil }  // closing: wait
+                    guard let existing = entry.environment else { return (nil, nil) }  // closing: wait
                     guard options.sharing == .shareExisting else {
-                        return .failure(
-                            LMDBError(
-                                code: .alreadyOpen,
-                                message:
-                                    "\(path) is already open in this process; reuse that instance "
-                                    + "or open with sharing: .shareExisting",
-                                operation: "Environment.open"))
+                        return (
+                            .failure(
+                                LMDBError(
+                                    code: .alreadyOpen,
+                                    message:
+                                        "\(path) is already open in this process; reuse that instance "
+                                        + "or open with sharing: .shareExisting",
+                                    operation: "Environment.open")), existing
+                        )
                     }
                     guard !(existing.options.readOnly && !options.readOnly) else {
-                        return .failure(
-                            LMDBError(
-                                code: .alreadyOpen,
-                                message: "\(path) is already open read-only in this process; close it first",
-                                operation: "Environment.open"))
+                        return (
+                            .failure(
+                                LMDBError(
+                                    code: .alreadyOpen,
+                                    message: "\(path) is already open read-only in this process; close it first",
+                                    operation: "Environment.open")), existing
+                        )
                     }
-                    return .success(existing)
+                    return (.success(existing), nil)
                 }
                 do throws(LMDBError) {
                     let environment = try make(identity)
                     table[identity] = Entry(environment)
-                    return .success(environment)
+                    return (.success(environment), nil)
                 } catch {
-                    return .failure(error)
+                    return (.failure(error), nil)
                 }
             }
             if let outcome { return try outcome.get() }

@@ -1,11 +1,11 @@
 /// The interned strings known by id, for turning a record's ids back into names.
 ///
 /// Ids are handed out densely from 1, so the names of each kind sit in an array indexed by id;
-/// ids from ``denseLimit`` on (a store with about a million strings of one kind, or a damaged
-/// one) go to a dictionary, so that no id can make the arrays huge.
+/// ids from ``denseLimit`` on (a store with more than 65 535 strings of one kind, or a damaged
+/// one) go to a dictionary, so that the arrays stay under 1 MiB per kind.
 struct InternedNames: Sendable {
     /// The first id kept in the dictionary rather than the arrays.
-    static let denseLimit = 1 << 20
+    static let denseLimit = 1 << 16
 
     /// The names of each kind, indexed by `kind.rawValue` (from 1), then by id.
     private var dense: [[String?]] = Array(repeating: [], count: InternKind.allCases.count + 1)

@@ -70,7 +70,8 @@ final class Interner: Sendable {
         )
     }
 
-    /// The string interned as `id`, read from `dict.rev` and then cached.
+    /// The string interned as `id`, read from `dict.rev` (and cached when the transaction is
+    /// read-only, so that the mapping is committed).
     private func storedName(of id: UInt32, kind: InternKind, in txn: Transaction) throws -> String {
         let name = try txn.withValue(forKey: Self.reverseKey(kind, id), in: schema.reverseDictionary) { bytes in
             bytes.flatMap { String(validating: $0, as: UTF8.self) }
@@ -91,7 +92,10 @@ final class Interner: Sendable {
         cache.withLock { cache in
             for entry in created {
                 cache.ids[Name(kind: entry.kind, string: entry.string)] = entry.id
-                cache.names.remember(entry.string, as: entry.id, kind: entry.kind)
+                // Only agent and context names are looked up by id (to build nodes).
+                if entry.kind == .agent || entry.kind == .context {
+                    cache.names.remember(entry.string, as: entry.id, kind: entry.kind)
+                }
             }
         }
     }
