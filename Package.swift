@@ -34,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "LMDB",
-            dependencies: ["CLMDB"],
+            dependencies: ["CLMDB", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -71,6 +71,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Tools/memory-graph-bench",
             swiftSettings: swiftSettings

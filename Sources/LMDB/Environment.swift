@@ -2,6 +2,8 @@ internal import CLMDB
 import Dispatch
 import Synchronization
 
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -39,7 +41,7 @@ public final class Environment: Sendable {
 
     let handle: EnvironmentHandle
     let gate = TransactionGate()
-    private let readPool = Mutex<[TransactionHandle]>([])
+    private let readPool = NIOLockedValueBox<[TransactionHandle]>([])
     private let writerQueue: DispatchQueue
     private let identity: FileIdentity
     private let currentMapSize: Atomic<Int>
@@ -186,7 +188,7 @@ public final class Environment: Sendable {
                     mdb_txn_abort(pointer.pointer)
                 } else {
                     mdb_txn_reset(pointer.pointer)
-                    readPool.withLock { $0.append(pointer) }
+                    readPool.withLockedValue { $0.append(pointer) }
                 }
                 throw error
             }
@@ -195,14 +197,14 @@ public final class Environment: Sendable {
                 try check(mdb_txn_commit(pointer.pointer), "mdb_txn_commit")
             } else {
                 mdb_txn_reset(pointer.pointer)
-                readPool.withLock { $0.append(pointer) }
+                readPool.withLockedValue { $0.append(pointer) }
             }
             return result
         }
     }
 
     private func acquireReadTransaction() throws(LMDBError) -> TransactionHandle {
-        if let pooled = readPool.withLock({ $0.popLast() }) {
+        if let pooled = readPool.withLockedValue({ $0.popLast() }) {
             let rc = mdb_txn_renew(pooled.pointer)
             if rc == MDB_SUCCESS { return pooled }
             mdb_txn_abort(pooled.pointer)
@@ -402,7 +404,7 @@ public final class Environment: Sendable {
     public func close() {
         EnvironmentRegistry.shared.remove(identity, ifIdentical: ObjectIdentifier(self)) {
             _ = gate.close {
-                for pooled in readPool.withLock({ pool in
+                for pooled in readPool.withLockedValue({ pool in
                     defer { pool.removeAll() }; return pool
                 }) {
                     mdb_txn_abort(pooled.pointer)

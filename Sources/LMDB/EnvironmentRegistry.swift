@@ -1,4 +1,4 @@
-import Synchronization
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 #if canImport(Glibc)
     import Glibc
@@ -42,7 +42,7 @@ final class EnvironmentRegistry: Sendable {
         }
     }
 
-    private let entries = Mutex<[FileIdentity: Entry]>([:])
+    private let entries = NIOLockedValueBox<[FileIdentity: Entry]>([:])
 
     /// Returns the environment open at `path`, or opens it with `make` — under the table's lock,
     /// so an open and a close of the same directory never overlap.
@@ -54,7 +54,7 @@ final class EnvironmentRegistry: Sendable {
         while true {
             // The entry found is returned and released only after the lock: were it the last
             // reference, its deinit would close the environment, which takes the lock.
-            let (outcome, _): (Result<Environment, LMDBError>?, Environment?) = entries.withLock { table in
+            let (outcome, _): (Result<Environment, LMDBError>?, Environment?) = entries.withLockedValue { table in
                 if let entry = table[identity] {
                     guard let existing = entry.environment else { return (nil, nil) }  // closing: wait
                     guard options.sharing == .shareExisting else {
@@ -94,7 +94,7 @@ final class EnvironmentRegistry: Sendable {
 
     /// Runs `close` and forgets the entry, if it still belongs to the environment `id`.
     func remove(_ identity: FileIdentity, ifIdentical id: ObjectIdentifier, close: () -> Void) {
-        entries.withLock { table in
+        entries.withLockedValue { table in
             close()
             if table[identity]?.id == id {
                 table[identity] = nil

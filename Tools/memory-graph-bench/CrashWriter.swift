@@ -1,6 +1,7 @@
 import Foundation
 import MemoryGraph
-import Synchronization
+
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 /// The writes of one crash-test child: lanes that write continuously on one graph, each write
 /// chosen from a shared model of the store and logged twice — its intent before the call, its
@@ -36,7 +37,7 @@ final class CrashWriter: Sendable {
     static let maximumBundleSize = MemoryGraph.Configuration().maxNodesPerBundle
 
     private let graph: MemoryGraph
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
 
     /// A writer on `graph`, whose content `model` describes; it appends to the side log at
     /// `logPath` and numbers new nodes and bundles from `firstSerial`.
@@ -45,7 +46,7 @@ final class CrashWriter: Sendable {
             let log = FileHandle(forWritingAtPath: logPath)
         else { throw CrashWriterFailure(description: "cannot create the side log \(logPath)") }
         self.graph = graph
-        state = Mutex(State(model: model, log: log, nextSerial: firstSerial))
+        state = NIOLockedValueBox(State(model: model, log: log, nextSerial: firstSerial))
     }
 
     /// Writes with the synchronous API until the process ends.
@@ -78,7 +79,7 @@ final class CrashWriter: Sendable {
 
     /// Chooses a write, reserves what it touches and logs its intent.
     private func plan(using random: inout SeededRandom) -> Planned {
-        state.withLock { state in
+        state.withLockedValue { state in
             let (operation, nodes, bundles) = Self.choose(&state, using: &random)
             state.reservedNodes.formUnion(nodes)
             state.reservedBundles.formUnion(bundles)
@@ -91,7 +92,7 @@ final class CrashWriter: Sendable {
 
     /// Applies an acknowledged write to the model, logs it, and releases what it reserved.
     private func acknowledge(_ planned: Planned, _ outcome: CrashOutcome) {
-        let mismatch = state.withLock { state -> CrashModel.Mismatch? in
+        let mismatch = state.withLockedValue { state -> CrashModel.Mismatch? in
             do throws(CrashModel.Mismatch) {
                 try state.model.apply(planned.operation, outcome)
             } catch {
@@ -108,7 +109,7 @@ final class CrashWriter: Sendable {
     /// Logs a write that threw or returned what the model did not predict, and ends the process.
     private func fail(_ planned: Planned, _ error: any Error) -> Never {
         let message = "\(error)"
-        state.withLock { state in Self.append(.failure(planned.sequence, message), to: state.log) }
+        state.withLockedValue { state in Self.append(.failure(planned.sequence, message), to: state.log) }
         FileHandle.standardError.write(Data("crash-writer: \(planned.operation.text) failed: \(message)\n".utf8))
         exit(1)
     }

@@ -1,5 +1,7 @@
 import Synchronization
 
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
+
 /// The cache of decoded nodes in front of LMDB: sharded by id so readers on different cores
 /// rarely meet on a lock, bounded in entries, and never stale.
 ///
@@ -11,8 +13,8 @@ import Synchronization
 final class NodeCache: Sendable {
     /// One lock-protected part of the cache, a separate object so shards do not share a cache line.
     private final class Shard: Sendable {
-        let entries: Mutex<LRUCache<NodeID, MemoryNode>>
-        init(capacity: Int) { entries = Mutex(LRUCache(capacity: capacity)) }
+        let entries: NIOLockedValueBox<LRUCache<NodeID, MemoryNode>>
+        init(capacity: Int) { entries = NIOLockedValueBox(LRUCache(capacity: capacity)) }
     }
 
     private let shards: [Shard]
@@ -67,7 +69,7 @@ final class NodeCache: Sendable {
     /// no reader of an older snapshot can fill an entry back.
     private func dropEverything() {
         externalInvalidations.add(1, ordering: .relaxed)
-        for shard in shards { shard.entries.withLock { $0.removeAll() } }
+        for shard in shards { shard.entries.withLockedValue { $0.removeAll() } }
     }
 
     /// The cached node `id`, counting a hit or a miss.
@@ -75,7 +77,7 @@ final class NodeCache: Sendable {
     /// - Parameter countingMiss: Whether an absent node counts as a miss (a caller that goes on
     ///   to read the store, where the miss is counted, passes `false`).
     func node(_ id: NodeID, countingMiss: Bool = true) -> MemoryNode? {
-        let found = shard(id).entries.withLock { $0.value(for: id) }
+        let found = shard(id).entries.withLockedValue { $0.value(for: id) }
         if found == nil {
             guard countingMiss else { return nil }
             misses.add(1, ordering: .relaxed)
@@ -91,7 +93,7 @@ final class NodeCache: Sendable {
     /// admission policy accepts it.
     func fill(_ node: MemoryNode, snapshot: Int) {
         if case .minConfidence(let threshold) = admission, !((node.confidence ?? -1) >= threshold) { return }
-        let evicted = shard(node.id).entries.withLock { cache -> Bool in
+        let evicted = shard(node.id).entries.withLockedValue { cache -> Bool in
             guard knownTransaction.load(ordering: .acquiring) == snapshot else { return false }
             return cache.insert(node, for: node.id)
         }
@@ -119,7 +121,7 @@ final class NodeCache: Sendable {
             }
             known = current
         }
-        for id in changed { shard(id).entries.withLock { $0.removeValue(for: id) } }
+        for id in changed { shard(id).entries.withLockedValue { $0.removeValue(for: id) } }
     }
 
     /// Hit, miss and eviction counts, and the entries held.
@@ -127,7 +129,7 @@ final class NodeCache: Sendable {
         MemoryGraph.CacheStatistics(
             hits: hits.load(ordering: .relaxed), misses: misses.load(ordering: .relaxed),
             evictions: evictions.load(ordering: .relaxed),
-            entries: shards.reduce(0) { $0 + $1.entries.withLock(\.count) },
+            entries: shards.reduce(0) { $0 + $1.entries.withLockedValue(\.count) },
             capacity: capacity, externalInvalidations: externalInvalidations.load(ordering: .relaxed))
     }
 }

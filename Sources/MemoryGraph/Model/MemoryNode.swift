@@ -24,27 +24,30 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
     private final class Storage: Sendable {
         let fields: Fields
         let payload: NodePayload
-        /// The payload's values once known: decoded on first use, then shared by every copy.
-        private let known: Mutex<NodePayload.Values?>
+        /// The payload's values once known: decoded on first use (without a lock: two threads
+        /// that decode at once keep the first result), then shared by every copy.
+        private let known = AtomicLazyReference<DecodedValues>()
 
-        init(_ fields: Fields, _ payload: NodePayload, known values: NodePayload.Values? = nil) {
+        init(_ fields: Fields, _ payload: NodePayload, known values: DecodedValues? = nil) {
             self.fields = fields
             self.payload = payload
-            known = Mutex(values ?? payload.values)
+            if let known = values ?? payload.values.map(DecodedValues.init) { _ = self.known.storeIfNil(known) }
         }
 
         /// The result and metadata, decoded on the first call.
         var values: NodePayload.Values {
-            known.withLock { known in
-                if let known { return known }
-                let values = payload.decode()
-                known = values
-                return values
-            }
+            if let known = known.load() { return known.values }
+            return known.storeIfNil(DecodedValues(payload.decode())).values
         }
 
         /// The values if they were decoded already, without decoding them.
-        var decodedValues: NodePayload.Values? { known.withLock { $0 } }
+        var decodedValues: DecodedValues? { known.load() }
+    }
+
+    /// A payload's decoded values, shared by reference.
+    private final class DecodedValues: Sendable {
+        let values: NodePayload.Values
+        init(_ values: NodePayload.Values) { self.values = values }
     }
 
     private var storage: Storage

@@ -1,5 +1,6 @@
 import Foundation
-import Synchronization
+
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 /// A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, version, 12 + 62 bits that keep
 /// ids made in one process strictly increasing, and the variant.
@@ -16,10 +17,10 @@ struct TimeOrderedUUID: Hashable, Comparable, Sendable {
 
     /// A new id, greater than every id this process generated before.
     static func generate() -> TimeOrderedUUID {
-        generator.withLock { $0.next() }
+        generator.withLockedValue { $0.next() }
     }
 
-    private static let generator = Mutex(Generator())
+    private static let generator = NIOLockedValueBox(Generator())
 
     /// Monotonic generation (RFC 9562 §6.2, method 3 with a random increment): within one
     /// millisecond the 74 bits after the timestamp are incremented by a random amount; a clock

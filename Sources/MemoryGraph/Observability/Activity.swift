@@ -1,10 +1,12 @@
 import Histogram
 import Synchronization
 
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
+
 /// What a graph did since it was opened, for ``MemoryGraph/performanceReport()``: query
 /// latencies in an HDR histogram (microseconds, 3 significant digits) and write counts.
 final class Activity: Sendable {
-    private let queryLatencies = Mutex(
+    private let queryLatencies = NIOLockedValueBox(
         Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three))
     let writes = Atomic<Int>(0)
     let commits = Atomic<Int>(0)
@@ -12,12 +14,12 @@ final class Activity: Sendable {
     /// Records one query that took `nanoseconds`.
     func recordQuery(nanoseconds: UInt64) {
         let micros = max(1, nanoseconds / 1_000)
-        queryLatencies.withLock { _ = $0.record(min(micros, 3_600_000_000)) }
+        queryLatencies.withLockedValue { _ = $0.record(min(micros, 3_600_000_000)) }
     }
 
     /// Count, mean, median and 99th percentile of the queries, in microseconds.
     var queries: (count: Int, mean: Double, p50: Double, p99: Double) {
-        queryLatencies.withLock { histogram in
+        queryLatencies.withLockedValue { histogram in
             guard histogram.totalCount > 0 else { return (0, 0, 0, 0) }
             return (
                 Int(histogram.totalCount), histogram.mean, Double(histogram.valueAtPercentile(50)),

@@ -1,6 +1,7 @@
 import Dispatch
 import Metrics
-import Synchronization
+
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 /// The swift-metrics instruments of one graph, created once and reused.
 ///
@@ -17,10 +18,10 @@ import Synchronization
 final class StoreMetrics: Sendable {
     private let factory: any MetricsFactory
     private typealias Instruments = (count: Counter, duration: Timer)
-    private let perOperation = Mutex<[String: Instruments]>([:])
+    private let perOperation = NIOLockedValueBox<[String: Instruments]>([:])
     /// The instruments of each `#function` string a read passed, keyed by its address: found
     /// without hashing or trimming the name on every call.
-    private let perFunction = Mutex<[UInt: Instruments]>([:])
+    private let perFunction = NIOLockedValueBox<[UInt: Instruments]>([:])
     let cacheHits: Counter
     let cacheMisses: Counter
     let cacheEvictions: Counter
@@ -52,10 +53,10 @@ final class StoreMetrics: Sendable {
         }
         let key = UInt(bitPattern: function.utf8Start)
         let instruments =
-            perFunction.withLock { $0[key] }
+            perFunction.withLockedValue { $0[key] }
             ?? {
                 let created = self.instruments(for: operationName(function.description))
-                perFunction.withLock { $0[key] = created }
+                perFunction.withLockedValue { $0[key] = created }
                 return created
             }()
         instruments.count.increment()
@@ -70,7 +71,7 @@ final class StoreMetrics: Sendable {
     }
 
     private func instruments(for operation: String) -> Instruments {
-        perOperation.withLock { table in
+        perOperation.withLockedValue { table in
             if let existing = table[operation] { return existing }
             let dimensions = [("operation", operation)]
             let created = (

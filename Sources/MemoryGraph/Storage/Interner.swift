@@ -1,6 +1,6 @@
 import LMDB
 
-import Synchronization
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 /// The kinds of strings interned to 4-byte ids, each with its own id space.
 enum InternKind: UInt8, Sendable, CaseIterable {
@@ -26,7 +26,7 @@ final class Interner: Sendable {
         var names = InternedNames()
     }
 
-    private let cache = Mutex(Cache())
+    private let cache = NIOLockedValueBox(Cache())
     private let schema: Schema
 
     init(schema: Schema) {
@@ -48,12 +48,12 @@ final class Interner: Sendable {
     /// The id of `string`, or `nil` when it was never interned.
     func id(of string: String, kind: InternKind, in txn: Transaction) throws -> UInt32? {
         let name = Name(kind: kind, string: string)
-        if let id = cache.withLock({ $0.ids[name] }) { return id }
+        if let id = cache.withLockedValue({ $0.ids[name] }) { return id }
         let found = try txn.withValue(forKey: Self.dictionaryKey(kind, string), in: schema.dictionary) { bytes in
             bytes.flatMap { $0.count == 4 ? $0.bigEndianUInt32(at: 0) : nil }
         }
         if let found, txn.isReadOnly {
-            cache.withLock { $0.ids[name] = found }
+            cache.withLockedValue { $0.ids[name] = found }
         }
         return found
     }
@@ -61,7 +61,7 @@ final class Interner: Sendable {
     /// The agent and context names of a node, with one look at the cache when it holds both.
     /// - Throws: ``MemoryGraphError/Code/corruption`` when an id is unknown.
     func names(agent: UInt32, context: UInt32, in txn: Transaction) throws -> (agent: String, context: String) {
-        let cached = cache.withLock { cache in
+        let cached = cache.withLockedValue { cache in
             (cache.names.name(of: agent, kind: .agent), cache.names.name(of: context, kind: .context))
         }
         return (
@@ -81,7 +81,7 @@ final class Interner: Sendable {
                 .corruption, "the \(kind) id \(id) has no entry in dict.rev; run `memory-graph verify`")
         }
         if txn.isReadOnly {
-            cache.withLock { $0.names.remember(name, as: id, kind: kind) }
+            cache.withLockedValue { $0.names.remember(name, as: id, kind: kind) }
         }
         return name
     }
@@ -89,7 +89,7 @@ final class Interner: Sendable {
     /// Remembers mappings that a committed write transaction created.
     func remember(_ created: [InternSession.Created]) {
         guard !created.isEmpty else { return }
-        cache.withLock { cache in
+        cache.withLockedValue { cache in
             for entry in created {
                 cache.ids[Name(kind: entry.kind, string: entry.string)] = entry.id
                 // Only agent and context names are looked up by id (to build nodes).

@@ -1,5 +1,6 @@
 import Dispatch
-import Synchronization
+
+import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 /// The single writer of a graph: submitted writes wait here and are committed on one serial
 /// queue, one per transaction (``MemoryGraph/IndexUpdateStrategy/immediate``) or as a
@@ -11,7 +12,7 @@ final class WriteQueue: Sendable {
         var draining = false
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     private let queue: DispatchQueue
     private let groupsWrites: Bool
 
@@ -25,7 +26,7 @@ final class WriteQueue: Sendable {
     /// Queues `write`; it is committed soon on the writer queue by `commit`, which receives a
     /// ``WriteGroup``: the writes of one transaction, able to take in more while it runs.
     func submit(_ write: PendingWrite, commit: @escaping @Sendable (inout WriteGroup) -> Void) {
-        let startDrain = state.withLock { state -> Bool in
+        let startDrain = state.withLockedValue { state -> Bool in
             state.waiting.append(write)
             guard !state.draining else { return false }
             state.draining = true
@@ -38,7 +39,7 @@ final class WriteQueue: Sendable {
     /// ended join the next group.
     private func drain(_ commit: (inout WriteGroup) -> Void) {
         while true {
-            let first = state.withLock { state -> [PendingWrite] in
+            let first = state.withLockedValue { state -> [PendingWrite] in
                 guard !state.waiting.isEmpty else {
                     state.draining = false
                     return []
@@ -53,7 +54,7 @@ final class WriteQueue: Sendable {
 
     /// Removes and returns the first `limit` writes waiting now, without ending the drain.
     func takeArrivals(limit: Int) -> [PendingWrite] {
-        state.withLock { Self.take(limit, from: &$0.waiting) }
+        state.withLockedValue { Self.take(limit, from: &$0.waiting) }
     }
 
     private static func take(_ limit: Int, from waiting: inout [PendingWrite]) -> [PendingWrite] {
