@@ -74,14 +74,19 @@ final class BenchRun {
     }
 
     private func repeated(_ count: Int, _ operation: (Int) throws -> Void) throws -> Measurement {
-        for index in 0..<max(1, count / 10) { try operation(index) }  // warm-up
+        try warmUp(count, operation)
         return Measurement.median(try (0..<repetitions).map { _ in try Measurement.time(count, operation) })
     }
 
-    /// One repetition of `count` operations, after a warm-up of a tenth of them.
+    /// One repetition of `count` operations, after a warm-up.
     private func timedAfterWarmUp(_ count: Int, _ operation: (Int) throws -> Void) throws -> Measurement {
-        for index in 0..<max(1, count / 10) { try operation(index) }
+        try warmUp(count, operation)
         return try Measurement.time(count, operation)
+    }
+
+    /// Runs a tenth of the `count` operations (at least one), untimed.
+    private func warmUp(_ count: Int, _ operation: (Int) throws -> Void) throws {
+        for index in 0..<max(1, count / 10) { try operation(index) }
     }
 
     // MARK: Scenarios
@@ -312,7 +317,7 @@ final class BenchRun {
                 done.wait()
                 guard failures.value == 0 else { throw AnswerMismatch(description: "S7: writes failed") }
             }
-            for warmUp in 0..<max(1, rounds / 10) { try round(-1 - warmUp) }
+            try warmUp(rounds) { try round(-1 - $0) }
             var measurement = Measurement.median(
                 try (0..<repetitions).map { _ in try Measurement.time(rounds) { try round($0) } })
             measurement.operations = rounds * 64

@@ -24,18 +24,20 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
     private final class Storage: Sendable {
         let fields: Fields
         let payload: NodePayload
-        /// The payload's values once known: decoded on first use (without a lock: two threads
+        /// The stored payload's values once decoded: on first use (without a lock: two threads
         /// that decode at once keep the first result), then shared by every copy.
         private let known = AtomicLazyReference<DecodedValues>()
 
         init(_ fields: Fields, _ payload: NodePayload, known values: DecodedValues? = nil) {
             self.fields = fields
             self.payload = payload
-            if let known = values ?? payload.values.map(DecodedValues.init) { _ = self.known.storeIfNil(known) }
+            if let values { _ = known.storeIfNil(values) }
         }
 
-        /// The result and metadata, decoded on the first call.
+        /// The result and metadata: those the payload was built from, or its bytes decoded on
+        /// the first call.
         var values: NodePayload.Values {
+            if let values = payload.values { return values }
             if let known = known.load() { return known.values }
             return known.storeIfNil(DecodedValues(payload.decode())).values
         }
