@@ -13,26 +13,34 @@ import struct NIOConcurrencyHelpers.NIOLockedValueBox
 final class NodeCache: Sendable {
     /// One lock-protected part of the cache, a separate object so shards do not share a cache line.
     private final class Shard: Sendable {
-        let entries: NIOLockedValueBox<LRUCache<NodeID, MemoryNode>>
-        init(capacity: Int) { entries = NIOLockedValueBox(LRUCache(capacity: capacity)) }
+        let state: NIOLockedValueBox<ShardState>
+        init(capacity: Int) { state = NIOLockedValueBox(ShardState(entries: LRUCache(capacity: capacity))) }
+    }
+
+    /// A shard's entries and its counters, which are kept under the shard's lock so that a read
+    /// writes no memory that readers of other shards (or on other cores) also write.
+    private struct ShardState {
+        var entries: LRUCache<NodeID, MemoryNode>
+        var hits = 0
+        var misses = 0
+        var evictions = 0
     }
 
     private let shards: [Shard]
     private let admission: MemoryGraph.CacheAdmission
     private let knownTransaction = Atomic<Int>(0)
     private let ownPendingTransaction = Atomic<Int>(0)
-    private let hits = Atomic<Int>(0)
-    private let misses = Atomic<Int>(0)
-    private let evictions = Atomic<Int>(0)
     private let externalInvalidations = Atomic<Int>(0)
     private let metrics: StoreMetrics?
     let capacity: Int
 
-    /// A cache of `capacity` nodes in `shardCount` shards (fewer when the capacity is small),
-    /// for a store whose last commit is `transaction`.
+    /// A cache of `capacity` nodes in `shardCount` shards (fewer when the capacity is small: at
+    /// least 64 entries each), for a store whose last commit is `transaction`. Many shards keep
+    /// readers apart: a recall of 50 nodes takes 50 shard locks, and a reader that finds its
+    /// shard's lock taken sleeps in the kernel.
     init(
         capacity: Int, admission: MemoryGraph.CacheAdmission, transaction: Int, metrics: StoreMetrics? = nil,
-        shardCount: Int = 16
+        shardCount: Int = 128
     ) {
         self.metrics = metrics
         knownTransaction.store(transaction, ordering: .releasing)
@@ -69,7 +77,7 @@ final class NodeCache: Sendable {
     /// no reader of an older snapshot can fill an entry back.
     private func dropEverything() {
         externalInvalidations.add(1, ordering: .relaxed)
-        for shard in shards { shard.entries.withLockedValue { $0.removeAll() } }
+        for shard in shards { shard.state.withLockedValue { $0.entries.removeAll() } }
     }
 
     /// The cached node `id`, counting a hit or a miss.
@@ -77,14 +85,19 @@ final class NodeCache: Sendable {
     /// - Parameter countingMiss: Whether an absent node counts as a miss (a caller that goes on
     ///   to read the store, where the miss is counted, passes `false`).
     func node(_ id: NodeID, countingMiss: Bool = true) -> MemoryNode? {
-        let found = shard(id).entries.withLockedValue { $0.value(for: id) }
-        if found == nil {
-            guard countingMiss else { return nil }
-            misses.add(1, ordering: .relaxed)
-            metrics?.cacheMisses.increment()
-        } else {
-            hits.add(1, ordering: .relaxed)
+        let found = shard(id).state.withLockedValue { shard in
+            let found = shard.entries.value(for: id)
+            if found != nil {
+                shard.hits += 1
+            } else if countingMiss {
+                shard.misses += 1
+            }
+            return found
+        }
+        if found != nil {
             metrics?.cacheHits.increment()
+        } else if countingMiss {
+            metrics?.cacheMisses.increment()
         }
         return found
     }
@@ -93,14 +106,13 @@ final class NodeCache: Sendable {
     /// admission policy accepts it.
     func fill(_ node: MemoryNode, snapshot: Int) {
         if case .minConfidence(let threshold) = admission, !((node.confidence ?? -1) >= threshold) { return }
-        let evicted = shard(node.id).entries.withLockedValue { cache -> Bool in
+        let evicted = shard(node.id).state.withLockedValue { shard -> Bool in
             guard knownTransaction.load(ordering: .acquiring) == snapshot else { return false }
-            return cache.insert(node, for: node.id)
+            let evicted = shard.entries.insert(node, for: node.id)
+            if evicted { shard.evictions += 1 }
+            return evicted
         }
-        if evicted {
-            evictions.add(1, ordering: .relaxed)
-            metrics?.cacheEvictions.increment()
-        }
+        if evicted { metrics?.cacheEvictions.increment() }
     }
 
     /// Announces that this process is about to commit transaction `id`.
@@ -121,15 +133,22 @@ final class NodeCache: Sendable {
             }
             known = current
         }
-        for id in changed { shard(id).entries.withLockedValue { $0.removeValue(for: id) } }
+        for id in changed { shard(id).state.withLockedValue { $0.entries.removeValue(for: id) } }
     }
 
     /// Hit, miss and eviction counts, and the entries held.
     var statistics: MemoryGraph.CacheStatistics {
-        MemoryGraph.CacheStatistics(
-            hits: hits.load(ordering: .relaxed), misses: misses.load(ordering: .relaxed),
-            evictions: evictions.load(ordering: .relaxed),
-            entries: shards.reduce(0) { $0 + $1.entries.withLockedValue(\.count) },
-            capacity: capacity, externalInvalidations: externalInvalidations.load(ordering: .relaxed))
+        var statistics = MemoryGraph.CacheStatistics(
+            hits: 0, misses: 0, evictions: 0, entries: 0, capacity: capacity,
+            externalInvalidations: externalInvalidations.load(ordering: .relaxed))
+        for shard in shards {
+            shard.state.withLockedValue { shard in
+                statistics.hits += shard.hits
+                statistics.misses += shard.misses
+                statistics.evictions += shard.evictions
+                statistics.entries += shard.entries.count
+            }
+        }
+        return statistics
     }
 }

@@ -78,8 +78,8 @@ extension MemoryGraph {
             let resolved = try ResolvedQuery(query, after: cursor?.last, store: store)
             let run = try store.run(resolved, limit: query.limit + 1)
             let postings = run.postings.prefix(query.limit)
-            let nodes = try postings.map { posting in
-                guard let node = try store.node(posting.id) else {
+            let nodes = try zip(postings, store.nodes(postings.map(\.id))).map { posting, node in
+                guard let node else {
                     throw MemoryGraphError(
                         .corruption,
                         "an index names node \(posting.id), which does not exist; run `memory-graph verify`")

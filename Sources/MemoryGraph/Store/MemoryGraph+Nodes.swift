@@ -99,7 +99,7 @@ extension MemoryGraph {
 
     /// The nodes `ids` from one snapshot, `nil` for each that does not exist.
     public func nodes(_ ids: [NodeID]) throws -> [MemoryNode?] {
-        try read { store in try ids.map { try store.node($0) } }
+        try read { store in try store.nodes(ids) }
     }
 
     /// Removes node `id`: its record, every index entry, every link into and out of it, and its
@@ -129,8 +129,8 @@ extension MemoryGraph {
             else { return [] }
             let ids = try store.newestFirst(
                 IndexKey.agentContext(agent, context), in: schema.byAgentContext, limit: limit)
-            return try ids.map { id in
-                guard let node = try store.node(id) else {
+            return try zip(ids, store.nodes(ids)).map { id, node in
+                guard let node else {
                     throw MemoryGraphError(
                         .corruption,
                         "idx.agent_context names node \(id), which does not exist; run `memory-graph verify`")

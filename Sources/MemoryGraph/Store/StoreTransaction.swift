@@ -77,12 +77,24 @@ struct StoreTransaction {
     /// Node `id` decoded, with its links, or `nil` when it does not exist; from the cache when
     /// it holds the node.
     func node(_ id: NodeID) throws -> MemoryNode? {
+        var names: ResolvedNames? = nil
+        return try node(id, names: &names)
+    }
+
+    /// The nodes `ids` in order, `nil` for each that does not exist. Each distinct agent and
+    /// context name is resolved once for the whole list.
+    func nodes(_ ids: some Sequence<NodeID>) throws -> [MemoryNode?] {
+        var names: ResolvedNames? = ResolvedNames()
+        return try ids.map { try node($0, names: &names) }
+    }
+
+    private func node(_ id: NodeID, names: inout ResolvedNames?) throws -> MemoryNode? {
         if let cache, let cached = cache.node(id) { return cached }
         let decoded = try id.withUnsafeBytes { key in
             try txn.withValue(forKey: key, in: schema.nodes) { bytes -> MemoryNode? in
                 guard let bytes else { return nil }
                 do {
-                    return try decodeNode(id, bytes)
+                    return try decodeNode(id, bytes, names: &names)
                 } catch let error as RecordCorruption {
                     throw MemoryGraphError.corrupt(error, node: id)
                 }
@@ -93,18 +105,19 @@ struct StoreTransaction {
         return node
     }
 
-    /// The node in `bytes`: its header and links now, its result and metadata checked now and
-    /// decoded when first used.
-    private func decodeNode(_ id: NodeID, _ bytes: UnsafeRawBufferPointer) throws -> MemoryNode {
+    private func decodeNode(_ id: NodeID, _ bytes: UnsafeRawBufferPointer, names: inout ResolvedNames?) throws
+        -> MemoryNode
+    {
         let record = try NodeRecord(bytes)
-        let names = try interner.names(agent: record.header.agent, context: record.header.context, in: txn)
+        let names =
+            try names?.names(of: record.header, interner: interner, in: txn)
+            ?? interner.names(agent: record.header.agent, context: record.header.context, in: txn)
         return MemoryNode(
             id: id, agentID: names.agent, taskContext: names.context,
             timestamp: record.header.timestamp.date, links: try record.links ?? links(from: id),
             payload: record.payload)
     }
 
-    /// The node ids stored under `key` in a 16-byte DUPFIXED list, in order.
     func idList<ID: StoredIdentifier>(_ key: some StoredIdentifier, in database: Database) throws -> [ID] {
         let packed = try key.withUnsafeBytes { try txn.duplicates(of: $0, in: database) }
         return packed.withUnsafeBytes { buffer in
