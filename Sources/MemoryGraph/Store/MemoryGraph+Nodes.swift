@@ -69,9 +69,7 @@ extension MemoryGraph {
                 try store.check(node, earlier: earlier)
                 earlier.insert(node.id)
             }
-            for node in prepared {
-                try store.insert(node)
-            }
+            try store.insert(prepared)
             return prepared.map(\.id)
         }
     }

@@ -15,8 +15,29 @@ extension StoreTransaction {
         }
     }
 
-    /// Writes a checked node: its record, its index entries and its links.
-    mutating func insert(_ node: PreparedNode) throws {
+    /// Writes checked nodes: each one's record and links, then the index entries of them all in
+    /// one ``index(_:)`` call (or, when indexing is deferred, their `idx.pending` entries).
+    mutating func insert(_ nodes: [PreparedNode]) throws {
+        var unindexed: [(id: NodeID, header: NodeHeader)] = []
+        for node in nodes {
+            let header = try writeRecord(of: node)
+            if defersIndexing {
+                try node.id.withUnsafeBytes { key in
+                    _ = try txn.put([UInt8](), forKey: key, in: schema.pendingIndexing)
+                }
+                changes?.deferredNodes += 1
+            } else {
+                unindexed.append((node.id, header))
+            }
+            for target in node.links {
+                try putLink(from: node.id, to: target, refreshingRecord: false)
+            }
+        }
+        try index(unindexed)
+    }
+
+    /// Writes the record of a checked node, interning its names; returns its header.
+    private mutating func writeRecord(of node: PreparedNode) throws -> NodeHeader {
         let header = NodeHeader(
             agent: try interns.intern(node.agentID, kind: .agent, in: txn, schema: schema),
             context: try interns.intern(node.taskContext, kind: .context, in: txn, schema: schema),
@@ -32,17 +53,7 @@ extension StoreTransaction {
         guard stored else {
             throw MemoryGraphError(.duplicateID, "a node with id \(node.id) already exists")
         }
-        if defersIndexing {
-            try node.id.withUnsafeBytes { key in
-                _ = try txn.put([UInt8](), forKey: key, in: schema.pendingIndexing)
-            }
-            changes?.deferredNodes += 1
-        } else {
-            try index(node.id, header)
-        }
-        for target in node.links {
-            try putLink(from: node.id, to: target, refreshingRecord: false)
-        }
+        return header
     }
 
     /// Deletes node `id` with its index entries, its links in both directions and its bundle

@@ -68,7 +68,7 @@ struct LazyIndexingTests {
         try graph.environment.write { txn in
             var store = StoreTransaction(txn, schema: schema, interner: interner)
             store.defersIndexing = true
-            try store.insert(prepared)
+            try store.insert([prepared])
             created = store.interns.created
         }
         graph.interner.remember(created)

@@ -185,7 +185,7 @@ struct VerificationTests {
         try Self.corrupt(graph) { _, store in
             var store = store
             store.defersIndexing = true
-            try store.insert(prepared)
+            try store.insert([prepared])
             graph.interner.remember(store.interns.created)
         }
         #expect(try graph.verify().isClean)

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+@testable import MemoryGraph
+
+/// A batch of nodes has its index entries written list by list in key order; the store must
+/// end up exactly as if the nodes had been added one at a time.
+@Suite("Index entries of batches")
+struct BatchIndexingTests {
+    /// `count` random drafts with explicit ids: few agents and contexts (so lists and their
+    /// distinct-key counters are shared within a batch), type and confidence sometimes absent,
+    /// timestamps in random order, and links to earlier drafts.
+    private static func drafts(_ count: Int, seed: UInt64) -> [NodeDraft] {
+        var generator = SplitMix64(seed: seed)
+        var ids: [NodeID] = []
+        var drafts: [NodeDraft] = []
+        let start = Date(timeIntervalSince1970: 1_760_000_000)
+        for index in 0..<count {
+            var result: [String: JSONValue] = ["n": .int(index)]
+            if Bool.random(using: &generator) {
+                result["type"] = .string(["plan", "fact", "critique"].randomElement(using: &generator) ?? "plan")
+            }
+            if Int.random(in: 0..<4, using: &generator) > 0 {
+                result["confidence_score"] = .double(Double(Int.random(in: 0...1_000, using: &generator)) / 1_000)
+            }
+            let links =
+                ids.isEmpty
+                ? []
+                : (0..<Int.random(in: 0...3, using: &generator)).map { _ in
+                    ids[Int.random(in: 0..<ids.count, using: &generator)]
+                }
+            let id = NodeID()
+            ids.append(id)
+            drafts.append(
+                NodeDraft(
+                    id: id, agentID: "agent-\(Int.random(in: 0..<5, using: &generator))",
+                    taskContext: "context-\(Int.random(in: 0..<7, using: &generator))", result: .object(result),
+                    links: links,
+                    timestamp: start.addingTimeInterval(
+                        Double(Int.random(in: 0..<86_400_000, using: &generator)) / 1_000)
+                ))
+        }
+        return drafts
+    }
+
+    /// Every entry of every database but the store's creation time.
+    private static func contents(_ graph: MemoryGraph) throws -> [String: [[UInt8]]] {
+        var contents = try graph.rawContents()
+        contents["meta"] = contents["meta"]?.filter { !$0.starts(with: MetaKey.createdAt) }
+        return contents
+    }
+
+    @Test(
+        "batches of 2 to 5 000 nodes (past the 4 096-node chunk) store what single adds store",
+        arguments: [2, 37, 5_000])
+    func batchesMatchSingleAdds(batchSize: Int) throws {
+        let drafts = Self.drafts(5_000, seed: UInt64(batchSize))
+        let batched = try MemoryGraph.ephemeral(configuration: .testing)
+        defer { batched.close() }
+        for start in stride(from: 0, to: drafts.count, by: batchSize) {
+            try batched.addNodes(Array(drafts[start..<min(start + batchSize, drafts.count)]))
+        }
+        let single = try MemoryGraph.ephemeral(configuration: .testing)
+        defer { single.close() }
+        for draft in drafts {
+            try single.addNodes([draft])
+        }
+        let (batchedContents, singleContents) = (try Self.contents(batched), try Self.contents(single))
+        #expect(batchedContents.keys.sorted() == singleContents.keys.sorted())
+        for (database, expected) in singleContents {
+            let found = batchedContents[database] ?? []
+            let firstDifference = zip(found, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            let same = found == expected
+            #expect(
+                same,
+                "\(database): \(found.count) entries, \(expected.count) expected, first difference at \(String(describing: firstDifference))"
+            )
+        }
+        // `verify` derives every index entry and counter from the records on its own.
+        #expect(try single.verify().isClean)
+        #expect(try batched.verify().isClean)
+    }
+}
