@@ -88,6 +88,8 @@ struct StoreTransaction {
         return try ids.map { try node($0, names: &names) }
     }
 
+    /// Node `id`, its agent and context names from `names` when given (which keeps them for the
+    /// next node) or else from the interner.
     private func node(_ id: NodeID, names: inout ResolvedNames?) throws -> MemoryNode? {
         if let cache, let cached = cache.node(id) { return cached }
         let decoded = try id.withUnsafeBytes { key in
@@ -105,6 +107,8 @@ struct StoreTransaction {
         return node
     }
 
+    /// The node in `bytes`: its header and links now, its result and metadata checked now and
+    /// decoded when first used.
     private func decodeNode(_ id: NodeID, _ bytes: UnsafeRawBufferPointer, names: inout ResolvedNames?) throws
         -> MemoryNode
     {
