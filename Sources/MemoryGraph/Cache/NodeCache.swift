@@ -11,7 +11,8 @@ import struct NIOConcurrencyHelpers.NIOLockedValueBox
 /// than anything this process committed means another process wrote: everything is dropped
 /// before that read returns.
 final class NodeCache: Sendable {
-    /// One lock-protected part of the cache, a separate object so shards do not share a cache line.
+    /// One lock-protected part of the cache, a separate object so that shards rarely share a
+    /// cache line.
     private final class Shard: Sendable {
         let state: NIOLockedValueBox<ShardState>
         init(capacity: Int) { state = NIOLockedValueBox(ShardState(entries: LRUCache(capacity: capacity))) }
@@ -45,9 +46,12 @@ final class NodeCache: Sendable {
         self.metrics = metrics
         knownTransaction.store(transaction, ordering: .releasing)
         let shardCount = max(1, min(shardCount, capacity / 64))
-        let perShard = (capacity + shardCount - 1) / shardCount
-        shards = (0..<shardCount).map { _ in Shard(capacity: perShard) }
-        self.capacity = perShard * shardCount
+        // The first `capacity % shardCount` shards hold one entry more, so that they add up to
+        // `capacity` exactly.
+        shards = (0..<shardCount).map { index in
+            Shard(capacity: capacity / shardCount + (index < capacity % shardCount ? 1 : 0))
+        }
+        self.capacity = capacity
         self.admission = admission
     }
 

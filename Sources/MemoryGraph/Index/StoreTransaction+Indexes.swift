@@ -22,7 +22,7 @@ extension StoreTransaction {
     /// node's ``FilterFields`` in the lists keyed by interned ids), and its posting in
     /// `idx.time`. The entries are written one database after another and in key order within
     /// each, so that consecutive writes land on the same B-tree pages while those are in the
-    /// processor's cache, instead of jumping between seven B-trees node by node.
+    /// processor's cache, instead of jumping between six B-trees node by node.
     func index(_ nodes: [(id: NodeID, header: NodeHeader)]) throws {
         // 4 096 nodes at a time, so that the entries held in memory stay bounded.
         for start in stride(from: 0, to: nodes.count, by: 4_096) {
@@ -31,8 +31,8 @@ extension StoreTransaction {
     }
 
     private func writeIndexEntries(of nodes: ArraySlice<(id: NodeID, header: NodeHeader)>) throws {
-        // Each write with the rank of its database: the order in which the databases first
-        // appear, the same in every process.
+        // Each write with the rank of its database (the order in which the databases first
+        // appear), by which the writes are grouped.
         var databases: [Database] = []
         databases.reserveCapacity(6)
         var writes: [(rank: Int, key: [UInt8], value: [UInt8], distinctCounter: [UInt8]?)] = []

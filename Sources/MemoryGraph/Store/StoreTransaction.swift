@@ -122,6 +122,7 @@ struct StoreTransaction {
             payload: record.payload)
     }
 
+    /// The node ids stored under `key` in a 16-byte DUPFIXED list, in order.
     func idList<ID: StoredIdentifier>(_ key: some StoredIdentifier, in database: Database) throws -> [ID] {
         let packed = try key.withUnsafeBytes { try txn.duplicates(of: $0, in: database) }
         return packed.withUnsafeBytes { buffer in

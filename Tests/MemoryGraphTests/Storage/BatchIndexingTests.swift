@@ -50,6 +50,34 @@ struct BatchIndexingTests {
         return contents
     }
 
+    /// Expects every database of `found` to hold exactly what `expected` holds.
+    private static func expectSameContents(
+        _ found: MemoryGraph, _ expected: MemoryGraph, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let (foundContents, expectedContents) = (try contents(found), try contents(expected))
+        #expect(foundContents.keys.sorted() == expectedContents.keys.sorted(), sourceLocation: sourceLocation)
+        for (database, wanted) in expectedContents {
+            let entries = foundContents[database] ?? []
+            let firstDifference = zip(entries, wanted).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            let same = entries == wanted
+            #expect(
+                same,
+                "\(database): \(entries.count) entries, \(wanted.count) expected, first difference at \(String(describing: firstDifference))",
+                sourceLocation: sourceLocation)
+        }
+    }
+
+    /// A store holding `drafts`, added one at a time.
+    private static func addedOneByOne(_ drafts: [NodeDraft]) throws -> MemoryGraph {
+        let graph = try MemoryGraph.ephemeral(configuration: .testing)
+        for draft in drafts {
+            try graph.addNodes([draft])
+        }
+        // `verify` derives every index entry and counter from the records on its own.
+        #expect(try graph.verify().isClean)
+        return graph
+    }
+
     @Test(
         "batches of 2 to 5 000 nodes (past the 4 096-node chunk) store what single adds store",
         arguments: [2, 37, 5_000])
@@ -60,24 +88,29 @@ struct BatchIndexingTests {
         for start in stride(from: 0, to: drafts.count, by: batchSize) {
             try batched.addNodes(Array(drafts[start..<min(start + batchSize, drafts.count)]))
         }
-        let single = try MemoryGraph.ephemeral(configuration: .testing)
+        let single = try Self.addedOneByOne(drafts)
         defer { single.close() }
-        for draft in drafts {
-            try single.addNodes([draft])
-        }
-        let (batchedContents, singleContents) = (try Self.contents(batched), try Self.contents(single))
-        #expect(batchedContents.keys.sorted() == singleContents.keys.sorted())
-        for (database, expected) in singleContents {
-            let found = batchedContents[database] ?? []
-            let firstDifference = zip(found, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-            let same = found == expected
-            #expect(
-                same,
-                "\(database): \(found.count) entries, \(expected.count) expected, first difference at \(String(describing: firstDifference))"
-            )
-        }
-        // `verify` derives every index entry and counter from the records on its own.
-        #expect(try single.verify().isClean)
+        try Self.expectSameContents(batched, single)
         #expect(try batched.verify().isClean)
+    }
+
+    @Test("lazy indexing of 5 000 waiting nodes, and a rebuild of every index, store what single adds store")
+    func lazyIndexingAndRebuildMatchSingleAdds() throws {
+        let drafts = Self.drafts(5_000, seed: 11)
+        var configuration = MemoryGraph.Configuration.testing
+        configuration.indexUpdateStrategy = .lazy
+        let lazy = try MemoryGraph.ephemeral(configuration: configuration)
+        defer { lazy.close() }
+        for start in stride(from: 0, to: drafts.count, by: 500) {
+            try lazy.addNodes(Array(drafts[start..<start + 500]))
+        }
+        let single = try Self.addedOneByOne(drafts)
+        defer { single.close() }
+        // A read first writes the index entries this process left waiting.
+        #expect(try lazy.statistics().nodes == drafts.count)
+        try Self.expectSameContents(lazy, single)
+        // `repair` empties every index and files every node again.
+        _ = try lazy.repair()
+        try Self.expectSameContents(lazy, single)
     }
 }
