@@ -64,9 +64,14 @@ extension StoreTransaction {
                 return lhs.value.lexicographicallyPrecedes(rhs.value)
             }
         }
+        var previous: (rank: Int, key: [UInt8])?
         for write in writes {
             let database = databases[write.rank]
-            let isNewKey = try write.distinctCounter != nil && !txn.contains(write.key, in: database)
+            // Sorted writes of one key follow each other: only the first can make it new.
+            let followsSameKey = previous?.rank == write.rank && previous?.key == write.key
+            previous = (write.rank, write.key)
+            let isNewKey =
+                try write.distinctCounter != nil && !followsSameKey && !txn.contains(write.key, in: database)
             try txn.put(write.value, forKey: write.key, in: database, flags: .noDuplicateData)
             if isNewKey, let counter = write.distinctCounter { try adjustCounter(counter, by: 1) }
         }
