@@ -20,6 +20,14 @@ enum BinaryJSON {
 
     /// The first byte of an encoded object.
     static let objectTag = Tag.object.rawValue
+    /// The first byte of an encoded array.
+    static let arrayTag = Tag.array.rawValue
+    /// The first byte of an encoded string.
+    static let stringTag = Tag.string.rawValue
+    /// The first byte of an encoded integer.
+    static let integerTag = Tag.int.rawValue
+    /// The first byte of an encoded double.
+    static let doubleTag = Tag.double.rawValue
 
     /// Appends the encoding of `value` to `bytes`.
     static func encode(_ value: JSONValue, into bytes: inout [UInt8]) {
@@ -64,12 +72,29 @@ enum BinaryJSON {
     /// Checks that `bytes` hold exactly one value ``decode(_:)`` accepts, without building it:
     /// tags, lengths, UTF-8 and depth. Object keys must be in strictly increasing UTF-8 byte
     /// order, as ``encode(_:into:)`` writes them, which also rules out repeated keys.
+    ///
+    /// A well-formed value (every stored one) passes one tight ``WellFormedScan``; only damaged
+    /// bytes are walked again to say what is wrong where.
     static func validate(_ bytes: UnsafeRawBufferPointer) throws(RecordCorruption) {
+        var scan = WellFormedScan(bytes)
+        if scan.value(depth: 0), scan.offset == bytes.count { return }
+        // The two walks accept the same bytes (tested); the fallback keeps a disagreement safe.
+        throw damage(in: bytes) ?? RecordCorruption(message: "the JSON value is malformed", offset: 0)
+    }
+
+    /// What is wrong with `bytes` as exactly one value, or `nil` when it is well formed: the
+    /// walk that reports where ``validate(_:)`` fails.
+    static func damage(in bytes: UnsafeRawBufferPointer) -> RecordCorruption? {
         var offset = 0
-        try skip(bytes, at: &offset, depth: 0)
-        guard offset == bytes.count else {
-            throw RecordCorruption(message: "\(bytes.count - offset) bytes follow the JSON value", offset: offset)
+        do {
+            try skip(bytes, at: &offset, depth: 0)
+        } catch {
+            return error
         }
+        guard offset == bytes.count else {
+            return RecordCorruption(message: "\(bytes.count - offset) bytes follow the JSON value", offset: offset)
+        }
+        return nil
     }
 
     /// Moves `offset` past the value there, checking it as ``decode(_:at:depth:)`` would.
@@ -232,7 +257,11 @@ enum BinaryJSON {
 
     private static func string(_ bytes: UnsafeRawBufferPointer, at offset: inout Int) throws(RecordCorruption) -> String
     {
-        String(decoding: try stringBytes(bytes, at: &offset), as: UTF8.self)
+        let start = offset
+        guard let text = String(validating: try rawString(bytes, at: &offset), as: UTF8.self) else {
+            throw RecordCorruption(message: "a JSON string is not valid UTF-8", offset: start)
+        }
+        return text
     }
 
     /// The bytes of the string at `offset`, checked to be UTF-8; moves `offset` past them.
@@ -240,28 +269,19 @@ enum BinaryJSON {
         _ bytes: UnsafeRawBufferPointer, at offset: inout Int
     ) throws(RecordCorruption) -> UnsafeRawBufferPointer {
         let start = offset
-        let length = try count(bytes, at: &offset)
-        let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length])
-        offset += length
-        // ASCII is valid UTF-8 and needs no call into the generic validation path.
-        guard isASCII(slice) || String(validating: slice, as: UTF8.self) != nil else {
+        let slice = try rawString(bytes, at: &offset)
+        guard String(validating: slice, as: UTF8.self) != nil else {
             throw RecordCorruption(message: "a JSON string is not valid UTF-8", offset: start)
         }
         return slice
     }
 
-    /// Whether every byte is below 0x80, checked eight bytes at a time.
-    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var index = 0
-        var high: UInt64 = 0
-        while index + 8 <= bytes.count {
-            high |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            index += 8
-        }
-        while index < bytes.count {
-            high |= UInt64(bytes[index])
-            index += 1
-        }
-        return high & 0x8080_8080_8080_8080 == 0
+    /// The bytes of the string at `offset`, not checked; moves `offset` past them.
+    private static func rawString(
+        _ bytes: UnsafeRawBufferPointer, at offset: inout Int
+    ) throws(RecordCorruption) -> UnsafeRawBufferPointer {
+        let length = try count(bytes, at: &offset)
+        defer { offset += length }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length])
     }
 }

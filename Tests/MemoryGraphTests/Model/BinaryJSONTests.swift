@@ -73,6 +73,64 @@ struct BinaryJSONTests {
         }
     }
 
+    /// Whether the fast scan accepts `bytes`, next to whether the detailed walk does.
+    private static func verdicts(_ bytes: [UInt8]) -> (scan: Bool, walk: Bool) {
+        bytes.withUnsafeBytes { buffer in
+            var scan = WellFormedScan(buffer)
+            let accepted = scan.value(depth: 0) && scan.offset == buffer.count
+            return (accepted, BinaryJSON.damage(in: buffer) == nil)
+        }
+    }
+
+    @Test("the fast scan accepts exactly the bytes the detailed walk accepts", arguments: [8, 9] as [UInt64])
+    func scanAgreesWithWalk(seed: UInt64) {
+        var generator = SplitMix64(seed: seed)
+        var rejected = 0
+        for _ in 0..<3_000 {
+            let bytes = Self.encoded(JSONValueTests.randomValue(depth: 4, using: &generator))
+            var damaged = bytes
+            switch Int.random(in: 0..<5, using: &generator) {
+            case 0: damaged.removeLast(Int.random(in: 0...bytes.count, using: &generator))
+            case 1:
+                let index = Int.random(in: 0..<bytes.count, using: &generator)
+                damaged[index] ^= UInt8.random(in: 1...255, using: &generator)
+            case 2:
+                // Bytes with the high bit set land in strings (bad UTF-8), lengths and tags.
+                for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                    damaged[Int.random(in: 0..<bytes.count, using: &generator)] |= 0x80
+                }
+            case 3: damaged.append(UInt8.random(in: 0...255, using: &generator))
+            default:
+                damaged = (0..<Int.random(in: 0...48, using: &generator)).map { _ in
+                    UInt8.random(in: 0...15, using: &generator)
+                }
+            }
+            let verdicts = Self.verdicts(damaged)
+            #expect(verdicts.scan == verdicts.walk, "\(damaged)")
+            if !verdicts.walk { rejected += 1 }
+        }
+        // Both outcomes occur, so the comparison is not one-sided.
+        #expect(rejected > 300 && rejected < 2_700)
+        let edges: [[UInt8]] = [
+            [7, 2, 1, 0x61, 0, 1, 0x61, 0], [7, 2, 1, 0x62, 0, 1, 0x61, 0], [7, 2, 1, 0x61, 0, 2, 0x61, 0x61, 0],
+            [7, 2, 2, 0x61, 0x61, 0, 1, 0x61, 0], [5, 2, 0xC3, 0xA9], [5, 2, 0xC3, 0x28], [5, 1, 0x80],
+            [3] + [UInt8](repeating: 0xFF, count: 9) + [1], [3] + [UInt8](repeating: 0xFF, count: 9) + [2],
+            [4, 0, 0, 0, 0, 0, 0, 0], [6, 0x80, 0x01] + [UInt8](repeating: 0, count: 128),
+            Self.encoded(.string(String(repeating: "ab", count: 37) + "é")),
+        ]
+        // A stray continuation byte at every position of strings of 1 to 20 bytes: the scan
+        // checks strings in words and must see every byte of them.
+        let strays = (1...20).flatMap { length in
+            (0..<length).map { position in
+                [5, UInt8(length)] + (0..<length).map { $0 == position ? 0x80 : UInt8(ascii: "a") }
+            }
+        }
+        for bytes in edges + strays {
+            let verdicts = Self.verdicts(bytes)
+            #expect(verdicts.scan == verdicts.walk, "\(bytes)")
+        }
+    }
+
     @Test("nesting is limited to maximumDepth when validating and when decoding")
     func depth() throws {
         var deep: JSONValue = .null
