@@ -37,10 +37,10 @@ extension StoreTransaction {
     mutating func insert(_ bundle: MemoryBundle) throws {
         try writeBundleRecord(bundle)
         let posting = Self.bundlePosting(bundle)
-        let task = try interns.intern(bundle.taskID, kind: .task, in: txn, schema: schema)
+        let task = try intern(bundle.taskID, kind: .task)
         try txn.put(posting, forKey: IndexKey.id(task), in: schema.bundlesByTask, flags: .noDuplicateData)
         for context in bundle.contexts {
-            let contextID = try interns.intern(context, kind: .context, in: txn, schema: schema)
+            let contextID = try intern(context, kind: .context)
             try txn.put(posting, forKey: IndexKey.id(contextID), in: schema.bundlesByContext, flags: .noDuplicateData)
         }
         try addMembership(bundle.id, nodes: bundle.nodeIDs)
@@ -67,11 +67,11 @@ extension StoreTransaction {
     func removeBundle(_ id: BundleID) throws -> Bool {
         guard let bundle = try bundle(id) else { return false }
         let posting = Self.bundlePosting(bundle)
-        if let task = try interns.existingID(bundle.taskID, kind: .task, in: txn) {
+        if let task = try existingID(bundle.taskID, kind: .task) {
             try txn.delete(IndexKey.id(task), value: posting, in: schema.bundlesByTask)
         }
         for context in bundle.contexts {
-            if let contextID = try interns.existingID(context, kind: .context, in: txn) {
+            if let contextID = try existingID(context, kind: .context) {
                 try txn.delete(IndexKey.id(contextID), value: posting, in: schema.bundlesByContext)
             }
         }

@@ -132,7 +132,7 @@ extension MemoryGraph {
         var store = StoreTransaction(txn, schema: schema, interner: interner)
         store.defersIndexing = configuration.indexUpdateStrategy == .lazy
         let done = try write.run(&store)
-        created += store.interns.created
+        created += store.createdNames
         changed.formUnion(store.changes?.nodes ?? [])
         deferred += store.changes?.deferredNodes ?? 0
         return done

@@ -39,9 +39,9 @@ extension StoreTransaction {
     /// Writes the record of a checked node, interning its names; returns its header.
     private mutating func writeRecord(of node: PreparedNode) throws -> NodeHeader {
         let header = NodeHeader(
-            agent: try interns.intern(node.agentID, kind: .agent, in: txn, schema: schema),
-            context: try interns.intern(node.taskContext, kind: .context, in: txn, schema: schema),
-            type: try node.type.map { try interns.intern($0, kind: .type, in: txn, schema: schema) },
+            agent: try intern(node.agentID, kind: .agent),
+            context: try intern(node.taskContext, kind: .context),
+            type: try node.type.map { try intern($0, kind: .type) },
             confidence: node.confidence, timestamp: node.timestamp, resultLength: node.result.count)
         let links = Set(node.links).sorted()
         let record = header.record(

@@ -7,7 +7,9 @@ struct StoreTransaction {
     let txn: Transaction
     let schema: Schema
     let interner: Interner
-    var interns: InternSession
+    /// The strings this transaction interned; `nil` until it interns one, so that reads never
+    /// build it.
+    private(set) var interns: InternSession?
     /// The node cache, in read transactions of a graph that caches.
     let cache: NodeCache?
     /// The nodes whose decoded form a write changed (record or out-links); `nil` in read-only
@@ -20,7 +22,6 @@ struct StoreTransaction {
         self.txn = txn
         self.schema = schema
         self.interner = interner
-        self.interns = InternSession(interner: interner)
         self.cache = cache
         changes = txn.isReadOnly ? nil : ChangeLog()
     }
@@ -37,6 +38,24 @@ struct StoreTransaction {
         var nodes: Set<NodeID> = []
         /// Nodes inserted without their index entries.
         var deferredNodes = 0
+    }
+
+    // MARK: Interning
+
+    /// The id of `string`, interning it when it is new.
+    mutating func intern(_ string: String, kind: InternKind) throws -> UInt32 {
+        var session = interns.take() ?? InternSession(interner: interner)
+        defer { interns = session }
+        return try session.intern(string, kind: kind, in: txn, schema: schema)
+    }
+
+    /// The mappings this transaction created, for the interner's cache once it committed.
+    var createdNames: [InternSession.Created] { interns?.created ?? [] }
+
+    /// The id of `string` if it is interned.
+    func existingID(_ string: String, kind: InternKind) throws -> UInt32? {
+        if let interns { return try interns.existingID(string, kind: kind, in: txn) }
+        return try interner.id(of: string, kind: kind, in: txn)
     }
 
     // MARK: Counters

@@ -69,7 +69,7 @@ struct LazyIndexingTests {
             var store = StoreTransaction(txn, schema: schema, interner: interner)
             store.defersIndexing = true
             try store.insert([prepared])
-            created = store.interns.created
+            created = store.createdNames
         }
         graph.interner.remember(created)
         return prepared.id

@@ -186,7 +186,7 @@ struct VerificationTests {
             var store = store
             store.defersIndexing = true
             try store.insert([prepared])
-            graph.interner.remember(store.interns.created)
+            graph.interner.remember(store.createdNames)
         }
         #expect(try graph.verify().isClean)
         try graph.repair()
