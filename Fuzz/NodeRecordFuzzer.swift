@@ -6,7 +6,8 @@
 //   and the store reports it as MemoryGraphError.corruption;
 // - an accepted record nests at most BinaryJSON.maximumDepth deep, and its re-encoding decodes
 //   to a record that encodes to the same bytes (nothing is lost or changed by a round trip);
-// - the same for the whole input read as one bare BinaryJSON value.
+// - the same for the whole input read as one bare BinaryJSON value, which the fast scan of node
+//   reads accepts exactly when the detailed walk that reports damage does.
 
 @testable import MemoryGraph
 
@@ -41,6 +42,9 @@ private func checkRecord(_ input: UnsafeRawBufferPointer) {
 }
 
 private func checkValue(_ input: UnsafeRawBufferPointer) {
+    var scan = WellFormedScan(input)
+    let scanned = scan.value(depth: 0) && scan.offset == input.count
+    precondition(scanned == (BinaryJSON.damage(in: input) == nil), "the fast scan and the detailed walk disagree")
     let value: JSONValue
     do {
         value = try BinaryJSON.decode(input)
