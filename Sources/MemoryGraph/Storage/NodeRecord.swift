@@ -15,26 +15,21 @@ struct NodeRecord {
     /// The node's metadata (decoded on each access).
     var metadata: [String: JSONValue] { payload.decode().metadata }
 
-    private init(header: NodeHeader, links: [NodeID]?, payload: NodePayload) {
-        self.header = header
-        self.links = links
-        self.payload = payload
-    }
-
     /// Reads `record`: the header, then the result and the metadata, which must be an object
     /// and end the record exactly. A failure names its byte in the whole record.
     init(_ record: UnsafeRawBufferPointer) throws(RecordCorruption) {
-        // One bulk copy of the whole record first, which the payload keeps: it brings every
-        // cache line of the record in at once.
-        let copy = Array(record)
-        let header = try NodeHeader(record)
-        var links: [NodeID]?
-        if let count = header.linkCount {
-            links = (0..<count).map { NodeID(record, at: NodeHeader.linksOffset + 16 * $0) }
+        header = try NodeHeader(record)
+        links = header.linkCount.map { count in
+            (0..<count).map { NodeID(record, at: NodeHeader.linksOffset + 16 * $0) }
         }
-        let payload = try NodePayload(
-            checking: copy, resultStart: header.payloadOffset, resultLength: header.resultLength)
-        self.init(header: header, links: links, payload: payload)
+        let payloadOffset = header.payloadOffset
+        do {
+            payload = try NodePayload(
+                checking: UnsafeRawBufferPointer(rebasing: record[payloadOffset...]),
+                resultLength: header.resultLength)
+        } catch {
+            throw RecordCorruption(message: error.message, offset: payloadOffset + error.offset)
+        }
     }
 
     /// `record` with its out-links replaced by `links` (sorted, without repeats; `nil` to carry
