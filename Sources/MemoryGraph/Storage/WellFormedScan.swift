@@ -1,5 +1,5 @@
 /// A pass over ``BinaryJSON`` bytes that answers only whether they are well formed, with the
-/// checks of ``BinaryJSON/validate(_:)`` (tags, lengths, UTF-8, key order, depth) and none of
+/// checks of ``BinaryJSON/damage(in:)`` (tags, lengths, UTF-8, key order, depth) and none of
 /// its error reporting, so that the check every node read makes stays a tight loop: object
 /// members that are not containers are checked in line, strings eight bytes at a time.
 struct WellFormedScan {
