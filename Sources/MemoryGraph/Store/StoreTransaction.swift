@@ -9,7 +9,7 @@ struct StoreTransaction {
     let interner: Interner
     /// The strings this transaction interned; `nil` until it interns one, so that reads never
     /// build it.
-    private(set) var interns: InternSession?
+    private var interns: InternSession?
     /// The node cache, in read transactions of a graph that caches.
     let cache: NodeCache?
     /// The nodes whose decoded form a write changed (record or out-links); `nil` in read-only
