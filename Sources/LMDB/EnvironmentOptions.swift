@@ -14,8 +14,10 @@ extension Environment {
         /// `MDB_NOMETASYNC`: the meta page is not synced; a system crash may undo the last commit,
         /// never corrupt the file.
         case noMetaSync
-        /// `MDB_NOSYNC`: nothing is synced; a system crash may undo recent commits. A process crash
-        /// loses nothing.
+        /// `MDB_NOSYNC`: nothing is synced; the kernel writes pages back in its own order. A process
+        /// crash loses nothing. A system crash may undo recent commits, and unless the file system
+        /// keeps writes in order it may leave the file damaged: use it only for data that can be
+        /// rebuilt, or call ``Environment/sync(force:)`` before a commit must last.
         case noSync
     }
 

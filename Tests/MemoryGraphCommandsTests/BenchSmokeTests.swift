@@ -32,7 +32,7 @@ struct BenchSmokeTests {
             "load-test", "--duration", "3", "--nodes", "2000", "--write-rate", "200", "--processes", "2",
         ])
         #expect(result.status == 0, "\(result.output)\n\(result.errors)")
-        #expect(result.output.contains("errors 0"))
+        #expect(result.output.contains("durability noMetaSync · errors 0"))
         #expect(result.output.contains("lost 0"))
         #expect(result.output.contains("verify clean"))
     }

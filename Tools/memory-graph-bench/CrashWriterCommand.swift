@@ -17,25 +17,16 @@ struct CrashWriterCommand: ParsableCommand {
     @Option(help: "The store's directory.") var path: String
     @Option(help: "The model of the store's content, written by crash-test.") var state: String
     @Option(help: "The side log to write.") var log: String
-    @Option(help: "The index update strategy: immediate, batch or lazy.") var strategy: String
-    @Option(help: "The durability: full, noMetaSync or noSync.") var durability: String
+    @Option(help: "The index update strategy.") var strategy: MemoryGraph.IndexUpdateStrategy
+    @Option(help: "The durability.") var durability: MemoryGraph.Durability
     @Option(help: "The first serial number for new nodes and bundles.") var firstSerial: Int
     @Option(help: "The seed of the writes.") var seed: UInt64
-
-    func validate() throws {
-        guard MemoryGraph.IndexUpdateStrategy(rawValue: strategy) != nil else {
-            throw ValidationError("--strategy must be immediate, batch or lazy")
-        }
-        guard MemoryGraph.Durability(rawValue: durability) != nil else {
-            throw ValidationError("--durability must be full, noMetaSync or noSync")
-        }
-    }
 
     func run() throws {
         let model = try CrashModel(stateText: String(contentsOfFile: state, encoding: .utf8))
         var configuration = MemoryGraph.Configuration()
-        configuration.indexUpdateStrategy = MemoryGraph.IndexUpdateStrategy(rawValue: strategy) ?? .immediate
-        configuration.durability = MemoryGraph.Durability(rawValue: durability) ?? .full
+        configuration.indexUpdateStrategy = strategy
+        configuration.durability = durability
         configuration.enableMetrics = false
         // The smallest map: it must grow while the writer runs, so kills land in map growth too.
         configuration.mapSize = 1 << 16

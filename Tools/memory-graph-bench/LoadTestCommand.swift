@@ -24,6 +24,12 @@ struct LoadTestCommand: ParsableCommand {
     @Option(help: "Nodes loaded before the test.") var nodes = 20_000
     @Option(help: "Nodes written per second by all writers together.") var writeRate = 1_000
     @Option(help: "The data set's seed.") var seed: UInt64 = 42
+    @Option(
+        help: """
+            What each commit waits for. noSync shows what syncing costs; it is no setting for data \
+            that must survive a system crash.
+            """)
+    var durability = MemoryGraph.Durability.noMetaSync
     @Option(help: "Write every figure to this JSON file.") var json: String?
     @Option(help: "OS processes sharing the store (this one included); the others read and write too.")
     var processes = 1
@@ -61,7 +67,7 @@ struct LoadTestCommand: ParsableCommand {
         defer { if path == nil { try? FileManager.default.removeItem(atPath: directory) } }
         let workload = Workload(count: nodes, seed: seed)
         var configuration = MemoryGraph.Configuration()
-        configuration.durability = .noMetaSync
+        configuration.durability = durability
         configuration.indexUpdateStrategy = .batch
         configuration.enableMetrics = false
         let graph = try MemoryGraph(path: directory, configuration: configuration)
@@ -170,7 +176,8 @@ struct LoadTestCommand: ParsableCommand {
         }
 
         let report = try LoadReport(
-            recorders: recorders, seconds: duration, phaseSeconds: seconds, acknowledged: acknowledged, graph: graph)
+            recorders: recorders, seconds: duration, phaseSeconds: seconds, acknowledged: acknowledged,
+            durability: durability, graph: graph)
         print(report.text)
         if let json {
             let encoder = JSONEncoder()
@@ -194,7 +201,8 @@ struct LoadTestCommand: ParsableCommand {
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = [
             "load-test", "--path", directory, "--readers", "\(readers)", "--writers", "\(writers)", "--duration",
-            "\(duration)", "--nodes", "\(nodes)", "--write-rate", "\(writeRate)", "--seed", "\(seed)",
+            "\(duration)", "--nodes", "\(nodes)", "--write-rate", "\(writeRate)", "--seed", "\(seed)", "--durability",
+            durability.rawValue,
             "--worker-output", output, "--worker-start", "\(start)",
         ]
         try process.run()
@@ -326,6 +334,8 @@ struct LoadReport: Codable {
     }
 
     var operations: [Operation]
+    /// What each commit of the test waited for.
+    var durability: MemoryGraph.Durability
     var errors: Int
     var readsPerSecondAlone: Double
     var readsPerSecondWithWriters: Double
@@ -337,8 +347,9 @@ struct LoadReport: Codable {
 
     init(
         recorders: [LoadTestCommand.Recorder], seconds: Double, phaseSeconds: [LoadPhase: Double],
-        acknowledged: [AcknowledgedWrites], graph: MemoryGraph
+        acknowledged: [AcknowledgedWrites], durability: MemoryGraph.Durability, graph: MemoryGraph
     ) throws {
+        self.durability = durability
         var merged: [String: Histogram<UInt64>] = [:]
         for recorder in recorders {
             for (kind, histogram) in recorder.histograms {
@@ -398,7 +409,7 @@ struct LoadReport: Codable {
                 readsPerSecondAlone, readsPerSecondWithWriters,
                 readsPerSecondWithWriters / max(readsPerSecondAlone, 1) * 100, cacheHitRate * 100, cacheDrops))
         lines.append(
-            "errors \(errors) · acknowledged writes \(acknowledgedWrites) · lost \(lost) · verify "
+            "durability \(durability.rawValue) · errors \(errors) · acknowledged writes \(acknowledgedWrites) · lost \(lost) · verify "
                 + (verified ? "clean" : "found problems"))
         return lines.joined(separator: "\n")
     }
