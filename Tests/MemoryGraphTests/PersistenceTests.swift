@@ -1,5 +1,6 @@
 import Foundation
 import LMDB
+import Synchronization
 import Testing
 
 @testable import MemoryGraph
@@ -66,6 +67,52 @@ struct PersistenceTests {
         graph.close()
         let error = expectError(.incompatibleSchema) { try store.open() }
         #expect(error?.message.contains("schema version 99") == true)
+    }
+
+    @Test(
+        "a graph stops writing once another process upgrades the store, and keeps what it had",
+        arguments: [MemoryGraph.IndexUpdateStrategy.immediate, .batch])
+    func upgradedWhileOpen(strategy: MemoryGraph.IndexUpdateStrategy) throws {
+        let store = TemporaryStore()
+        defer { store.remove() }
+        var configuration = MemoryGraph.Configuration.testing
+        configuration.indexUpdateStrategy = strategy
+        let graph = try store.open(configuration)
+        defer { graph.close() }
+        func markVersion(_ version: UInt32) throws {
+            var bytes: [UInt8] = []
+            bytes.appendBigEndian(version)
+            try graph.environment.write { txn in
+                try txn.put(bytes, forKey: MetaKey.schemaVersion, in: graph.schema.meta)
+            }
+        }
+        let kept = try graph.addNode(agentID: "a", taskContext: "c", result: ["type": "fact"])
+        try markVersion(Schema.version + 1)
+
+        let error = expectError(.incompatibleSchema) {
+            try graph.addNode(agentID: "a", taskContext: "c", result: ["type": "fact"])
+        }
+        #expect(error?.message.contains("schema version \(Schema.version + 1)") == true)
+        expectError(.incompatibleSchema) {
+            try graph.addNodes((0..<3).map { NodeDraft(agentID: "b\($0)", taskContext: "c", result: [:]) })
+        }
+        // Concurrent writes, which group commit puts in shared transactions, fail alike.
+        let failures = Atomic(0)
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            do {
+                _ = try graph.addNode(agentID: "p\(index)", taskContext: "c", result: [:])
+            } catch let error as MemoryGraphError where error.code == .incompatibleSchema {
+                failures.add(1, ordering: .relaxed)
+            } catch {}
+        }
+        #expect(failures.load(ordering: .relaxed) == 16)
+        #expect(try graph.statistics().nodes == 1)
+        #expect(try graph.node(kept)?.agentID == "a")
+        #expect(try graph.verify().isClean)
+
+        try markVersion(Schema.version)
+        _ = try graph.addNode(agentID: "a", taskContext: "c", result: [:])
+        #expect(try graph.statistics().nodes == 2)
     }
 
     @Test("a read-only graph reads while another handle writes, and refuses writes")

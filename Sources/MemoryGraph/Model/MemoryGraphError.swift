@@ -47,7 +47,8 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
         /// The store reached its maximum map size or the disk is full; nothing of the write was
         /// stored, reads go on.
         public static let storageFull = Code(kind: .storageFull)
-        /// The store was written with a schema version this library does not know.
+        /// The store has a schema version this library does not write: found when it opens, or
+        /// on a write after a newer library in another process upgraded it.
         public static let incompatibleSchema = Code(kind: .incompatibleSchema)
         /// Stored bytes could not be decoded: the store is damaged.
         public static let corruption = Code(kind: .corruption)

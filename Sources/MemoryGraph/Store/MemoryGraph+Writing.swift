@@ -73,6 +73,7 @@ extension MemoryGraph {
                         created.removeAll()
                         changed.removeAll()
                         deferred = 0
+                        try ensureSchemaUnchanged(in: txn)
                         if nesting {
                             for write in group.writes {
                                 outcomes.append(
@@ -102,7 +103,8 @@ extension MemoryGraph {
                 }
                 break
             } catch {
-                if !nesting && group.writes.count > 1 {
+                let schemaChanged = (error as? MemoryGraphError)?.code == .incompatibleSchema
+                if !nesting && group.writes.count > 1 && !schemaChanged {
                     nesting = true
                     continue
                 }
@@ -123,6 +125,19 @@ extension MemoryGraph {
             case .failure(let error): write.fail(error)
             }
         }
+    }
+
+    /// Refuses a write transaction once the store is no longer of the schema version this
+    /// library writes: another process, with a newer library, upgraded it after this graph was
+    /// opened, and entries in this version's format would damage it.
+    private func ensureSchemaUnchanged(in txn: Transaction) throws {
+        let stored = try schema.storedVersion(in: txn)
+        guard stored != Schema.version else { return }
+        throw MemoryGraphError(
+            .incompatibleSchema,
+            "another process changed the store at \(path) to schema version \(stored.map { "\($0)" } ?? "none") "
+                + "after this graph opened it; this library writes version \(Schema.version), so nothing was written. "
+                + "Close this graph and use the library that upgraded the store")
     }
 
     private func run(
