@@ -17,7 +17,7 @@ extension Environment {
         /// `MDB_NOSYNC`: nothing is synced; the kernel writes pages back in its own order. A process
         /// crash loses nothing. A system crash may undo recent commits, and unless the file system
         /// keeps writes in order it may leave the file damaged: use it only for data that can be
-        /// rebuilt, or call ``Environment/sync(force:)`` before a commit must last.
+        /// rebuilt.
         case noSync
     }
 

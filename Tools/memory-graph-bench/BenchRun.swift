@@ -62,7 +62,7 @@ final class BenchRun {
     }
 
     /// A graph configuration for the benchmark: commits as durable as SQLite's WAL with
-    /// `synchronous = NORMAL` (a system crash may lose the last commits, never consistency).
+    /// `synchronous = NORMAL` (a system crash may lose the last commit, never consistency).
     func configuration(caching: Bool) -> MemoryGraph.Configuration {
         var configuration = MemoryGraph.Configuration()
         configuration.durability = .noMetaSync

@@ -16,20 +16,17 @@ struct ContentionWriteCommand: ParsableCommand {
     @Option(help: "The acknowledged-write log (appended to).") var log: String
     @Option(help: "Seconds to write for.") var seconds = 3.0
     @Option(help: "Writer threads.") var threads = 2
-    @Option(help: "immediate, batch or lazy.") var strategy = "immediate"
+    @Option(help: "The index update strategy.") var strategy = MemoryGraph.IndexUpdateStrategy.immediate
     @Option(help: "The seed of this writer's choices.") var seed: UInt64 = 1
 
     func validate() throws {
-        guard MemoryGraph.IndexUpdateStrategy(rawValue: strategy) != nil else {
-            throw ValidationError("--strategy must be immediate, batch or lazy")
-        }
         guard seconds > 0, threads > 0 else { throw ValidationError("--seconds and --threads must be positive") }
     }
 
     func run() throws {
         var configuration = MemoryGraph.Configuration()
         configuration.durability = .noSync
-        configuration.indexUpdateStrategy = MemoryGraph.IndexUpdateStrategy(rawValue: strategy) ?? .immediate
+        configuration.indexUpdateStrategy = strategy
         configuration.enableMetrics = false
         let graph = try MemoryGraph(path: path, configuration: configuration)
         defer { graph.close() }

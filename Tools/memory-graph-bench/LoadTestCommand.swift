@@ -409,8 +409,8 @@ struct LoadReport: Codable {
                 readsPerSecondAlone, readsPerSecondWithWriters,
                 readsPerSecondWithWriters / max(readsPerSecondAlone, 1) * 100, cacheHitRate * 100, cacheDrops))
         lines.append(
-            "durability \(durability.rawValue) · errors \(errors) · acknowledged writes \(acknowledgedWrites) · lost \(lost) · verify "
-                + (verified ? "clean" : "found problems"))
+            "durability \(durability.rawValue) · errors \(errors) · acknowledged writes \(acknowledgedWrites) · "
+                + "lost \(lost) · verify " + (verified ? "clean" : "found problems"))
         return lines.joined(separator: "\n")
     }
 }

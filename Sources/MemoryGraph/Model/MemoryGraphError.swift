@@ -47,8 +47,8 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
         /// The store reached its maximum map size or the disk is full; nothing of the write was
         /// stored, reads go on.
         public static let storageFull = Code(kind: .storageFull)
-        /// The store has a schema version this library does not write: found when it opens, or
-        /// on a write after a newer library in another process upgraded it.
+        /// The store has a schema version this library cannot open; or, on a write, another
+        /// process upgraded the store after this graph opened it (nothing is written).
         public static let incompatibleSchema = Code(kind: .incompatibleSchema)
         /// Stored bytes could not be decoded: the store is damaged.
         public static let corruption = Code(kind: .corruption)

@@ -103,6 +103,21 @@ extension Schema {
         }
     }
 
+    /// Throws ``MemoryGraphError/Code/incompatibleSchema`` unless the store is marked as
+    /// ``version``. Every write transaction checks it first: a newer library in another process
+    /// may have upgraded the store after this one opened it, and entries in this version's format
+    /// would then damage it.
+    func requireCurrentVersion(in txn: Transaction, path: String) throws {
+        let stored = try storedVersion(in: txn)
+        guard stored != Self.version else { return }
+        throw MemoryGraphError(
+            .incompatibleSchema,
+            "another process changed the store at \(path) to "
+                + (stored.map { "schema version \($0)" } ?? "no schema version")
+                + " after this graph read its version; this library writes version \(Self.version), so nothing was "
+                + "written. Close this graph and open the store again, with a library that reads its version")
+    }
+
     /// Marks the store as schema ``version``.
     func storeVersion(in txn: Transaction) throws {
         var version: [UInt8] = []

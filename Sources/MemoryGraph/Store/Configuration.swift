@@ -10,7 +10,7 @@ extension MemoryGraph {
         /// The last commit may be lost on a system crash (never on a process crash); the store
         /// stays consistent.
         case noMetaSync
-        /// Nothing is synced at commit (never lost on a process crash). A system crash may undo
+        /// Nothing is synced at commit; a process crash loses nothing. A system crash may undo
         /// recent commits and, unless the file system keeps writes in order, damage the store:
         /// only for data that can be rebuilt, such as a cache or a bulk load that can be repeated.
         case noSync

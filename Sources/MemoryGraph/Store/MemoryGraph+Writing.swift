@@ -53,7 +53,7 @@ extension MemoryGraph {
     /// Writes check everything that can fail before their first put, so a group first runs flat
     /// in one transaction, taking in the writes that arrive meanwhile. When a write of a group
     /// fails anyway, the group runs again with each write in a nested transaction, so the failing
-    /// write fails alone. (Nesting is not the default because LMDB allocates a dirty-page list
+    /// write fails alone. Only a store upgraded by another process fails the whole group. (Nesting is not the default because LMDB allocates a dirty-page list
     /// for each nested transaction.)
     func commit(_ group: inout WriteGroup) {
         let start = monotonicNanoseconds()
@@ -73,7 +73,7 @@ extension MemoryGraph {
                         created.removeAll()
                         changed.removeAll()
                         deferred = 0
-                        try ensureSchemaUnchanged(in: txn)
+                        try schema.requireCurrentVersion(in: txn, path: path)
                         if nesting {
                             for write in group.writes {
                                 outcomes.append(
@@ -103,8 +103,7 @@ extension MemoryGraph {
                 }
                 break
             } catch {
-                let schemaChanged = (error as? MemoryGraphError)?.code == .incompatibleSchema
-                if !nesting && group.writes.count > 1 && !schemaChanged {
+                if !nesting && group.writes.count > 1 && !Self.isSchemaChange(error) {
                     nesting = true
                     continue
                 }
@@ -127,19 +126,6 @@ extension MemoryGraph {
         }
     }
 
-    /// Refuses a write transaction once the store is no longer of the schema version this
-    /// library writes: another process, with a newer library, upgraded it after this graph was
-    /// opened, and entries in this version's format would damage it.
-    private func ensureSchemaUnchanged(in txn: Transaction) throws {
-        let stored = try schema.storedVersion(in: txn)
-        guard stored != Schema.version else { return }
-        throw MemoryGraphError(
-            .incompatibleSchema,
-            "another process changed the store at \(path) to schema version \(stored.map { "\($0)" } ?? "none") "
-                + "after this graph opened it; this library writes version \(Schema.version), so nothing was written. "
-                + "Close this graph and use the library that upgraded the store")
-    }
-
     private func run(
         _ write: PendingWrite, in txn: Transaction, created: inout [InternSession.Created],
         changed: inout Set<NodeID>, deferred: inout Int
@@ -159,12 +145,29 @@ extension MemoryGraph {
     }
 
     private func indexed(_ result: Result<Int, any Error>) {
-        if case .success(let count) = result { unindexedNodes.subtract(count, ordering: .releasing) }
+        switch result {
+        case .success(let count):
+            unindexedNodes.subtract(count, ordering: .releasing)
+        case .failure(let error) where Self.isSchemaChange(error):
+            // This graph writes nothing more; the library that upgraded the store indexes the
+            // nodes still listed in `idx.pending` when it opens it.
+            unindexedNodes.store(0, ordering: .releasing)
+        case .failure:
+            break
+        }
     }
 
-    /// Waits until the nodes this process left unindexed are indexed (lazy indexing).
+    /// Waits until the nodes this process left unindexed are indexed (lazy indexing). Once
+    /// another process upgraded the store, reads go on without them.
     func catchUpIndexing() throws {
-        indexed(.success(try perform(indexing)))
+        let result = Result { try perform(indexing) }
+        indexed(result)
+        if case .failure(let error) = result, !Self.isSchemaChange(error) { throw error }
+    }
+
+    /// Whether `error` says that another process upgraded the store's schema.
+    private static func isSchemaChange(_ error: any Error) -> Bool {
+        (error as? MemoryGraphError)?.code == .incompatibleSchema
     }
 
     private func translate(_ error: any Error) -> any Error {

@@ -144,6 +144,7 @@ public final class MemoryGraph: Sendable {
                 // Index entries a lazy writer did not get to before the store was closed.
                 let (schema, interner) = (schema, interner)
                 try environment.write { txn in
+                    try schema.requireCurrentVersion(in: txn, path: path)
                     _ = try StoreTransaction(txn, schema: schema, interner: interner).applyPendingIndexing()
                 }
             }
@@ -205,6 +206,11 @@ public final class MemoryGraph: Sendable {
             throw MemoryGraphError(.incompatibleSchema, "\(path) holds no MemoryGraph schema version")
         case nil:
             try environment.write { txn in
+                // Another process may have created the store since the version was read.
+                if let now = try schema.storedVersion(in: txn) {
+                    guard now == Schema.version else { throw changedWhileOpening(path, to: now) }
+                    return
+                }
                 try schema.storeVersion(in: txn)
                 var created: [UInt8] = []
                 created.appendBigEndian(Microseconds.now().sortable)
@@ -224,7 +230,9 @@ public final class MemoryGraph: Sendable {
                 metadata: ["path": "\(path)", "stored_version": "\(older)"])
             try environment.write { txn in
                 // Another process may have upgraded the store since the version was read.
-                guard try schema.storedVersion(in: txn) != Schema.version else { return }
+                let now = try schema.storedVersion(in: txn)
+                if now == Schema.version { return }
+                guard now == older else { throw changedWhileOpening(path, to: now) }
                 try StoreTransaction(txn, schema: schema, interner: interner).rebuildIndexes()
                 try schema.storeVersion(in: txn)
             }
@@ -234,6 +242,15 @@ public final class MemoryGraph: Sendable {
                 "\(path) has schema version \(other); this library reads versions \(Schema.readableVersions.lowerBound) to \(Schema.version). "
                     + "Use a newer MemoryGraph, or dump and restore it with the version that wrote it")
         }
+    }
+
+    /// The error of an open that found the stored schema version changed by another process
+    /// between reading it and writing.
+    private static func changedWhileOpening(_ path: String, to version: UInt32?) -> MemoryGraphError {
+        MemoryGraphError(
+            .incompatibleSchema,
+            "another process changed the schema version of \(path) to \(version.map { "\($0)" } ?? "none") "
+                + "while this one opened it; nothing was written: open it again")
     }
 
     deinit {
