@@ -53,8 +53,9 @@ extension MemoryGraph {
     /// Writes check everything that can fail before their first put, so a group first runs flat
     /// in one transaction, taking in the writes that arrive meanwhile. When a write of a group
     /// fails anyway, the group runs again with each write in a nested transaction, so the failing
-    /// write fails alone. Only a store upgraded by another process fails the whole group. (Nesting is not the default because LMDB allocates a dirty-page list
-    /// for each nested transaction.)
+    /// write fails alone. (Nesting is not the default because LMDB allocates a dirty-page list
+    /// for each nested transaction.) Only a store that another process upgraded fails the whole
+    /// group.
     func commit(_ group: inout WriteGroup) {
         let start = monotonicNanoseconds()
         var outcomes: [Result<PendingWrite.Done, any Error>] = []
