@@ -201,9 +201,8 @@ struct LoadTestCommand: ParsableCommand {
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = [
             "load-test", "--path", directory, "--readers", "\(readers)", "--writers", "\(writers)", "--duration",
-            "\(duration)", "--nodes", "\(nodes)", "--write-rate", "\(writeRate)", "--seed", "\(seed)", "--durability",
-            durability.rawValue,
-            "--worker-output", output, "--worker-start", "\(start)",
+            "\(duration)", "--nodes", "\(nodes)", "--write-rate", "\(writeRate)", "--seed", "\(seed)",
+            "--durability", durability.rawValue, "--worker-output", output, "--worker-start", "\(start)",
         ]
         try process.run()
         return (process, output)

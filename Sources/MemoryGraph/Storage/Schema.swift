@@ -115,7 +115,7 @@ extension Schema {
             "another process changed the store at \(path) to "
                 + (stored.map { "schema version \($0)" } ?? "no schema version")
                 + " after this graph read its version; this library writes version \(Self.version), so nothing was "
-                + "written. Close this graph and open the store again, with a library that reads its version")
+                + "written. Open the store again, with a library that reads its version")
     }
 
     /// Marks the store as schema ``version``.

@@ -207,9 +207,8 @@ public final class MemoryGraph: Sendable {
         case nil:
             try environment.write { txn in
                 // Another process may have created the store since the version was read.
-                if let now = try schema.storedVersion(in: txn) {
-                    guard now == Schema.version else { throw changedWhileOpening(path, to: now) }
-                    return
+                if try schema.storedVersion(in: txn) != nil {
+                    return try schema.requireCurrentVersion(in: txn, path: path)
                 }
                 try schema.storeVersion(in: txn)
                 var created: [UInt8] = []
@@ -230,9 +229,9 @@ public final class MemoryGraph: Sendable {
                 metadata: ["path": "\(path)", "stored_version": "\(older)"])
             try environment.write { txn in
                 // Another process may have upgraded the store since the version was read.
-                let now = try schema.storedVersion(in: txn)
-                if now == Schema.version { return }
-                guard now == older else { throw changedWhileOpening(path, to: now) }
+                guard try schema.storedVersion(in: txn) == older else {
+                    return try schema.requireCurrentVersion(in: txn, path: path)
+                }
                 try StoreTransaction(txn, schema: schema, interner: interner).rebuildIndexes()
                 try schema.storeVersion(in: txn)
             }
@@ -242,15 +241,6 @@ public final class MemoryGraph: Sendable {
                 "\(path) has schema version \(other); this library reads versions \(Schema.readableVersions.lowerBound) to \(Schema.version). "
                     + "Use a newer MemoryGraph, or dump and restore it with the version that wrote it")
         }
-    }
-
-    /// The error of an open that found the stored schema version changed by another process
-    /// between reading it and writing.
-    private static func changedWhileOpening(_ path: String, to version: UInt32?) -> MemoryGraphError {
-        MemoryGraphError(
-            .incompatibleSchema,
-            "another process changed the schema version of \(path) to \(version.map { "\($0)" } ?? "none") "
-                + "while this one opened it; nothing was written: open it again")
     }
 
     deinit {
