@@ -5,6 +5,7 @@ let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -13,6 +14,9 @@ let package = Package(
     products: [
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "MemoryGraph", targets: ["MemoryGraph"]),
+        .library(name: "MemoryGraphCore", targets: ["MemoryGraphCore"]),
+        .library(name: "MemoryGraphLMDB", targets: ["MemoryGraphLMDB"]),
+        .library(name: "MemoryGraphTesting", targets: ["MemoryGraphTesting"]),
         .executable(name: "memory-graph", targets: ["memory-graph"]),
         .executable(name: "memory-graph-bench", targets: ["memory-graph-bench"]),
     ],
@@ -38,14 +42,38 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "MemoryGraph",
+            name: "MemoryGraphCore",
             dependencies: [
-                "LMDB",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MemoryGraphLMDB",
+            dependencies: [
+                "LMDB", "MemoryGraphCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MemoryGraph",
+            dependencies: ["MemoryGraphCore", "MemoryGraphLMDB"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MemoryGraphTesting",
+            dependencies: [
+                "MemoryGraphCore",
+                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,69 @@
+/// A place where a graph's nodes, links and bundles live: the seam between the
+/// ``MemoryGraph`` facade and a backend (LMDB, PostgreSQL, a remote service, memory).
+///
+/// The facade checks every argument, fills in ids and times, measures and logs; a backend only
+/// stores and answers. Every requirement is `async`, because network and SQL backends are.
+/// A backend that can answer on the calling thread refines this as ``SynchronousGraphStore``.
+///
+/// The behaviour every backend must show — results, orders, errors, atomicity — is written
+/// down once as the conformance suite in `MemoryGraphTesting`; a backend passes it to be one.
+///
+/// ## Writes
+/// ``apply(_:)`` takes a batch of ``GraphMutation`` values and answers each one: a failing
+/// mutation fails alone and leaves nothing of itself behind, the others take effect. A backend
+/// may group the mutations of several concurrent callers into one transaction (group commit);
+/// a caller is answered only once its mutation is durable as the backend promises.
+///
+/// ## Reads
+/// Each read sees one consistent state: never half of a mutation. Orders are part of the
+/// contract: newest first by `(timestamp, id)` unless a query says otherwise; links in id order.
+public protocol GraphStore: AnyObject, Sendable {
+    /// Applies `mutations`, each alone: the result at index *i* is that of `mutations[i]`.
+    func apply(_ mutations: [GraphMutation]) async -> [Result<MutationOutcome, MemoryGraphError>]
+
+    /// The node `id`, or `nil`.
+    func node(_ id: NodeID) async throws -> MemoryNode?
+    /// The nodes `ids` from one state, `nil` for each that does not exist.
+    func nodes(_ ids: [NodeID]) async throws -> [MemoryNode?]
+    /// The nodes of `agentID` in `taskContext`, newest first, at most `limit` (`nil`: all).
+    func recall(agentID: String, taskContext: String, limit: Int?) async throws -> [MemoryNode]
+    /// Up to `query.limit + 1` matching nodes after `cursor` (the extra one tells the facade a
+    /// next page exists), in the query's order.
+    func queryNodes(_ query: MemoryQuery, after cursor: QueryCursor?) async throws
+        -> [MemoryNode]
+    /// The ids of the first `query.limit` matching nodes, in the query's order.
+    func queryIDs(_ query: MemoryQuery) async throws -> [NodeID]
+    /// How many nodes match `query` (its limit does not apply).
+    func count(_ query: MemoryQuery) async throws -> Int
+    /// How the backend answers `query`, with the figures of running its first page.
+    func explain(_ query: MemoryQuery) async throws -> QueryPlan
+    /// The nodes `id` links to, in id order (empty when `id` does not exist).
+    func links(from id: NodeID) async throws -> [NodeID]
+    /// The nodes that link to `id`, in id order.
+    func backlinks(to id: NodeID) async throws -> [NodeID]
+    /// The nodes within `depth` links of `id`, breadth-first (see
+    /// ``MemoryGraph/neighbors(of:direction:depth:limit:)``); `nodeNotFound` when `id` is missing.
+    func neighbors(of id: NodeID, direction: LinkDirection, depth: Int, limit: Int) async throws
+        -> [Neighbor]
+    /// The bundle `id`, or `nil`.
+    func bundle(_ id: BundleID) async throws -> MemoryBundle?
+    /// The bundles of `taskID`, newest first, at most `limit` (`nil`: all).
+    func bundles(forTask taskID: String, limit: Int?) async throws -> [MemoryBundle]
+    /// The bundles that list `context`, newest first.
+    func bundles(forContext context: String) async throws -> [MemoryBundle]
+    /// Counts of nodes, agents, contexts, types, links and bundles, from one state.
+    func statistics() async throws -> GraphStatistics
+    /// Every node, then every bundle, from one state, each passed to `visit` in id order,
+    /// after the store's ``StoreSummary``: what a dump is made of.
+    func export(_ visit: (ExportedRecord) async throws -> Void) async throws
+    /// Writes, commits and storage size since the store was opened.
+    func usage() async throws -> StoreUsage
+
+    /// What the backend's node cache did (all zero for a backend without one).
+    var cacheStatistics: MemoryGraph.CacheStatistics { get }
+    /// Whether ``close()`` was called.
+    var isClosed: Bool { get }
+    /// Waits for the writes in flight, then releases the store's resources; later calls fail
+    /// with ``MemoryGraphError/Code/closed``. Calling it twice is harmless.
+    func close()
+}

@@ -1,0 +1,40 @@
+extension MemoryGraph {
+    /// Which decoded nodes the cache keeps.
+    public enum CacheAdmission: Sendable, Hashable {
+        /// Every node read.
+        case all
+        /// Only nodes whose `confidence_score` is at least the threshold.
+        case minConfidence(Double)
+    }
+
+    /// What the node cache did since the graph was opened.
+    public struct CacheStatistics: Sendable, Hashable, Codable {
+        /// Reads answered from the cache.
+        public var hits: Int
+        /// Reads that decoded the record.
+        public var misses: Int
+        /// Entries dropped to make room.
+        public var evictions: Int
+        /// Nodes held now.
+        public var entries: Int
+        /// The most nodes held.
+        public var capacity: Int
+        /// Times the whole cache was dropped because another process wrote to the store.
+        public var externalInvalidations: Int
+
+        /// Statistics of these figures.
+        public init(hits: Int, misses: Int, evictions: Int, entries: Int, capacity: Int, externalInvalidations: Int) {
+            self.hits = hits
+            self.misses = misses
+            self.evictions = evictions
+            self.entries = entries
+            self.capacity = capacity
+            self.externalInvalidations = externalInvalidations
+        }
+
+        /// `hits / (hits + misses)`, or 0 before the first read.
+        public var hitRate: Double {
+            hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// The logical dump format: JSON Lines, one object per line, keys sorted.
+///
+/// 1. a header: `{"kind":"header","format":"memory-graph-dump","format_version":1,
+///    "schema_version":1,"created_at_us":…,"counts":{"nodes":…,"bundles":…,"links":…}}`
+/// 2. every node in id order: `{"kind":"node","id":…,"agent_id":…,"task_context":…,
+///    "timestamp_us":…,"result":…,"metadata":{…},"links":[…]}`
+/// 3. every bundle in id order: `{"kind":"bundle","id":…,"task_id":…,"agent_ids":[…],
+///    "contexts":[…],"node_ids":[…],"created_at_us":…,"metadata":{…}}`
+/// 4. a trailer: `{"kind":"trailer","nodes":…,"bundles":…,"checksum":"fnv1a64:…"}`, the checksum
+///    covering every byte before the trailer line.
+///
+/// Times are microseconds since 1970, so a dump restores exactly.
+package enum DumpFormat {
+    package static let name = "memory-graph-dump"
+    package static let version = 1
+    /// The schema version a dump names: the oldest whose library restores its lines. Node,
+    /// bundle and trailer lines are unchanged since schema version 1 (versions 2 and 3 changed
+    /// only how node records and index entries are stored), so a dump restores with any library
+    /// from version 1 on.
+    package static let schemaVersion = 1
+    /// The newest schema version whose dumps this library restores (the store format a dump was
+    /// written from, which the embedded backend numbers; a dump names it, and restores with any
+    /// library that knows it).
+    package static let newestSchemaVersion = 3
+    package static let checksumPrefix = "fnv1a64:"
+
+    package static func header(createdAt: Microseconds, nodes: Int, bundles: Int, links: Int) -> JSONValue {
+        [
+            "kind": "header", "format": .string(name), "format_version": .int(version),
+            "schema_version": .int(schemaVersion), "created_at_us": .int(Int(createdAt.value)),
+            "counts": ["nodes": .int(nodes), "bundles": .int(bundles), "links": .int(links)],
+        ]
+    }
+
+    package static func node(_ node: MemoryNode) -> JSONValue {
+        [
+            "kind": "node", "id": .string(node.id.description), "agent_id": .string(node.agentID),
+            "task_context": .string(node.taskContext),
+            "timestamp_us": .int(Int(Microseconds(nearest: node.timestamp).value)),
+            "result": node.result, "metadata": .object(node.metadata),
+            "links": .array(node.links.map { .string($0.description) }),
+        ]
+    }
+
+    package static func bundle(_ bundle: MemoryBundle) -> JSONValue {
+        [
+            "kind": "bundle", "id": .string(bundle.id.description), "task_id": .string(bundle.taskID),
+            "agent_ids": .array(bundle.agentIDs.map { .string($0) }),
+            "contexts": .array(bundle.contexts.map { .string($0) }),
+            "node_ids": .array(bundle.nodeIDs.map { .string($0.description) }),
+            "created_at_us": .int(Int(Microseconds(nearest: bundle.createdAt).value)),
+            "metadata": .object(bundle.metadata),
+        ]
+    }
+
+    package static func trailer(nodes: Int, bundles: Int, checksum: FNV1a) -> JSONValue {
+        [
+            "kind": "trailer", "nodes": .int(nodes), "bundles": .int(bundles),
+            "checksum": .string(checksumPrefix + checksum.hex),
+        ]
+    }
+}
+
+/// How far a dump or restore has come, for progress displays.
+public struct DumpProgress: Sendable, Hashable {
+    /// Nodes and bundles handled so far.
+    public var recordsDone: Int
+    /// Nodes and bundles in the store or the dump.
+    public var recordsTotal: Int
+}
+
+/// What a dump wrote or a restore read.
+public struct DumpSummary: Sendable, Hashable, Codable {
+    /// Nodes.
+    public var nodes: Int
+    /// Bundles.
+    public var bundles: Int
+    /// Links.
+    public var links: Int
+    /// The checksum in the trailer, `fnv1a64:` and 16 hex digits.
+    public var checksum: String
+}

@@ -1,0 +1,138 @@
+/// An error thrown by ``MemoryGraph``: what was wrong and how to fix it.
+///
+/// Switch on ``code``, or match a code directly:
+///
+/// ```swift
+/// do {
+///     try graph.link(from: a, to: b)
+/// } catch MemoryGraphError.nodeNotFound {
+///     // one of the two nodes does not exist
+/// }
+/// ```
+///
+/// A failed write never leaves anything half-written: the transaction that would have held it
+/// is aborted.
+public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
+    /// The kind of failure. New codes may be added without breaking callers.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        enum Kind: String, Sendable, Hashable {
+            case invalidArgument, invalidConfiguration, nodeNotFound, bundleNotFound
+            case duplicateID, payloadTooLarge, bundleTooLarge, bundlingDisabled, closed
+            case alreadyOpen, storageFull, incompatibleSchema, corruption, readOnly
+            case invalidCursor, storage, asyncDisabled, invalidDump, unsupported
+        }
+
+        let kind: Kind
+
+        /// An argument is invalid: an empty or too long string, a confidence outside [0, 1], ….
+        public static let invalidArgument = Code(kind: .invalidArgument)
+        /// A ``MemoryGraph/Configuration`` value is invalid.
+        public static let invalidConfiguration = Code(kind: .invalidConfiguration)
+        /// A node named by the operation does not exist.
+        public static let nodeNotFound = Code(kind: .nodeNotFound)
+        /// A bundle named by the operation does not exist.
+        public static let bundleNotFound = Code(kind: .bundleNotFound)
+        /// A node or bundle with that id already exists.
+        public static let duplicateID = Code(kind: .duplicateID)
+        /// The encoded result and metadata exceed the configured maximum payload size.
+        public static let payloadTooLarge = Code(kind: .payloadTooLarge)
+        /// A bundle would hold more than the configured maximum number of nodes.
+        public static let bundleTooLarge = Code(kind: .bundleTooLarge)
+        /// Bundles were disabled in the configuration.
+        public static let bundlingDisabled = Code(kind: .bundlingDisabled)
+        /// The graph was closed.
+        public static let closed = Code(kind: .closed)
+        /// The store is already open in this process.
+        public static let alreadyOpen = Code(kind: .alreadyOpen)
+        /// The store reached its maximum map size or the disk is full; nothing of the write was
+        /// stored, reads go on.
+        public static let storageFull = Code(kind: .storageFull)
+        /// The store has a schema version this library cannot open; or, on a write, another
+        /// process upgraded the store after this graph opened it (nothing is written).
+        public static let incompatibleSchema = Code(kind: .incompatibleSchema)
+        /// Stored bytes could not be decoded: the store is damaged.
+        public static let corruption = Code(kind: .corruption)
+        /// The graph was opened read-only.
+        public static let readOnly = Code(kind: .readOnly)
+        /// A query page cursor is malformed or belongs to another query.
+        public static let invalidCursor = Code(kind: .invalidCursor)
+        /// The storage engine failed; ``MemoryGraphError/underlyingError`` holds its error.
+        public static let storage = Code(kind: .storage)
+        /// An `async` form was called with ``MemoryGraph/Configuration/enableAsyncOperations`` off.
+        public static let asyncDisabled = Code(kind: .asyncDisabled)
+        /// A dump file is malformed, truncated or fails its checksum; the message names the line.
+        public static let invalidDump = Code(kind: .invalidDump)
+        /// The backend cannot do this (for example a synchronous call on a backend that answers
+        /// only asynchronously); the message says what to use instead.
+        public static let unsupported = Code(kind: .unsupported)
+
+        /// The code's name, e.g. `nodeNotFound`.
+        public var description: String { kind.rawValue }
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// What was wrong and how to fix it.
+    public var message: String
+    /// The error that caused this one, if any (for example an `LMDBError`).
+    public var underlyingError: (any Error)?
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String, underlyingError: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.underlyingError = underlyingError
+    }
+
+    /// `"code: message"`, followed by the underlying error when there is one.
+    public var description: String {
+        if let underlyingError { return "\(code): \(message) (\(underlyingError))" }
+        return "\(code): \(message)"
+    }
+
+    /// An argument is invalid.
+    public static let invalidArgument = Code.invalidArgument
+    /// A configuration value is invalid.
+    public static let invalidConfiguration = Code.invalidConfiguration
+    /// A node named by the operation does not exist.
+    public static let nodeNotFound = Code.nodeNotFound
+    /// A bundle named by the operation does not exist.
+    public static let bundleNotFound = Code.bundleNotFound
+    /// A node or bundle with that id already exists.
+    public static let duplicateID = Code.duplicateID
+    /// The payload exceeds the configured maximum.
+    public static let payloadTooLarge = Code.payloadTooLarge
+    /// A bundle would exceed the configured maximum number of nodes.
+    public static let bundleTooLarge = Code.bundleTooLarge
+    /// Bundles were disabled in the configuration.
+    public static let bundlingDisabled = Code.bundlingDisabled
+    /// The graph was closed.
+    public static let closed = Code.closed
+    /// The store is already open in this process.
+    public static let alreadyOpen = Code.alreadyOpen
+    /// The store is full.
+    public static let storageFull = Code.storageFull
+    /// The store's schema version is unknown.
+    public static let incompatibleSchema = Code.incompatibleSchema
+    /// Stored bytes are damaged.
+    public static let corruption = Code.corruption
+    /// The graph is read-only.
+    public static let readOnly = Code.readOnly
+    /// A page cursor is invalid.
+    public static let invalidCursor = Code.invalidCursor
+    /// The storage engine failed.
+    public static let storage = Code.storage
+    /// The async forms are disabled.
+    public static let asyncDisabled = Code.asyncDisabled
+    /// A dump file is invalid.
+    public static let invalidDump = Code.invalidDump
+    /// The backend cannot do this.
+    public static let unsupported = Code.unsupported
+}
+
+extension MemoryGraphError.Code {
+    /// Matches an error against a code, so callers can write `catch MemoryGraphError.nodeNotFound`.
+    public static func ~= (pattern: MemoryGraphError.Code, value: any Error) -> Bool {
+        (value as? MemoryGraphError)?.code == pattern
+    }
+}

@@ -1,0 +1,73 @@
+public import Logging
+public import Metrics
+
+extension MemoryGraph {
+    /// What a ``MemoryGraph`` allows and how it caches, measures and logs, whatever the backend.
+    ///
+    /// Options of one backend (where LMDB keeps its files, how it syncs) are that backend's:
+    /// `LMDBConfiguration` for the embedded store.
+    ///
+    /// ```swift
+    /// var configuration = MemoryGraph.Configuration()
+    /// configuration.maxNodesPerBundle = 200
+    /// configuration.cacheMaxSize = 50_000
+    /// let graph = try MemoryGraph(path: "memory.lmdb", configuration: configuration)
+    /// ```
+    public struct Configuration: Sendable {
+        /// Offer the `async` forms; when `false` they throw ``MemoryGraphError/Code/asyncDisabled``
+        /// (the synchronous forms always work). Default: `true`.
+        public var enableAsyncOperations = true
+        /// Allow bundle operations; when `false` they throw ``MemoryGraphError/Code/bundlingDisabled``.
+        /// Default: `true`.
+        public var enableBundling = true
+        /// The most nodes one bundle may hold. Default: 50.
+        public var maxNodesPerBundle = 50
+        /// The largest encoded result plus metadata of one node, in bytes. Default: 1 MiB.
+        public var maximumPayloadSize = 1 << 20
+        /// Keep recently read nodes decoded in memory (see ``MemoryGraph/cacheStatistics``).
+        /// The cache is never stale: this process's writes update it as they commit, and a
+        /// write by another process empties it before the next read returns. Default: `true`.
+        public var enableCaching = true
+        /// The most nodes the cache holds; must be positive when caching is on. Default: 10 000.
+        public var cacheMaxSize = 10_000
+        /// Which nodes the cache admits. Default: ``MemoryGraph/CacheAdmission/all``.
+        public var cacheAdmission: CacheAdmission = .all
+
+        /// Emit swift-metrics counters, timers and gauges (see the README's metrics table). With
+        /// `false` nothing is measured at all. Default: `true`. Bootstrap the metrics backend
+        /// before opening the graph: a graph opened with swift-metrics' no-op factory measures
+        /// nothing.
+        public var enableMetrics = true
+        /// The factory for this graph's metrics; `nil` uses the process-wide `MetricsSystem`.
+        /// Default: `nil`.
+        public var metricsFactory: (any MetricsFactory)?
+        /// Where the graph logs: one `.debug` entry per mutation (operation, node id, agent id,
+        /// task context, duration; never payload contents). Default: a logger labelled
+        /// `memory-graph`.
+        public var logger = Logger(label: "memory-graph")
+
+        /// The defaults.
+        public init() {}
+
+        /// Checks every value; throws ``MemoryGraphError/Code/invalidConfiguration`` naming the
+        /// first invalid one.
+        package func validate() throws {
+            func invalid(_ message: String) -> MemoryGraphError {
+                MemoryGraphError(.invalidConfiguration, message)
+            }
+            guard maxNodesPerBundle > 0 else {
+                throw invalid("maxNodesPerBundle must be positive, got \(maxNodesPerBundle)")
+            }
+            guard maximumPayloadSize >= 64 else {
+                throw invalid("maximumPayloadSize must be at least 64 bytes, got \(maximumPayloadSize)")
+            }
+            guard cacheMaxSize >= 0 else { throw invalid("cacheMaxSize must not be negative, got \(cacheMaxSize)") }
+            guard !enableCaching || cacheMaxSize > 0 else {
+                throw invalid("cacheMaxSize is 0 with enableCaching on; give the cache room or turn caching off")
+            }
+            if case .minConfidence(let threshold) = cacheAdmission, !threshold.isFinite {
+                throw invalid("cacheAdmission's confidence threshold must be a finite number, got \(threshold)")
+            }
+        }
+    }
+}

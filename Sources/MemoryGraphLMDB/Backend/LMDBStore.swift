@@ -1,0 +1,258 @@
+import Foundation
+import LMDB
+import Logging
+public import MemoryGraphCore
+import Synchronization
+
+/// The embedded backend: a graph in an LMDB environment directory, shared safely by every
+/// thread of this process and every process on this host.
+///
+/// Every mutation updates the node, all its secondary indexes and links in one LMDB
+/// transaction; readers work on consistent snapshots (pooled read transactions) without waiting
+/// for the writer; one ``Writer`` commits, with group commit and lazy indexing as
+/// ``LMDBConfiguration/indexUpdateStrategy`` says. Most code uses it through the facade:
+///
+/// ```swift
+/// let graph = try MemoryGraph(path: "memory.lmdb")          // an LMDBStore behind it
+/// let store = try LMDBStore(path: "memory.lmdb")            // or the backend itself
+/// let graph2 = try MemoryGraph(store: store)
+/// ```
+///
+/// One `LMDBStore` per store per process: opening the same directory twice in one process
+/// fails with ``MemoryGraphError/Code/alreadyOpen``.
+public final class LMDBStore: MaintainableGraphStore {
+    /// The directory of the store.
+    public let path: String
+    /// The LMDB options the store was opened with.
+    public let lmdbConfiguration: LMDBConfiguration
+    /// The core options the store follows (cache, bundles, payload limit, metrics).
+    public let configuration: MemoryGraph.Configuration
+
+    let parts: StoreParts
+    let writer: Writer
+    private let removeOnClose: Bool
+    private let closed = Atomic(false)
+
+    var environment: Environment { parts.environment }
+    var schema: Schema { parts.schema }
+    var interner: Interner { parts.interner }
+    var cache: NodeCache? { parts.cache }
+
+    /// Opens the store in the directory `path`, creating it when it does not exist.
+    ///
+    /// - Throws: ``MemoryGraphError`` — ``MemoryGraphError/Code/invalidConfiguration``,
+    ///   ``MemoryGraphError/Code/alreadyOpen`` (open in this process already),
+    ///   ``MemoryGraphError/Code/incompatibleSchema`` (written by a newer version),
+    ///   ``MemoryGraphError/Code/corruption`` (not an LMDB file, or truncated), or
+    ///   ``MemoryGraphError/Code/storage`` when the files cannot be opened.
+    public convenience init(
+        path: String, lmdb: LMDBConfiguration = LMDBConfiguration(),
+        configuration: MemoryGraph.Configuration = MemoryGraph.Configuration()
+    ) throws {
+        try configuration.validate()
+        try self.init(
+            path: path, lmdb: lmdb, configuration: configuration, metrics: StoreMetrics.make(for: configuration),
+            removeOnClose: false)
+    }
+
+    /// Opens the store with the instruments the facade shares, removing its directory on close
+    /// when `removeOnClose` (a temporary store).
+    package init(
+        path: String, lmdb: LMDBConfiguration, configuration: MemoryGraph.Configuration, metrics: StoreMetrics?,
+        removeOnClose: Bool
+    ) throws {
+        try lmdb.validate()
+        self.path = path
+        lmdbConfiguration = lmdb
+        self.configuration = configuration
+        self.removeOnClose = removeOnClose
+        var options = Environment.Options()
+        options.mapSize = lmdb.mapSize
+        options.maximumMapSize = lmdb.maximumMapSize
+        options.maximumReaders = lmdb.maxReaders
+        options.maximumDatabases = Schema.layout.count + 4
+        options.readOnly = lmdb.readOnly
+        options.fileMode = lmdb.fileMode
+        options.durability = Environment.Durability(rawValue: lmdb.durability.rawValue) ?? .full
+        options.sharing = .refuse
+        let environment: Environment
+        do {
+            environment = try Environment.open(path: path, options: options)
+        } catch where error.code == .alreadyOpen {
+            throw MemoryGraphError(
+                .alreadyOpen, "\(path) is already open in this process; share that MemoryGraph instance",
+                underlyingError: error)
+        } catch {
+            throw Self.openingError(error, path: path)
+        }
+        do {
+            let databases = try environment.openDatabases(
+                Schema.layout.map { (name: $0.name, flags: lmdb.readOnly ? $0.flags : $0.flags.union(.create)) }
+            )
+            let schema = Schema(databases)
+            let interner = Interner(schema: schema)
+            let logger = configuration.logger
+            try Self.checkSchemaVersion(
+                environment, schema, interner, readOnly: lmdb.readOnly, path: path, logger: logger)
+            if !lmdb.readOnly {
+                // Index entries a lazy writer did not get to before the store was closed.
+                try environment.write { txn in
+                    try schema.requireCurrentVersion(in: txn, path: path)
+                    _ = try StoreTransaction(txn, schema: schema, interner: interner).applyPendingIndexing()
+                }
+            }
+            let cache =
+                configuration.enableCaching
+                ? NodeCache(
+                    capacity: configuration.cacheMaxSize, admission: configuration.cacheAdmission,
+                    transaction: try environment.info().lastTransactionID, metrics: metrics) : nil
+            parts = StoreParts(
+                path: path, environment: environment, schema: schema, interner: interner, cache: cache,
+                metrics: metrics, maximumMapSize: lmdb.maximumMapSize)
+            writer = Writer(store: parts, strategy: lmdb.indexUpdateStrategy)
+        } catch {
+            environment.close()
+            if let error = error as? MemoryGraphError { throw error }
+            if let error = error as? LMDBError, error.code == .mapFull || error.code == .noSpace {
+                throw MemoryGraphError(
+                    .storageFull,
+                    "opening \(path) writable upgrades its indexes, which needs room for another copy of them: "
+                        + "raise LMDBConfiguration.maximumMapSize or free disk space, or open it read-only",
+                    underlyingError: error)
+            }
+            if let error = error as? LMDBError, error.code == .notFound {
+                throw MemoryGraphError(
+                    .incompatibleSchema, "\(path) is not a MemoryGraph store (a database is missing)",
+                    underlyingError: error)
+            }
+            throw MemoryGraphError(.storage, "cannot open the store at \(path)", underlyingError: error)
+        }
+    }
+
+    /// The error for an environment that LMDB could not open: damage and foreign files are
+    /// told apart from plain I/O and permission problems.
+    private static func openingError(_ error: LMDBError, path: String) -> MemoryGraphError {
+        switch error.code {
+        case .invalid, .corrupted, .pageNotFound, .panic:
+            return MemoryGraphError(
+                .corruption, "cannot open the store at \(path): \(error.message)", underlyingError: error)
+        case .versionMismatch, .incompatible:
+            return MemoryGraphError(
+                .incompatibleSchema, "cannot open the store at \(path): \(error.message)", underlyingError: error)
+        default:
+            return MemoryGraphError(
+                .storage, "cannot open the store at \(path): \(error.message)", underlyingError: error)
+        }
+    }
+
+    /// Checks the stored schema version, marks a new store, and upgrades an older store opened
+    /// writable.
+    private static func checkSchemaVersion(
+        _ environment: Environment, _ schema: Schema, _ interner: Interner, readOnly: Bool, path: String,
+        logger: Logger
+    ) throws {
+        let stored = try environment.read { txn in try schema.storedVersion(in: txn) }
+        switch stored {
+        case nil where readOnly:
+            throw MemoryGraphError(.incompatibleSchema, "\(path) holds no MemoryGraph schema version")
+        case nil:
+            try environment.write { txn in
+                // Another process may have created the store since the version was read.
+                if try schema.storedVersion(in: txn) != nil {
+                    return try schema.requireCurrentVersion(in: txn, path: path)
+                }
+                try schema.storeVersion(in: txn)
+                var created: [UInt8] = []
+                created.appendBigEndian(Microseconds.now().sortable)
+                try txn.put(created, forKey: MetaKey.createdAt, in: schema.meta)
+            }
+        case Schema.version?:
+            break
+        case let older? where Schema.readableVersions.contains(older):
+            // Read-only, an older store reads as it is: version 1 records keep their out-links
+            // only in `links.out`, and index entries before version 3 carry no filter fields.
+            // Writable, its indexes are rebuilt in the current entry format and it is marked as
+            // the current version, in one transaction, so an older library refuses it.
+            // Version 1 records gain their links when these next change (or on repair).
+            guard !readOnly else { break }
+            logger.info(
+                "upgrading the store's indexes to schema version \(Schema.version)",
+                metadata: ["path": "\(path)", "stored_version": "\(older)"])
+            try environment.write { txn in
+                // Another process may have upgraded the store since the version was read.
+                guard try schema.storedVersion(in: txn) == older else {
+                    return try schema.requireCurrentVersion(in: txn, path: path)
+                }
+                try StoreTransaction(txn, schema: schema, interner: interner).rebuildIndexes()
+                try schema.storeVersion(in: txn)
+            }
+        case let other?:
+            throw MemoryGraphError(
+                .incompatibleSchema,
+                "\(path) has schema version \(other); this library reads versions \(Schema.readableVersions.lowerBound) to \(Schema.version). "
+                    + "Use a newer MemoryGraph, or dump and restore it with the version that wrote it")
+        }
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Waits for writes in flight, then releases the files. A temporary store's directory is
+    /// removed. Calling it twice is harmless.
+    public func close() {
+        guard !closed.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        writer.waitForQueuedWrites()
+        environment.close()
+        if removeOnClose {
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    /// Whether ``close()`` was called.
+    public var isClosed: Bool { closed.load(ordering: .sequentiallyConsistent) }
+
+    /// What the node cache did since the store was opened (all zero when caching is off).
+    public var cacheStatistics: MemoryGraph.CacheStatistics {
+        cache?.statistics
+            ?? MemoryGraph.CacheStatistics(hits: 0, misses: 0, evictions: 0, entries: 0, capacity: 0, externalInvalidations: 0)
+    }
+
+    // MARK: Transactions
+
+    func ensureOpen() throws {
+        if isClosed { throw MemoryGraphError(.closed, "the graph at \(path) was closed; open it again") }
+    }
+
+    func ensureWritable() throws {
+        try ensureOpen()
+        guard !lmdbConfiguration.readOnly else {
+            throw MemoryGraphError(
+                .readOnly, "the graph at \(path) was opened read-only; open it writable to change it")
+        }
+    }
+
+    /// Runs `body` in a read-only snapshot, after what this process left unindexed is indexed.
+    func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try ensureOpen()
+        if writer.hasUnindexedNodes { try writer.catchUpIndexing() }
+        return try snapshot(body)
+    }
+
+    /// Runs `body` in a read-only snapshot as it is (the caller caught up with lazy indexing).
+    func snapshot<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try parts.translatingErrors {
+            try environment.read { txn in
+                cache?.observe(snapshot: txn.id)
+                return try body(StoreTransaction(txn, schema: schema, interner: interner, cache: cache))
+            }
+        }
+    }
+
+    /// Waits, suspended, until what this process left unindexed is indexed: what every `async`
+    /// read does first, so that none blocks a thread of the cooperative pool.
+    func catchUp() async throws {
+        try ensureOpen()
+        if writer.hasUnindexedNodes { try await writer.catchUpIndexing() }
+    }
+}

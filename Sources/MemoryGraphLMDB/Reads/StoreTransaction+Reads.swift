@@ -1,0 +1,147 @@
+import DequeModule
+import OrderedCollections
+import LMDB
+import MemoryGraphCore
+
+/// The reads of the ``GraphStore`` protocol, each in one snapshot.
+extension StoreTransaction {
+    /// The nodes of `agentID` in `taskContext`, newest first (ties by id), at most `limit`.
+    func recall(agentID: String, taskContext: String, limit: Int?) throws -> [MemoryNode] {
+        guard let agent = try interner.id(of: agentID, kind: .agent, in: txn),
+            let context = try interner.id(of: taskContext, kind: .context, in: txn)
+        else { return [] }
+        let ids = try newestFirst(IndexKey.agentContext(agent, context), in: schema.byAgentContext, limit: limit)
+        return try existing(ids, index: "idx.agent_context")
+    }
+
+    /// The nodes `ids`, each of which an index named: a missing one is damage.
+    func existing(_ ids: [NodeID], index: String) throws -> [MemoryNode] {
+        try zip(ids, nodes(ids)).map { id, node in
+            guard let node else {
+                throw MemoryGraphError(
+                    .corruption, "\(index) names node \(id), which does not exist; run `memory-graph verify`")
+            }
+            return node
+        }
+    }
+
+    /// Counts of nodes, agents, contexts, types, links and bundles.
+    func statistics() throws -> GraphStatistics {
+        GraphStatistics(
+            nodes: try txn.statistics(of: schema.nodes).entries,
+            agents: try counter(MetaKey.agentCount),
+            contexts: try counter(MetaKey.contextCount),
+            types: try counter(MetaKey.typeCount),
+            links: try txn.statistics(of: schema.linksOut).entries,
+            bundles: try txn.statistics(of: schema.bundles).entries)
+    }
+
+    /// Up to `query.limit + 1` nodes of `query` after `cursor`.
+    func queryNodes(_ query: MemoryQuery, after cursor: QueryCursor?) throws -> [MemoryNode] {
+        let resolved = try ResolvedQuery(query, after: cursor?.last, store: self)
+        let run = try run(resolved, limit: query.limit + 1)
+        return try existing(run.postings.map(\.id), index: "an index")
+    }
+
+    /// The ids of the first page of `query`, without decoding records.
+    func queryIDs(_ query: MemoryQuery) throws -> [NodeID] {
+        try run(ResolvedQuery(query, after: nil, store: self), limit: query.limit).postings.map(\.id)
+    }
+
+    /// How many nodes match `query`.
+    func count(_ query: MemoryQuery) throws -> Int {
+        let resolved = try ResolvedQuery(query, after: nil, store: self)
+        if resolved.matchesNothing { return 0 }
+        if query.isUnconstrained { return try txn.statistics(of: schema.nodes).entries }
+        if resolved.window.lower == nil, resolved.window.upper == nil {
+            // A list path that answers every criterion: its posting lists are disjoint and counted exactly.
+            let paths = try accessPaths(for: resolved)
+            if let exact = paths.first(where: { !$0.keys.isEmpty && $0.covers == resolved.criteria }) {
+                return exact.estimate
+            }
+        }
+        return try run(resolved, limit: .max).postings.count
+    }
+
+    /// The plan of `query` with the figures of running its first page.
+    func explain(_ query: MemoryQuery) throws -> QueryPlan {
+        let run = try run(ResolvedQuery(query, after: nil, store: self), limit: query.limit + 1)
+        var plan = run.plan
+        plan.returned = min(run.postings.count, query.limit)
+        return plan
+    }
+
+    /// The nodes within `depth` links of `id`, breadth-first; see
+    /// ``MemoryGraph/neighbors(of:direction:depth:limit:)``.
+    func neighbors(of id: NodeID, direction: LinkDirection, depth: Int, limit: Int) throws -> [Neighbor] {
+        guard try nodeExists(id) else {
+            throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist")
+        }
+        var seen: Set<NodeID> = [id]
+        var found: [Neighbor] = []
+        var frontier: Deque<NodeID> = [id]
+        var level = 0
+        while level < depth, !frontier.isEmpty, found.count < limit {
+            level += 1
+            var next: Deque<NodeID> = []
+            for node in frontier {
+                var adjacent: [NodeID] = []
+                if direction != .incoming { adjacent += try links(from: node) }
+                if direction != .outgoing { adjacent += try backlinks(to: node) }
+                for neighbor in adjacent where seen.insert(neighbor).inserted {
+                    found.append(Neighbor(id: neighbor, depth: level))
+                    if found.count == limit { return found }
+                    next.append(neighbor)
+                }
+            }
+            frontier = next
+        }
+        return found
+    }
+
+    /// The bundles of `taskID`, newest first.
+    func bundles(forTask taskID: String, limit: Int?) throws -> [MemoryBundle] {
+        guard let task = try interner.id(of: taskID, kind: .task, in: txn) else { return [] }
+        return try bundles(IndexKey.id(task), in: schema.bundlesByTask, limit: limit)
+    }
+
+    /// The bundles that list `context`, newest first.
+    func bundles(forContext context: String) throws -> [MemoryBundle] {
+        guard let contextID = try interner.id(of: context, kind: .context, in: txn) else { return [] }
+        return try bundles(IndexKey.id(contextID), in: schema.bundlesByContext)
+    }
+
+    /// The summary, then every node and every bundle in id order, to `visit`.
+    func export(_ visit: (ExportedRecord) throws -> Void) throws {
+        let createdAt = try txn.withValue(forKey: MetaKey.createdAt, in: schema.meta) { bytes in
+            bytes.map { $0.count == 8 ? Microseconds(sortable: $0.bigEndianUInt64(at: 0)) : Microseconds(0) }
+        }
+        try visit(
+            .summary(
+                StoreSummary(
+                    createdAt: (createdAt ?? Microseconds(0)).date, nodes: try txn.statistics(of: schema.nodes).entries,
+                    bundles: try txn.statistics(of: schema.bundles).entries,
+                    links: try txn.statistics(of: schema.linksOut).entries)))
+        for (database, isNode) in [(schema.nodes, true), (schema.bundles, false)] {
+            var failure: (any Error)?
+            try txn.scan(database) { key, _ in
+                guard key.count == 16 else {
+                    failure = MemoryGraphError(.corruption, "a key of \(database) is not 16 bytes; run verify")
+                    return false
+                }
+                do {
+                    if isNode {
+                        if let node = try node(NodeID(key, at: 0)) { try visit(.node(node)) }
+                    } else {
+                        if let bundle = try bundle(BundleID(key, at: 0)) { try visit(.bundle(bundle)) }
+                    }
+                } catch {
+                    failure = error
+                    return false
+                }
+                return true
+            }
+            if let failure { throw failure }
+        }
+    }
+}

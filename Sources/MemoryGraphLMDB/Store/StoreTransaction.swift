@@ -1,0 +1,178 @@
+import MemoryGraphCore
+import LMDB
+
+/// One LMDB transaction seen through the store's schema: the domain operations every public
+/// call is made of. Write operations check everything that can fail before their first put, so
+/// a rejected operation leaves nothing behind even when it shares a transaction with others.
+struct StoreTransaction {
+    let txn: Transaction
+    let schema: Schema
+    let interner: Interner
+    /// The strings this transaction interned; `nil` until it interns one, so that reads never
+    /// build it.
+    private var interns: InternSession?
+    /// The node cache, in read transactions of a graph that caches.
+    let cache: NodeCache?
+    /// The nodes whose decoded form a write changed (record or out-links); `nil` in read-only
+    /// transactions, which change nothing.
+    let changes: ChangeLog?
+    /// Write new nodes' index entries later (``MemoryGraph/IndexUpdateStrategy/lazy``).
+    var defersIndexing = false
+
+    init(_ txn: Transaction, schema: Schema, interner: Interner, cache: NodeCache? = nil) {
+        self.txn = txn
+        self.schema = schema
+        self.interner = interner
+        self.cache = cache
+        changes = txn.isReadOnly ? nil : ChangeLog()
+    }
+
+    /// Whether, in this snapshot, the lists keyed by interned ids carry ``FilterFields`` in their
+    /// entries (schema version 3 on). Read from the store each time, since another process may
+    /// upgrade a store this one opened read-only.
+    func entriesCarryFields() throws -> Bool {
+        try (schema.storedVersion(in: txn) ?? Schema.version) >= Schema.filterFieldsVersion
+    }
+
+    /// The node ids a write transaction changed, for cache invalidation after its commit.
+    final class ChangeLog {
+        var nodes: Set<NodeID> = []
+        /// Nodes inserted without their index entries.
+        var deferredNodes = 0
+    }
+
+    // MARK: Interning
+
+    /// The id of `string`, interning it when it is new.
+    mutating func intern(_ string: String, kind: InternKind) throws -> UInt32 {
+        var session = interns.take() ?? InternSession(interner: interner)
+        defer { interns = session }
+        return try session.intern(string, kind: kind, in: txn, schema: schema)
+    }
+
+    /// The mappings this transaction created, for the interner's cache once it committed.
+    var createdNames: [InternSession.Created] { interns?.created ?? [] }
+
+    /// The id of `string` if it is interned.
+    func existingID(_ string: String, kind: InternKind) throws -> UInt32? {
+        if let interns { return try interns.existingID(string, kind: kind, in: txn) }
+        return try interner.id(of: string, kind: kind, in: txn)
+    }
+
+    // MARK: Counters
+
+    func counter(_ key: [UInt8]) throws -> Int {
+        try txn.withValue(forKey: key, in: schema.meta) { bytes in
+            guard let bytes, bytes.count == 8 else { return 0 }
+            return Int(truncatingIfNeeded: bytes.bigEndianUInt64(at: 0))
+        }
+    }
+
+    func adjustCounter(_ key: [UInt8], by delta: Int) throws {
+        var value: [UInt8] = []
+        value.appendBigEndian(UInt64(max(0, try counter(key) + delta)))
+        try txn.put(value, forKey: key, in: schema.meta)
+    }
+
+    // MARK: Reading nodes
+
+    func nodeExists(_ id: NodeID) throws -> Bool {
+        try id.withUnsafeBytes { try txn.contains($0, in: schema.nodes) }
+    }
+
+    /// The header of node `id`, or `nil` when it does not exist.
+    func header(of id: NodeID) throws -> NodeHeader? {
+        try id.withUnsafeBytes { key in
+            try txn.withValue(forKey: key, in: schema.nodes) { bytes in
+                guard let bytes else { return nil }
+                do {
+                    return try NodeHeader(bytes)
+                } catch {
+                    throw MemoryGraphError.corrupt(error, node: id)
+                }
+            }
+        }
+    }
+
+    /// Node `id` decoded, with its links, or `nil` when it does not exist; from the cache when
+    /// it holds the node.
+    func node(_ id: NodeID) throws -> MemoryNode? {
+        var names: ResolvedNames? = nil
+        return try node(id, names: &names)
+    }
+
+    /// The nodes `ids` in order, `nil` for each that does not exist. Each distinct agent and
+    /// context name is resolved once for the whole list.
+    func nodes(_ ids: some Sequence<NodeID>) throws -> [MemoryNode?] {
+        var names: ResolvedNames? = ResolvedNames()
+        return try ids.map { try node($0, names: &names) }
+    }
+
+    /// Node `id`, its agent and context names from `names` when given (which keeps them for the
+    /// next node) or else from the interner.
+    private func node(_ id: NodeID, names: inout ResolvedNames?) throws -> MemoryNode? {
+        if let cache, let cached = cache.node(id) { return cached }
+        let decoded = try id.withUnsafeBytes { key in
+            try txn.withValue(forKey: key, in: schema.nodes) { bytes -> MemoryNode? in
+                guard let bytes else { return nil }
+                do {
+                    return try decodeNode(id, bytes, names: &names)
+                } catch let error as RecordCorruption {
+                    throw MemoryGraphError.corrupt(error, node: id)
+                }
+            }
+        }
+        guard let node = decoded else { return nil }
+        cache?.fill(node, snapshot: txn.id)
+        return node
+    }
+
+    /// The node in `bytes`: its header and links now, its result and metadata checked now and
+    /// decoded when first used.
+    private func decodeNode(_ id: NodeID, _ bytes: UnsafeRawBufferPointer, names: inout ResolvedNames?) throws
+        -> MemoryNode
+    {
+        let record = try NodeRecord(bytes)
+        let names =
+            try names?.names(of: record.header, interner: interner, in: txn)
+            ?? interner.names(agent: record.header.agent, context: record.header.context, in: txn)
+        return MemoryNode(
+            id: id, agentID: names.agent, taskContext: names.context,
+            timestamp: record.header.timestamp.date, links: try record.links ?? links(from: id),
+            payload: record.payload)
+    }
+
+    /// The node ids stored under `key` in a 16-byte DUPFIXED list, in order.
+    func idList<ID: StoredIdentifier>(_ key: some StoredIdentifier, in database: Database) throws -> [ID] {
+        let packed = try key.withUnsafeBytes { try txn.duplicates(of: $0, in: database) }
+        return packed.withUnsafeBytes { buffer in
+            stride(from: 0, to: buffer.count - 15, by: 16).map { ID(buffer, at: $0) }
+        }
+    }
+
+    func links(from id: NodeID) throws -> [NodeID] { try idList(id, in: schema.linksOut) }
+
+    func backlinks(to id: NodeID) throws -> [NodeID] { try idList(id, in: schema.linksIn) }
+}
+
+/// A 16-byte identifier stored in keys and DUPFIXED lists.
+protocol StoredIdentifier: Hashable, Sendable {
+    /// Decodes the 16 bytes at `offset`; the caller checked the bounds.
+    init(_ buffer: UnsafeRawBufferPointer, at offset: Int)
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R
+}
+
+extension TimeOrderedID: StoredIdentifier {
+    init(_ buffer: UnsafeRawBufferPointer, at offset: Int) {
+        self.init(high: buffer.bigEndianUInt64(at: offset), low: buffer.bigEndianUInt64(at: offset + 8))
+    }
+}
+
+extension MemoryGraphError {
+    static func corrupt(_ error: any Error, node id: NodeID) -> MemoryGraphError {
+        if let error = error as? MemoryGraphError { return error }
+        return MemoryGraphError(
+            .corruption, "the record of node \(id) is damaged (\(error)); run `memory-graph verify`",
+            underlyingError: error)
+    }
+}
