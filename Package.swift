@@ -106,7 +106,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MemoryGraphCommandsTests",
-            dependencies: ["MemoryGraphCommands", "MemoryGraph"],
+            dependencies: [
+                "MemoryGraphCommands", "MemoryGraph", "MemoryGraphCore", "MemoryGraphLMDB", "LMDB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -115,13 +118,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "MemoryGraphTests",
+            name: "MemoryGraphLMDBTests",
             dependencies: [
-                "MemoryGraph", "LMDB",
+                "MemoryGraph", "MemoryGraphCore", "MemoryGraphLMDB", "LMDB", "MemoryGraphTesting",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MemoryGraphConformanceTests",
+            dependencies: ["MemoryGraph", "MemoryGraphCore", "MemoryGraphLMDB", "MemoryGraphTesting"],
             swiftSettings: swiftSettings
         ),
     ]

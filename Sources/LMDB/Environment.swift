@@ -2,6 +2,7 @@ internal import CLMDB
 import Dispatch
 import Synchronization
 
+import struct NIOConcurrencyHelpers.NIOLock
 import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
 #if canImport(Glibc)
@@ -28,8 +29,9 @@ import struct NIOConcurrencyHelpers.NIOLockedValueBox
 ///
 /// - Reads run on the calling thread in pooled read-only transactions (`MDB_NOTLS`,
 ///   `mdb_txn_reset`/`mdb_txn_renew`); any number run at once and never wait for the writer.
-/// - Writes run one at a time on a serial writer queue; the closure runs synchronously and the
-///   transaction begins and commits on the same thread, so it can never cross an `await`.
+/// - Writes run one at a time, on the calling thread under a lock; the closure runs
+///   synchronously and the transaction begins and commits on the same thread, so it can never
+///   cross an `await`.
 /// - When a write needs more room than the map has, the transaction is aborted, every transaction
 ///   of the process is paused, the map doubles (up to ``Options/maximumMapSize``) and the closure
 ///   runs again. A map grown by another process is adopted the same way.
@@ -42,7 +44,13 @@ public final class Environment: Sendable {
     let handle: EnvironmentHandle
     let gate = TransactionGate()
     private let readPool = NIOLockedValueBox<[TransactionHandle]>([])
-    private let writerQueue: DispatchQueue
+    /// Held for the whole of a write transaction: one writer of this process at a time (LMDB's
+    /// own writer lock keeps other processes out). Without it, a thread waiting in
+    /// `mdb_txn_begin` for the writer lock would hold ``gate`` while the writer needs exclusive
+    /// access to grow the map.
+    private let writerLock = NIOLock()
+    /// The thread inside ``write(_:)``, to refuse a nested call instead of deadlocking.
+    private let writingThread = Atomic<UInt>(0)
     private let identity: FileIdentity
     private let currentMapSize: Atomic<Int>
     private let writeCount = Atomic<Int>(0)
@@ -57,7 +65,6 @@ public final class Environment: Sendable {
         self.identity = identity
         self.freedStaleReaders = Atomic(staleReadersFreed)
         self.currentMapSize = Atomic(options.mapSize)
-        self.writerQueue = DispatchQueue(label: "lmdb.writer.\(path)")
     }
 
     deinit {
@@ -221,8 +228,9 @@ public final class Environment: Sendable {
 
     /// Runs `body` in the write transaction and commits when it returns; aborts when it throws.
     ///
-    /// Writes are serialized on the environment's writer queue; `body` runs synchronously, so the
-    /// transaction begins and ends on one thread. `body` may run more than once: when the map is
+    /// Writes of this process take turns on a lock (one writer at a time, as LMDB requires) and
+    /// run on the calling thread, so the transaction begins and ends on one thread; MemoryGraph's
+    /// single writer queue is the only caller there, so the lock is never contended. `body` may run more than once: when the map is
     /// full it is aborted, the map grows and `body` runs again, so it must not have effects outside
     /// the transaction before it returns. A transaction in which an LMDB call failed (other than
     /// "not found"/"key exists") is never committed, even if `body` caught the error.
@@ -233,8 +241,15 @@ public final class Environment: Sendable {
     ///   cannot grow past ``Options/maximumMapSize`` (nothing of the transaction is written).
     @discardableResult
     public func write<R>(_ body: (Transaction) throws -> R) throws -> R {
-        dispatchPrecondition(condition: .notOnQueue(writerQueue))
-        return try writerQueue.sync {
+        #if canImport(Darwin)
+            let thread = UInt(bitPattern: pthread_self())
+        #else
+            let thread = UInt(pthread_self())
+        #endif
+        precondition(writingThread.load(ordering: .relaxed) != thread, "Environment.write called inside a write")
+        return try writerLock.withLock {
+            writingThread.store(thread, ordering: .relaxed)
+            defer { writingThread.store(0, ordering: .relaxed) }
             while true {
                 do {
                     return try attemptWrite(body)

@@ -42,10 +42,11 @@ struct MultiProcessAccessTests {
         let scratch = try ScratchDirectory()
         let store = scratch.child("store")
         var configuration = MemoryGraph.Configuration()
-        configuration.durability = .noSync
         configuration.enableMetrics = false
+        var lmdb = LMDBConfiguration()
+        lmdb.durability = .noSync
         do {
-            let graph = try MemoryGraph(path: store, configuration: configuration)
+            let graph = try MemoryGraph(path: store, configuration: configuration, lmdb: lmdb)
             defer { graph.close() }
             try graph.addNode(
                 agentID: "planner", taskContext: "trip-1", result: ["type": "plan", "confidence_score": 0.5])
@@ -84,7 +85,7 @@ struct MultiProcessAccessTests {
 
         var acknowledged = AcknowledgedWrites()
         for index in writers.indices { try acknowledged.read(log: scratch.child("writer-\(index).log")) }
-        let graph = try MemoryGraph(path: store, configuration: configuration)
+        let graph = try MemoryGraph(path: store, configuration: configuration, lmdb: lmdb)
         defer { graph.close() }
         let ids = Array(acknowledged.nodes.keys)
         for (id, node) in zip(ids, try graph.nodes(ids)) {

@@ -1,8 +1,11 @@
 import Dispatch
 import Foundation
+import LMDB
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+
+@testable import MemoryGraphLMDB
 
 #if canImport(Glibc)
     import Glibc
@@ -59,11 +62,12 @@ struct ReaderSlotReclamationTests {
         let scratch = try ScratchDirectory()
         let store = scratch.child("store")
         var configuration = MemoryGraph.Configuration()
-        configuration.durability = .noSync
         configuration.enableMetrics = false
-        configuration.maxReaders = Self.maximumReaders
+        var lmdb = LMDBConfiguration()
+        lmdb.durability = .noSync
+        lmdb.maxReaders = Self.maximumReaders
         // Opened first, so it sizes the reader table, and kept open: no later open resets it.
-        let graph = try MemoryGraph(path: store, configuration: configuration)
+        let graph = try MemoryGraph(path: store, configuration: configuration, lmdb: lmdb)
         defer { graph.close() }
         try graph.addNodes(
             (0..<20).map { _ in NodeDraft(agentID: "planner", taskContext: "trip", result: ["type": "plan"]) })

@@ -1,7 +1,11 @@
 import Foundation
+import LMDB
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 /// Runs the built `memory-graph` executable.
 private struct Tool {
@@ -44,9 +48,9 @@ struct ToolBinaryTests {
     }
 
     private static func makeStore(at path: String) throws -> [NodeID] {
-        var configuration = MemoryGraph.Configuration()
-        configuration.durability = .noSync
-        let graph = try MemoryGraph(path: path, configuration: configuration)
+        var lmdb = LMDBConfiguration()
+        lmdb.durability = .noSync
+        let graph = try MemoryGraph(path: path, lmdb: lmdb)
         defer { graph.close() }
         var drafts: [NodeDraft] = []
         for index in 0..<60 {
@@ -141,9 +145,9 @@ struct ToolBinaryTests {
     @Test("copy while another thread writes gives a store that opens with consistent counts")
     func hotCopy() async throws {
         let space = try Workspace()
-        var configuration = MemoryGraph.Configuration()
-        configuration.durability = .noSync
-        let graph = try MemoryGraph(path: space.path("live"), configuration: configuration)
+        var lmdb = LMDBConfiguration()
+        lmdb.durability = .noSync
+        let graph = try MemoryGraph(path: space.path("live"), lmdb: lmdb)
         let anchor = try await graph.addNode(agentID: "a", taskContext: "c", result: [:])
         let writer = Task {
             for index in 0..<300 {

@@ -9,8 +9,9 @@ struct StoreOptions: ParsableArguments {
     /// Opens the store read-only (it may be in use by writers) or for writing.
     func open(writable: Bool = false) throws -> MemoryGraph {
         var configuration = MemoryGraph.Configuration()
-        configuration.readOnly = !writable
         configuration.enableMetrics = false
-        return try MemoryGraph(path: path, configuration: configuration)
+        var lmdb = LMDBConfiguration()
+        lmdb.readOnly = !writable
+        return try MemoryGraph(path: path, configuration: configuration, lmdb: lmdb)
     }
 }

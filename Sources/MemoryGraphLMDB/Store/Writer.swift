@@ -105,7 +105,7 @@ final class Writer: Sendable {
 
     /// Removes and returns whole units from the front of `units` while they fit in `limit`
     /// writes (at least one unit).
-    private static func take(_ limit: Int, units: inout [[PendingWrite]]) -> [PendingWrite] {
+    static func take(_ limit: Int, units: inout [[PendingWrite]]) -> [PendingWrite] {
         var taken: [PendingWrite] = []
         var count = 0
         while count < units.count, taken.isEmpty || taken.count + units[count].count <= limit {

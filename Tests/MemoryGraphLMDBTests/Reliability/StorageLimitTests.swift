@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 /// A full map or a full disk fails the write that does not fit with `storageFull`, keeps every
 /// committed write, keeps serving reads, and writes resume once there is room again.
@@ -64,7 +66,7 @@ struct StorageLimitTests {
     func mapAtMaximum() async throws {
         let store = TemporaryStore()
         defer { store.remove() }
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.mapSize = 1 << 20
         configuration.maximumMapSize = 4 << 20
         var graph = try store.open(configuration)
@@ -89,7 +91,7 @@ struct StorageLimitTests {
         defer { disk.unmount() }
         let filler = disk.path + "/filler"
         #expect(FileManager.default.createFile(atPath: filler, contents: Data(count: 1 << 20)))
-        var configuration = MemoryGraph.Configuration()
+        var configuration = GraphOptions()
         configuration.mapSize = 64 << 20
         configuration.maximumMapSize = 64 << 20
         let path = disk.path + "/store"

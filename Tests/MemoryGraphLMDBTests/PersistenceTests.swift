@@ -2,7 +2,9 @@ import Foundation
 import LMDB
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 @Suite("Persistence")
 struct PersistenceTests {
@@ -74,7 +76,7 @@ struct PersistenceTests {
     func upgradedWhileOpen(strategy: MemoryGraph.IndexUpdateStrategy) async throws {
         let store = TemporaryStore()
         defer { store.remove() }
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.indexUpdateStrategy = strategy
         let graph = try store.open(configuration)
         defer { graph.close() }
@@ -87,17 +89,18 @@ struct PersistenceTests {
         }
         // The other process's upgrade commits with this graph's last write, so that with `.lazy`
         // the node's index entries are still pending when the version changes.
-        let insertion = try graph.insertion(
-            [NodeDraft(agentID: "a", taskContext: "c", result: ["type": "fact"])], operation: "addNode")
+        let node = try Validation.prepare(
+            NodeDraft(agentID: "a", taskContext: "c", result: ["type": "fact"]), maximumPayloadSize: 1 << 20)
         var bytes: [UInt8] = []
         bytes.appendBigEndian(Schema.version + 1)
         let upgrade = bytes
-        let kept = try await graph.perform(
-            WriteRequest("addNodeThenUpgrade") { store in
-                let ids = try insertion.body(&store)
+        let kept = try await graph.backend.writer.perform([
+            WriteRequest { store in
+                try store.insert([node])
                 try store.txn.put(upgrade, forKey: MetaKey.schemaVersion, in: store.schema.meta)
-                return ids
-            })[0]
+                return node.id
+            }
+        ])[0].get()
 
         // Concurrent writers (sharing transactions with group commit) all fail, and say why.
         let messages = await withTaskGroup(of: String?.self) { group in
@@ -138,7 +141,7 @@ struct PersistenceTests {
         let writer = try store.open()
         let id = try writer.addNode(agentID: "a", taskContext: "c", result: ["type": "fact"])
         writer.close()
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.readOnly = true
         let reader = try store.open(configuration)
         defer { reader.close() }

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 /// A batch of nodes has its index entries written list by list in key order; the store must
 /// end up exactly as if the nodes had been added one at a time.
@@ -97,7 +99,7 @@ struct BatchIndexingTests {
     @Test("lazy indexing of 5 000 waiting nodes, and a rebuild of every index, store what single adds store")
     func lazyIndexingAndRebuildMatchSingleAdds() throws {
         let drafts = Self.drafts(5_000, seed: 11)
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.indexUpdateStrategy = .lazy
         let lazy = try MemoryGraph.ephemeral(configuration: configuration)
         defer { lazy.close() }

@@ -1,6 +1,8 @@
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 /// The names cache answers as a dictionary would, for ids below and past the dense limit.
 @Suite("Interned names by id")

@@ -1,6 +1,8 @@
 import LMDB
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 /// Rewrites a store as an older schema version wrote it, to test that the library still reads
 /// such stores and upgrades them.

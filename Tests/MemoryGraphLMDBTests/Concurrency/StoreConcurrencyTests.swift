@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 @Suite("Store concurrency")
 struct StoreConcurrencyTests {

@@ -2,7 +2,9 @@ import Foundation
 import LMDB
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 /// Node records carry their out-links (schema version 2 on), stay equal to `links.out` through
 /// every change, and stores of schema version 1, whose records do not carry them, still read.
@@ -77,7 +79,7 @@ struct RecordLinksTests {
         try OlderSchema.downgrade(graph, to: 1)
         graph.close()
 
-        var readOnly = MemoryGraph.Configuration.testing
+        var readOnly = GraphOptions.testing
         readOnly.readOnly = true
         graph = try store.open(readOnly)
         #expect(try graph.nodes(ids) == before)

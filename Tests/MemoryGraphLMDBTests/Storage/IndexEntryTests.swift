@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 /// The entries of the lists keyed by interned ids carry the fields queries filter on (schema
 /// version 3), so queries they drive test candidates without reading records; stores whose
@@ -97,7 +99,7 @@ struct IndexEntryTests {
         #expect(try Self.answers(graph, data, count: 40) == Array(before.prefix(40) + before.suffix(4)))
         graph.close()
 
-        var readOnly = MemoryGraph.Configuration.testing
+        var readOnly = GraphOptions.testing
         readOnly.readOnly = true
         graph = try store.open(readOnly)
         #expect(try OlderSchema.entrySizes(graph) == [Posting.size])

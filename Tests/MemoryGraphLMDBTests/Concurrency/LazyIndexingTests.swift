@@ -2,13 +2,15 @@ import Foundation
 import LMDB
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 @Suite("Lazy indexing")
 struct LazyIndexingTests {
     @Test("an acknowledged node is in every read path at once, from any number of writers")
     func readsSeeAcknowledgedNodes() async throws {
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.indexUpdateStrategy = .lazy
         let graph = try MemoryGraph.ephemeral(configuration: configuration)
         defer { graph.close() }
@@ -31,7 +33,7 @@ struct LazyIndexingTests {
             try await group.waitForAll()
         }
         #expect(try await graph.statistics().nodes == 400)
-        #expect(graph.unindexedNodes.load(ordering: .acquiring) == 0)
+        #expect(!graph.backend.writer.hasUnindexedNodes)
     }
 
     @Test("removing a node that is not indexed yet leaves the counters right")

@@ -2,7 +2,9 @@ import Foundation
 import LMDB
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 @Suite("Another process")
 struct CrossProcessTests {
@@ -15,7 +17,7 @@ struct CrossProcessTests {
             agentID: "planner", taskContext: "trip-42", result: ["type": "plan", "confidence_score": 0.5])
         writer.close()
 
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.readOnly = true
         let reader = try store.open(configuration)
         defer { reader.close() }

@@ -2,7 +2,9 @@ import Foundation
 import LMDB
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 /// Node records damaged on disk (written here through the `LMDB` module) are reported as
 /// corruption by reads and by `verify`; nothing traps, and the other nodes stay readable.

@@ -1,6 +1,8 @@
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 @Suite("LRU cache")
 struct LRUCacheTests {

@@ -2,7 +2,9 @@ import Foundation
 import LMDB
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 @Suite("Verify and repair")
 struct VerificationTests {
@@ -201,7 +203,7 @@ struct VerificationTests {
         var graph = try store.open()
         try graph.addNode(agentID: "a", taskContext: "c", result: ["type": "t"])
         graph.close()
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.readOnly = true
         graph = try store.open(configuration)
         defer { graph.close() }

@@ -10,7 +10,7 @@ struct ObservabilityTests {
     @Test("operations, commits, cache use and gauges reach the configured metrics factory")
     func metrics() throws {
         let factory = TestMetrics()
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.metricsFactory = factory
         let graph = try MemoryGraph.ephemeral(configuration: configuration)
         defer { graph.close() }
@@ -41,7 +41,7 @@ struct ObservabilityTests {
     @Test("with metrics off nothing is created or recorded")
     func metricsOff() throws {
         let factory = TestMetrics()
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.metricsFactory = factory
         configuration.enableMetrics = false
         let graph = try MemoryGraph.ephemeral(configuration: configuration)
@@ -56,7 +56,7 @@ struct ObservabilityTests {
         let handler = InMemoryLogHandler()
         var logger = Logger(label: "test", factory: { _ in handler })
         logger.logLevel = .debug
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.logger = logger
         let graph = try MemoryGraph.ephemeral(configuration: configuration)
         defer { graph.close() }
@@ -82,7 +82,7 @@ struct ObservabilityTests {
     @Test("at the default info level nothing is logged for mutations")
     func quietByDefault() throws {
         let handler = InMemoryLogHandler()
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.logger = Logger(label: "test", factory: { _ in handler })
         let graph = try MemoryGraph.ephemeral(configuration: configuration)
         defer { graph.close() }
@@ -92,7 +92,7 @@ struct ObservabilityTests {
 
     @Test("the performance report counts what happened and encodes as JSON")
     func performanceReport() throws {
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.indexUpdateStrategy = .batch
         let graph = try MemoryGraph.ephemeral(configuration: configuration)
         defer { graph.close() }
@@ -115,7 +115,7 @@ struct ObservabilityTests {
         #expect(report.queries == 9)
         #expect(report.queryP50Microseconds > 0 && report.queryP99Microseconds >= report.queryP50Microseconds)
         #expect(report.cacheHitRate > 0.4 && report.cacheHitRate < 1)
-        #expect(report.fileBytes > 0 && report.mappedBytes >= report.usedBytes && report.usedBytes > 0)
+        #expect(report.storageBytes > 0)
         #expect(report.memoryMegabytes > 1)
         let decoded = try JSONDecoder().decode(PerformanceReport.self, from: JSONEncoder().encode(report))
         #expect(decoded == report)

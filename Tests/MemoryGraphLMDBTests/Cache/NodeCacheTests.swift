@@ -2,7 +2,9 @@ import Foundation
 import LMDB
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 @Suite("Node cache")
 struct NodeCacheTests {
@@ -10,7 +12,7 @@ struct NodeCacheTests {
     func hitsAndEvictions() throws {
         let store = TemporaryStore()
         defer { store.remove() }
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.cacheMaxSize = 8
         let graph = try store.open(configuration)
         defer { graph.close() }
@@ -51,7 +53,7 @@ struct NodeCacheTests {
     func admission() throws {
         let store = TemporaryStore()
         defer { store.remove() }
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.cacheAdmission = .minConfidence(0.8)
         let graph = try store.open(configuration)
         defer { graph.close() }
@@ -92,7 +94,7 @@ struct NodeCacheTests {
 
     @Test("invalid cache settings are refused at open")
     func configuration() {
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.cacheMaxSize = 0
         expectError(.invalidConfiguration) { try MemoryGraph.ephemeral(configuration: configuration) }
         configuration.cacheMaxSize = -1

@@ -2,7 +2,9 @@ import Foundation
 import LMDB
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 /// The files a store, a backup and a restore create are private by default, and restore never
 /// writes through a symbolic link.
@@ -47,7 +49,7 @@ struct FilePermissionTests {
     @Test("a configured fileMode reaches the store and its backups; modes without owner access are refused")
     func configuredMode() throws {
         let space = try Workspace()
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.fileMode = 0o640
         let graph = try MemoryGraph(path: space.path("store"), configuration: configuration)
         defer { graph.close() }

@@ -2,7 +2,9 @@ import Foundation
 import LMDB
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 /// Opening files that are not a healthy store gives a typed error and leaves the files as they were.
 @Suite("Hostile files")
@@ -53,7 +55,7 @@ struct HostileFileTests {
         try FileManager.default.createDirectory(atPath: store.path, withIntermediateDirectories: true)
         #expect(FileManager.default.createFile(atPath: Self.dataFile(store), contents: Data()))
         for readOnly in [false, true] {
-            var configuration = MemoryGraph.Configuration.testing
+            var configuration = GraphOptions.testing
             configuration.readOnly = readOnly
             let error = expectError(.corruption) { try store.open(configuration) }
             #expect(error?.message.contains("empty") == true, "\(String(describing: error))")
@@ -69,7 +71,7 @@ struct HostileFileTests {
         let other = try environment.openDatabase("something-else", flags: .create)
         try environment.write { txn in try txn.put([1], forKey: [1], in: other) }
         environment.close()
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.readOnly = true
         expectError(.incompatibleSchema) { try store.open(configuration) }
     }

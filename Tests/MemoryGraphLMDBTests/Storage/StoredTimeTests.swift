@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 /// Times are kept to the microsecond, from 1900 up to 2100; the fuzz targets found times outside
 /// that range coming back from `Date` a microsecond off (and bundles' silently as 1970).

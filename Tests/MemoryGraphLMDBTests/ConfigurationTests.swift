@@ -1,7 +1,10 @@
 import Foundation
+import LMDB
 import Testing
 
-@testable import MemoryGraph
+import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 @Suite("Configuration")
 struct ConfigurationTests {
@@ -9,7 +12,7 @@ struct ConfigurationTests {
     func storagePath() throws {
         let store = TemporaryStore()
         defer { store.remove() }
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.storagePath = store.path
         var graph = try MemoryGraph(configuration: configuration)
         let id = try graph.addNode(agentID: "a", taskContext: "c", result: [:])
@@ -26,7 +29,7 @@ struct ConfigurationTests {
 
     @Test("without persistent storage the store is temporary and removed on close")
     func temporaryStore() throws {
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.enablePersistentStorage = false
         let graph = try MemoryGraph(configuration: configuration)
         try graph.addNode(agentID: "a", taskContext: "c", result: [:])
@@ -37,7 +40,7 @@ struct ConfigurationTests {
 
     @Test("with async operations off the async forms throw and the synchronous ones work")
     func asyncDisabled() async throws {
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.enableAsyncOperations = false
         let graph = try MemoryGraph.ephemeral(configuration: configuration)
         defer { graph.close() }
@@ -57,7 +60,7 @@ struct ConfigurationTests {
 
     @Test("maxReaders sets the reader slots; caching off keeps nothing")
     func readersAndCaching() throws {
-        var configuration = MemoryGraph.Configuration.testing
+        var configuration = GraphOptions.testing
         configuration.maxReaders = 3
         configuration.enableCaching = false
         let graph = try MemoryGraph.ephemeral(configuration: configuration)
@@ -75,7 +78,7 @@ struct ConfigurationTests {
     func durability(_ durability: MemoryGraph.Durability) throws {
         let store = TemporaryStore()
         defer { store.remove() }
-        var configuration = MemoryGraph.Configuration()
+        var configuration = GraphOptions()
         configuration.durability = durability
         let graph = try store.open(configuration)
         defer { graph.close() }
