@@ -11,7 +11,8 @@
 
 import Foundation
 
-@testable import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDumpLine(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -9,7 +9,8 @@
 // - the same for the whole input read as one bare BinaryJSON value, which the fast scan of node
 //   reads accepts exactly when the detailed walk that reports damage does.
 
-@testable import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNodeRecord(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -13,7 +13,8 @@
 
 import Foundation
 
-@testable import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 /// What the rest of an input is decoded as.
 private enum Subject: UInt8, CaseIterable {

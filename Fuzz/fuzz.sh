@@ -31,6 +31,7 @@ build() {
         # shellcheck disable=SC2086 # $modules holds several options
         "$SWIFTC" -sanitize=fuzzer,address -use-ld=lld -parse-as-library -g -swift-version 6 \
             -enable-upcoming-feature ExistentialAny -enable-upcoming-feature InternalImportsByDefault \
+            -enable-upcoming-feature MemberImportVisibility \
             -warnings-as-errors -module-name "${target}Fuzzer" -I "$debug/Modules" $modules \
             "Fuzz/${target}Fuzzer.swift" Fuzz/Support/*.swift @"$SCRATCH/objects.rsp" -llmdb \
             -o "$SCRATCH/fuzzers/$target"

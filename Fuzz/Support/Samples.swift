@@ -1,6 +1,7 @@
 import Foundation
 
-@testable import MemoryGraph
+@testable import MemoryGraphCore
+@testable import MemoryGraphLMDB
 
 /// Realistic nodes, bundles and JSON documents; every fuzz target's seeds are encoded from them
 /// with the library's own encoders, so the corpus starts from what a store really holds.

@@ -18,11 +18,11 @@ struct AccessPath {
     var kind: Kind
     /// The index keys whose posting lists the path reads (empty for time and link paths).
     var keys: [[UInt8]]
-    /// The path's stream, made while the planner counted its lists: their entries within the
-    /// time window read up front, or one source per list positioned in the window.
-    var sources: [any PostingSource] = []
-    /// Whether ``sources`` holds the path's entries read up front.
-    var readUpFront = false
+    /// The path's entries within the time window, when the planner read them up front while
+    /// counting its lists (few entries); `nil` when the path is read as it runs.
+    var prefetched: [IndexEntry]?
+    /// Whether ``prefetched`` holds the path's entries.
+    var readUpFront: Bool { prefetched != nil }
     /// Whether the path's entries carry ``FilterFields`` (lists keyed by interned ids, schema
     /// version 3 on).
     var carriesFields = false
@@ -44,9 +44,36 @@ struct AccessPath {
     static let intersectSeekCost = 2.0
 }
 
+/// The posting sources the planner positioned while it counted the lists of its access paths,
+/// by path: handed to the executor, which would otherwise seek to each list a second time.
+/// (Counting a list is positioning a cursor on it; a second seek per list costs several percent
+/// of a multi-criteria query.)
+final class PositionedSources {
+    private var sources: [AccessPath.Kind: [any PostingSource]] = [:]
+
+    /// Keeps `sources` for the path of `kind`.
+    func keep(_ sources: [any PostingSource], for kind: AccessPath.Kind) {
+        self.sources[kind] = sources
+    }
+
+    /// The sources of `path`'s lists, positioned in the window: the planner's, or new ones.
+    func sources(of path: AccessPath, query: ResolvedQuery, in store: StoreTransaction) throws -> [any PostingSource] {
+        if let entries = path.prefetched { return [SortedArraySource(entries, ascending: query.ascending)] }
+        if let kept = sources.removeValue(forKey: path.kind) { return kept }
+        return try path.keys.map {
+            try PostingListSource(
+                store.txn, store.schema.database(of: path.kind), key: $0, window: query.window,
+                ascending: query.ascending)
+        }
+    }
+}
+
 extension StoreTransaction {
-    /// Every access path that can answer `query`, cheapest first.
-    func accessPaths(for query: ResolvedQuery) throws -> [AccessPath] {
+    /// Every access path that can answer `query`, cheapest first; the sources positioned while
+    /// counting go to `positioned`.
+    func accessPaths(for query: ResolvedQuery, positioned: PositionedSources = PositionedSources()) throws
+        -> [AccessPath]
+    {
         let fraction = try timeFraction(query.window)
         let entriesCarryFields = try entriesCarryFields()
         var paths: [AccessPath] = []
@@ -59,8 +86,8 @@ extension StoreTransaction {
             let carriesFields = entriesCarryFields && schema.carriesFilterFields(database)
             if let entries = try entriesWithin(query.window, of: keys, in: database, fraction: fraction) {
                 return AccessPath(
-                    kind: kind, keys: keys, sources: [SortedArraySource(entries, ascending: query.ascending)],
-                    readUpFront: true, carriesFields: carriesFields, covers: covers, estimate: entries.count,
+                    kind: kind, keys: keys, prefetched: entries, carriesFields: carriesFields, covers: covers,
+                    estimate: entries.count,
                     cost: Double(entries.count) + AccessPath.seekCost * Double(keys.count))
             }
             let sources = try keys.map {
@@ -68,8 +95,9 @@ extension StoreTransaction {
             }
             let total = sources.reduce(0) { $0 + $1.listCount }
             let estimate = Int((Double(total) * fraction).rounded(.up))
+            positioned.keep(sources, for: kind)
             return AccessPath(
-                kind: kind, keys: keys, sources: sources, carriesFields: carriesFields, covers: covers,
+                kind: kind, keys: keys, carriesFields: carriesFields, covers: covers,
                 estimate: estimate,
                 cost: Double(estimate) + AccessPath.seekCost * Double(keys.count))
         }
@@ -205,5 +233,21 @@ extension StoreTransaction {
         let high = min(Double(last) + 1, window.upper.map { Double($0.timestamp.value) + 1 } ?? .infinity)
         guard high > low else { return 0 }
         return min(1, (high - low) / (Double(last) + 1 - Double(first)))
+    }
+}
+
+extension Schema {
+    /// The database a list path of `kind` reads.
+    func database(of kind: AccessPath.Kind) -> Database {
+        switch kind {
+        case .agentContext: byAgentContext
+        case .agent: byAgent
+        case .context: byContext
+        case .type: byType
+        case .confidence: byConfidence
+        case .linkedFrom: linksOut
+        case .linkedTo: linksIn
+        case .time: byTime
+        }
     }
 }
