@@ -12,9 +12,10 @@ package import Metrics
 /// | `memory_graph_cache_hits_total`, `…_misses_total`, `…_evictions_total` | counter | |
 /// | `memory_graph_commits_total` | counter | |
 /// | `memory_graph_writes_per_commit` | recorder | |
-/// | `memory_graph_nodes`, `memory_graph_map_size_bytes`, `memory_graph_used_bytes`, `memory_graph_readers_in_use` | gauge | |
+/// | `memory_graph_nodes` | gauge | |
 ///
-/// `memory_graph_readers_in_use` is LMDB's high-water mark of reader slots taken (`mdb_env_info`).
+/// A backend adds gauges of its own storage through ``gauge(_:)`` (LMDB: map size, bytes used,
+/// reader slots).
 package final class StoreMetrics: Sendable {
     /// The instruments `configuration` asks for: `nil` with metrics off, or when the factory
     /// is swift-metrics' no-op one (instruments keep the factory they were made with, so with it
@@ -36,9 +37,6 @@ package final class StoreMetrics: Sendable {
     package let commits: Counter
     package let writesPerCommit: Recorder
     package let nodes: Gauge
-    package let mapSize: Gauge
-    package let usedBytes: Gauge
-    package let readersInUse: Gauge
 
     package init(factory: any MetricsFactory) {
         self.factory = factory
@@ -48,9 +46,11 @@ package final class StoreMetrics: Sendable {
         commits = Counter(label: "memory_graph_commits_total", factory: factory)
         writesPerCommit = Recorder(label: "memory_graph_writes_per_commit", factory: factory)
         nodes = Gauge(label: "memory_graph_nodes", factory: factory)
-        mapSize = Gauge(label: "memory_graph_map_size_bytes", factory: factory)
-        usedBytes = Gauge(label: "memory_graph_used_bytes", factory: factory)
-        readersInUse = Gauge(label: "memory_graph_readers_in_use", factory: factory)
+    }
+
+    /// A gauge labelled `label`, made by this graph's factory: for a backend's own figures.
+    package func gauge(_ label: String) -> Gauge {
+        Gauge(label: label, factory: factory)
     }
 
     /// Counts one call of the operation named by `function` (a `#function` or a name) that took

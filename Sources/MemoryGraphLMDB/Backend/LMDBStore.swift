@@ -108,7 +108,7 @@ public final class LMDBStore: MaintainableGraphStore {
                     transaction: try environment.info().lastTransactionID, metrics: metrics) : nil
             parts = StoreParts(
                 path: path, environment: environment, schema: schema, interner: interner, cache: cache,
-                metrics: metrics, maximumMapSize: lmdb.maximumMapSize)
+                metrics: metrics, gauges: metrics.map(LMDBGauges.init), maximumMapSize: lmdb.maximumMapSize)
             writer = Writer(store: parts, strategy: lmdb.indexUpdateStrategy)
         } catch {
             environment.close()

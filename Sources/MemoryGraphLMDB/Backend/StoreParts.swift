@@ -14,6 +14,8 @@ struct StoreParts: Sendable {
     let cache: NodeCache?
     /// The swift-metrics instruments, when ``MemoryGraph/Configuration/enableMetrics`` is on.
     let metrics: StoreMetrics?
+    /// The map and reader gauges, with metrics on.
+    let gauges: LMDBGauges?
     /// The map's maximum size, named in the error of a write that does not fit.
     let maximumMapSize: Int
 

@@ -232,10 +232,10 @@ final class Writer: Sendable {
         metrics.commits.increment()
         metrics.writesPerCommit.record(committed)
         metrics.nodes.record(nodeCount)
-        if let info = try? store.environment.info() {
-            metrics.mapSize.record(info.mapSize)
-            metrics.usedBytes.record(info.usedBytes)
-            metrics.readersInUse.record(info.readersUsed)
+        if let gauges = store.gauges, let info = try? store.environment.info() {
+            gauges.mapSize.record(info.mapSize)
+            gauges.usedBytes.record(info.usedBytes)
+            gauges.readersInUse.record(info.readersUsed)
         }
     }
 
