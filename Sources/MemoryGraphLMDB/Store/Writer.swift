@@ -49,6 +49,7 @@ final class Writer: Sendable {
 
     /// Commits `requests` in one transaction and waits for it; each result is that request's.
     func perform<Value: Sendable>(_ requests: [WriteRequest<Value>]) -> [Result<Value, MemoryGraphError>] {
+        guard !requests.isEmpty else { return [] }
         let done = DispatchSemaphore(value: 0)
         let delivered = LockedValue<[Result<Value, MemoryGraphError>]>([])
         let results = UnitResults<Value>(count: requests.count) { all in
@@ -62,7 +63,8 @@ final class Writer: Sendable {
 
     /// Commits `requests` in one transaction; the task is suspended, no thread waits.
     func perform<Value: Sendable>(_ requests: [WriteRequest<Value>]) async -> [Result<Value, MemoryGraphError>] {
-        await withCheckedContinuation { continuation in
+        guard !requests.isEmpty else { return [] }
+        return await withCheckedContinuation { continuation in
             let results = UnitResults<Value>(count: requests.count) { continuation.resume(returning: $0) }
             submit(requests.enumerated().map { index, request in PendingWrite(request) { results.set(index, $0) } })
         }
