@@ -3,8 +3,8 @@ import Foundation
 extension MemoryGraph {
     /// Fills this graph's empty store with the dump in `file`, keeping ids, timestamps, links,
     /// bundles and the store's creation time: the backend-neutral half of a restore, which
-    /// `MemoryGraph.restore(dumpAt:into:replacing:configuration:progress:)` runs on a new LMDB
-    /// store, and `memory-graph copy` on any backend.
+    /// `MemoryGraph.restore(dumpAt:into:replacing:configuration:lmdb:progress:)` runs on a new
+    /// LMDB store, and which works the same on any backend.
     ///
     /// The whole dump is read and checked first (JSON, fields, versions, counts, checksum, link
     /// and bundle targets, this graph's limits); nothing is written when it fails. The records

@@ -71,6 +71,12 @@ public struct QueryCursor: Sendable, Hashable, Codable, LosslessStringConvertibl
 
     /// The last node returned.
     package let last: Posting
+
+    /// The time of the last node the page returned: a backend's keyset continues after
+    /// (``lastTimestamp``, ``lastID``) in the query's order.
+    public var lastTimestamp: Date { last.timestamp.date }
+    /// The id of the last node the page returned.
+    public var lastID: NodeID { last.id }
     /// The query the cursor belongs to.
     package let fingerprint: UInt64
 
