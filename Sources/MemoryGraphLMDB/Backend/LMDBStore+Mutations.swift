@@ -88,6 +88,10 @@ extension LMDBStore {
             try ensureBundling()
             let maximumNodes = configuration.maxNodesPerBundle
             return WriteRequest { store in
+                // Writing over an existing bundle would leave its index entries behind.
+                guard try store.bundle(bundle.id) == nil else {
+                    throw MemoryGraphError(.duplicateID, "a bundle with id \(bundle.id) already exists")
+                }
                 try store.checkMembers(bundle.nodeIDs, maximumNodes: maximumNodes)
                 try store.insert(bundle)
                 return .bundleCreated(bundle.id)
