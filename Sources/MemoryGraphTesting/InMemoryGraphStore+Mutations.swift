@@ -1,0 +1,174 @@
+public import MemoryGraphCore
+import NIOConcurrencyHelpers
+import OrderedCollections
+
+/// Mutations: each works on a copy of the state, which replaces the state only when the whole
+/// mutation succeeded, so a failing mutation leaves nothing behind and the others of the batch
+/// take effect. A batch is applied under one lock: no read sees half of it.
+extension InMemoryGraphStore {
+    /// Applies `mutations` in order, each alone: see ``GraphStore/apply(_:)``.
+    ///
+    /// A batch with at least one successful mutation counts as one commit in ``usage()``.
+    public func applySynchronously(_ mutations: [GraphMutation]) -> [Result<MutationOutcome, MemoryGraphError>] {
+        state.withLockedValue { state in
+            var results: [Result<MutationOutcome, MemoryGraphError>] = []
+            var committed = 0
+            for mutation in mutations {
+                guard !state.isClosed else {
+                    results.append(.failure(Self.closedError))
+                    continue
+                }
+                var changed = state
+                do throws(MemoryGraphError) {
+                    let outcome = try apply(mutation, to: &changed)
+                    state = changed
+                    committed += 1
+                    results.append(.success(outcome))
+                } catch {
+                    results.append(.failure(error))
+                }
+            }
+            if committed > 0 {
+                state.writes += committed
+                state.commits += 1
+            }
+            return results
+        }
+    }
+
+    /// Applies one mutation to `state`, which the caller discards when it throws.
+    private func apply(_ mutation: GraphMutation, to state: inout State) throws(MemoryGraphError) -> MutationOutcome {
+        switch mutation {
+        case .addNodes(let drafts):
+            return .added(try add(drafts, to: &state))
+        case .removeNode(let id):
+            return .changed(Self.remove(id, from: &state))
+        case .link(let source, let target):
+            guard source != target else {
+                throw MemoryGraphError(.invalidArgument, "node \(source) cannot link to itself")
+            }
+            for id in [source, target] where state.nodes[id] == nil {
+                throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist")
+            }
+            return .changed(state.links[source, default: []].insert(target).inserted)
+        case .unlink(let source, let target):
+            let removed = state.links[source]?.remove(target) != nil
+            if state.links[source]?.isEmpty == true { state.links[source] = nil }
+            return .changed(removed)
+        case .createBundle(var bundle):
+            try ensureBundling()
+            guard state.bundles[bundle.id] == nil else {
+                throw MemoryGraphError(.duplicateID, "a bundle with id \(bundle.id) already exists")
+            }
+            try checkMembers(bundle.nodeIDs, in: state)
+            // Kept to the microsecond; a time outside the stored range reads back as the epoch.
+            bundle.createdAt = (Microseconds(bundle.createdAt) ?? Microseconds(0)).date
+            state.bundles[bundle.id] = bundle
+            return .bundleCreated(bundle.id)
+        case .addToBundle(let id, let nodeIDs):
+            try ensureBundling()
+            guard var bundle = state.bundles[id] else {
+                throw MemoryGraphError(.bundleNotFound, "bundle \(id) does not exist")
+            }
+            let present = Set(bundle.nodeIDs)
+            bundle.nodeIDs += OrderedSet(nodeIDs).filter { !present.contains($0) }
+            try checkMembers(bundle.nodeIDs, in: state)
+            state.bundles[id] = bundle
+            return .done
+        case .removeBundle(let id):
+            try ensureBundling()
+            return .changed(state.bundles.removeValue(forKey: id) != nil)
+        case .setCreationTime(let date):
+            guard let time = Microseconds(date) else {
+                throw MemoryGraphError(
+                    .invalidArgument,
+                    "creation time \(date) is outside the stored range, 1900-01-01 up to 2100-01-01 UTC")
+            }
+            state.createdAt = time
+            return .done
+        }
+    }
+
+    /// Checks every draft, then that each id is new and each link target exists (in the store
+    /// or earlier in `drafts`), then stores them all.
+    private func add(_ drafts: [NodeDraft], to state: inout State) throws(MemoryGraphError) -> [NodeID] {
+        var checked: [NodeDraft] = []
+        for (index, draft) in drafts.enumerated() {
+            do {
+                checked.append(try Validation.check(draft, maximumPayloadSize: configuration.maximumPayloadSize))
+            } catch var error as MemoryGraphError {
+                if drafts.count > 1 { error.message = "draft \(index): \(error.message)" }
+                throw error
+            } catch {
+                throw MemoryGraphError(.storage, "checking draft \(index) failed", underlyingError: error)
+            }
+        }
+        var earlier = Set<NodeID>()
+        for draft in checked {
+            // `Validation.check` gave every draft its id and timestamp.
+            guard let id = draft.id else { preconditionFailure("a checked draft has no id") }
+            if earlier.contains(id) || state.nodes[id] != nil {
+                throw MemoryGraphError(.duplicateID, "a node with id \(id) already exists")
+            }
+            for target in draft.links where !earlier.contains(target) && state.nodes[target] == nil {
+                throw MemoryGraphError(
+                    .nodeNotFound, "node \(id) links to \(target), which does not exist; add it first")
+            }
+            earlier.insert(id)
+        }
+        for draft in checked { Self.insert(draft, into: &state) }
+        return checked.compactMap(\.id)
+    }
+
+    /// Stores a checked draft and its links.
+    private static func insert(_ draft: NodeDraft, into state: inout State) {
+        guard let id = draft.id, let date = draft.timestamp, let timestamp = Microseconds(date) else {
+            preconditionFailure("a checked draft has no id or a timestamp outside the stored range")
+        }
+        let node = MemoryNode(
+            id: id, agentID: draft.agentID, taskContext: draft.taskContext, result: draft.result,
+            timestamp: timestamp.date, metadata: draft.metadata)
+        // The checked draft's type and confidence are valid, so these are the values queries see.
+        let type = try? Validation.type(of: draft.result)
+        let confidence = try? Validation.confidence(of: draft.result)
+        state.nodes[id] = StoredNode(
+            node: node, type: type ?? nil, confidence: confidence ?? nil, posting: Posting(timestamp: timestamp, id: id)
+        )
+        if !draft.links.isEmpty { state.links[id] = Set(draft.links) }
+    }
+
+    /// Removes node `id` with its links in both directions and its place in every bundle.
+    private static func remove(_ id: NodeID, from state: inout State) -> Bool {
+        guard state.nodes.removeValue(forKey: id) != nil else { return false }
+        state.links[id] = nil
+        for (source, targets) in state.links where targets.contains(id) {
+            state.links[source]?.remove(id)
+            if state.links[source]?.isEmpty == true { state.links[source] = nil }
+        }
+        for (bundleID, bundle) in state.bundles where bundle.nodeIDs.contains(id) {
+            state.bundles[bundleID]?.nodeIDs.removeAll { $0 == id }
+        }
+        return true
+    }
+
+    /// Checks that a bundle of `nodeIDs` stays within the limit and names only stored nodes.
+    private func checkMembers(_ nodeIDs: [NodeID], in state: State) throws(MemoryGraphError) {
+        let maximum = configuration.maxNodesPerBundle
+        guard nodeIDs.count <= maximum else {
+            throw MemoryGraphError(
+                .bundleTooLarge,
+                "a bundle may hold at most \(maximum) nodes (Configuration.maxNodesPerBundle); "
+                    + "this one would hold \(nodeIDs.count)")
+        }
+        for id in nodeIDs where state.nodes[id] == nil {
+            throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist; a bundle can only name stored nodes")
+        }
+    }
+
+    private func ensureBundling() throws(MemoryGraphError) {
+        guard configuration.enableBundling else {
+            throw MemoryGraphError(
+                .bundlingDisabled, "bundles are disabled; set Configuration.enableBundling to use them")
+        }
+    }
+}
