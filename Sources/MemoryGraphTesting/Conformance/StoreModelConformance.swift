@@ -1,0 +1,384 @@
+import Foundation
+import MemoryGraphCore
+import Testing
+
+/// Random operations against a backend and against the reference, ``InMemoryGraphStore``: the
+/// same seeded sequence of writes (valid and invalid, through the facade and as batches of
+/// mutations straight to the store) goes to both, and after each step a sample of reads —
+/// nodes, recall, links, backlinks, neighbors, bundles, statistics, a query with its next
+/// page — must answer the same; every 200 steps and at the end, everything is compared.
+public enum StoreModelConformance {
+    static let agents = ["planner", "critic", "scout", "writer", "agent-ü", "a"]
+    static let contexts = ["trip-42", "trip-43", "ctx", "long-" + String(repeating: "x", count: 200)]
+    static let types = ["plan", "observation", "critique", "answer"]
+    static let tasks = ["task-1", "task-2", "task-3"]
+
+    /// Runs `steps` random operations on a new store of `subject` and on the reference, and
+    /// records an issue naming the seed and step for every answer that differs.
+    ///
+    /// - Throws: When a store cannot be opened or read at all.
+    public static func randomOperations(on subject: ConformanceSubject, seed: UInt64, steps: Int = 1_000)
+        async throws
+    {
+        var configuration = MemoryGraph.Configuration.conformance
+        configuration.maxNodesPerBundle = 6
+        let store = try subject.makeStore(configuration)
+        defer { store.close() }
+        var run = Run(
+            random: SplitMix64(seed: seed), seed: seed, store: store,
+            reference: try MemoryGraph.inMemory(configuration: configuration), configuration: configuration)
+        for step in 1...steps {
+            run.step = step
+            try await run.operate()
+            try await run.compareSample()
+            if step % 200 == 0 { try await run.compareEverything() }
+        }
+        try await run.compareEverything()
+    }
+
+    /// One run: the subject, the reference, and the choices so far.
+    struct Run {
+        var random: SplitMix64
+        let seed: UInt64
+        let store: ConformanceStore
+        let reference: MemoryGraph
+        let configuration: MemoryGraph.Configuration
+        var step = 0
+        var operation = ""
+        /// Every bundle id ever created, removed ones included.
+        var bundleIDs: [BundleID] = []
+        /// The ids of the stored nodes, in the order they were added: what random picks choose
+        /// from, so that a seed replays the same operations.
+        var nodeIDs: [NodeID] = []
+
+        var graph: MemoryGraph { store.graph }
+        var context: Comment { "seed \(seed), step \(step), after \(operation)" }
+
+        mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &random)] }
+        mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &random) < percent }
+
+        /// An existing node most of the time, else one that does not exist.
+        mutating func someNodeID() -> NodeID {
+            !nodeIDs.isEmpty && chance(90) ? pick(nodeIDs) : NodeID.random(using: &random)
+        }
+
+        /// Keeps ``nodeIDs`` in step with what the reference did.
+        mutating func note(_ mutation: GraphMutation, _ answer: Answer<MutationOutcome>) {
+            switch (mutation, answer) {
+            case (.addNodes, .value(.added(let ids))): nodeIDs += ids
+            case (.removeNode(let id), .value(.changed(true))): nodeIDs.removeAll { $0 == id }
+            default: break
+            }
+        }
+
+        mutating func someBundleID() -> BundleID {
+            !bundleIDs.isEmpty && chance(90) ? pick(bundleIDs) : .random(using: &random)
+        }
+
+        mutating func randomResult() -> JSONValue {
+            var result: [String: JSONValue] = ["summary": .string("s\(random.next() % 1000)")]
+            if chance(85) { result["type"] = .string(pick(StoreModelConformance.types)) }
+            if chance(85) { result["confidence_score"] = .double(Double(random.next() % 1001) / 1000) }
+            if chance(10) { result["confidence_score"] = .int(1) }
+            if chance(20) { result["nested"] = ["list": [1, 2.5, "x", nil, true], "obj": ["k": "v"]] }
+            return .object(result)
+        }
+
+        mutating func randomDraft(id: NodeID? = nil, extraTargets: [NodeID] = []) -> NodeDraft {
+            var links: [NodeID] = []
+            for _ in 0..<Int.random(in: 0...3, using: &random) where !nodeIDs.isEmpty { links.append(pick(nodeIDs)) }
+            if !extraTargets.isEmpty && chance(50) { links.append(pick(extraTargets)) }
+            // Timestamps collide often, so ties are ordered by id.
+            let micros = 1_760_000_000_000_000 + Int64(random.next() % 50) * 1_000_000
+            return NodeDraft(
+                id: id, agentID: pick(StoreModelConformance.agents), taskContext: pick(StoreModelConformance.contexts),
+                result: randomResult(), metadata: ["run": .int(Int(random.next() % 100))], links: links,
+                timestamp: Date(microseconds: micros))
+        }
+
+        mutating func invalidDraft(id: NodeID? = nil) -> NodeDraft {
+            var draft = randomDraft(id: id)
+            switch Int.random(in: 0..<7, using: &random) {
+            case 0: draft.agentID = ""
+            case 1: draft.taskContext = String(repeating: "c", count: 300)
+            case 2: draft.result = ["confidence_score": 1.5]
+            case 3: draft.result = ["type": 7]
+            case 4: draft.links = [NodeID.random(using: &random)]
+            case 5 where !nodeIDs.isEmpty: draft.id = pick(nodeIDs)  // a duplicate id
+            default: draft.result = ["confidence_score": "high"]
+            }
+            return draft
+        }
+
+        /// Runs `body` on the subject and on the reference and expects the same answer.
+        @discardableResult
+        func both<T: Equatable>(
+            _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: (MemoryGraph) async throws -> T
+        ) async -> Answer<T> {
+            let answer = await Answer { try await body(graph) }
+            let expected = await Answer { try await body(reference) }
+            #expect(answer == expected, "\(context): \(what)", sourceLocation: sourceLocation)
+            return expected
+        }
+
+        // MARK: Writes
+
+        mutating func operate() async throws {
+            switch Int.random(in: 0..<100, using: &random) {
+            case 0..<25: await addNode()
+            case 25..<35: await addNodes()
+            case 35..<47:
+                let (source, target) = (someNodeID(), someNodeID())
+                operation = "link \(source) → \(target)"
+                await both(operation) { try await $0.link(from: source, to: target) }
+            case 47..<54:
+                let source = someNodeID()
+                let links = try await reference.links(from: source)
+                let target = !links.isEmpty && chance(80) ? pick(links) : someNodeID()
+                operation = "unlink \(source) → \(target)"
+                await both(operation) { try await $0.unlink(from: source, to: target) }
+            case 54..<61:
+                let id = someNodeID()
+                operation = "removeNode \(id)"
+                let answer = await both(operation) { try await $0.removeNode(id) }
+                note(.removeNode(id), answer.value.map { .value(.changed($0)) } ?? .otherError(""))
+            case 61..<70: try await createBundle()
+            case 70..<76:
+                let id = someBundleID()
+                let members = (0..<Int.random(in: 0...3, using: &random)).map { _ in someNodeID() }
+                operation = "addToBundle \(id) \(members)"
+                await both(operation) {
+                    try await $0.addToBundle(id, nodeIDs: members)
+                    return true
+                }
+            case 76..<79:
+                let id = someBundleID()
+                operation = "removeBundle \(id)"
+                await both(operation) { try await $0.removeBundle(id) }
+            case 79..<89: await applyBatch()
+            case 89..<90:
+                operation = "reopen"
+                if store.canReopen { try store.reopen() }
+            default:
+                operation = "reads only"
+            }
+        }
+
+        /// One node through the facade: the subject gives it its id, the reference takes that id.
+        mutating func addNode() async {
+            if chance(10) {
+                let draft = invalidDraft()
+                operation = "addNodes [invalid \(draft)]"
+                let answer = await both(operation) { try await $0.addNodes([draft]) }
+                #expect(answer.value == nil, "\(context): an invalid draft was stored")
+                return
+            }
+            var draft = randomDraft()
+            operation = "addNode \(draft)"
+            let answer = await Answer { [graph] in
+                try await graph.addNode(
+                    agentID: draft.agentID, taskContext: draft.taskContext, result: draft.result,
+                    metadata: draft.metadata, links: draft.links, timestamp: draft.timestamp)
+            }
+            guard let id = answer.value else {
+                Issue.record("\(context): \(answer)")
+                return
+            }
+            draft.id = id
+            let expected = await Answer { [draft] in try await reference.addNodes([draft]) }
+            #expect(expected == .value([id]), "\(context)")
+            note(.addNodes([draft]), .value(.added([id])))
+        }
+
+        /// A batch of drafts with their ids, which may link to each other; sometimes one invalid.
+        mutating func addNodes() async {
+            var drafts: [NodeDraft] = []
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                drafts.append(randomDraft(id: .random(using: &random), extraTargets: drafts.compactMap(\.id)))
+            }
+            if chance(20) {
+                drafts.insert(
+                    invalidDraft(id: .random(using: &random)), at: Int.random(in: 0...drafts.count, using: &random))
+            } else if chance(10), drafts.count > 1, let later = drafts.last?.id {
+                drafts[0].links.append(later)  // a link to a later draft of the same call
+            }
+            operation = "addNodes \(drafts)"
+            let answer = await both(operation) { [drafts] in try await $0.addNodes(drafts) }
+            note(.addNodes(drafts), answer.value.map { .value(.added($0)) } ?? .otherError(""))
+        }
+
+        /// A bundle through the facade: the subject gives it its id and creation time, the
+        /// reference takes them.
+        mutating func createBundle() async throws {
+            let count = Int.random(in: 0...(configuration.maxNodesPerBundle + 1), using: &random)
+            var members = (0..<count).compactMap { _ in nodeIDs.isEmpty ? nil : pick(nodeIDs) }
+            if chance(5) { members.append(.random(using: &random)) }
+            let task = pick(StoreModelConformance.tasks)
+            let agents = [pick(StoreModelConformance.agents), pick(StoreModelConformance.agents)]
+            let contexts = [pick(StoreModelConformance.contexts), pick(StoreModelConformance.contexts)]
+            let metadata: [String: JSONValue] = ["n": .int(count)]
+            operation = "createBundle \(task) \(members)"
+            let answer = await Answer { [graph, members] in
+                try await graph.createBundle(
+                    taskID: task, agentIDs: agents, contexts: contexts, nodeIDs: members, metadata: metadata)
+            }
+            guard let id = answer.value else {
+                let expected = await Answer { [members] in
+                    try await reference.createBundle(
+                        taskID: task, agentIDs: agents, contexts: contexts, nodeIDs: members, metadata: metadata)
+                }
+                #expect(answer == expected, "\(context)")
+                return
+            }
+            bundleIDs.append(id)
+            let stored = try #require(try await graph.bundle(id), "\(context): the new bundle is missing")
+            let bundle = MemoryBundle(
+                id: id, taskID: task, agentIDs: agents.uniqued(), contexts: contexts.uniqued(),
+                nodeIDs: members.uniqued(), createdAt: stored.createdAt, metadata: metadata)
+            let expected = await reference.store.apply([.createBundle(bundle)])
+            #expect(expected.map(Self.answer) == [.value(.bundleCreated(id))], "\(context)")
+        }
+
+        /// A batch of random mutations straight to both stores: each must succeed or fail alone,
+        /// the same way in both.
+        mutating func applyBatch() async {
+            var batch: [GraphMutation] = []
+            for _ in 0..<Int.random(in: 1...5, using: &random) {
+                switch Int.random(in: 0..<8, using: &random) {
+                case 0:
+                    let extra = batch.flatMap { mutation -> [NodeID] in
+                        guard case .addNodes(let drafts) = mutation else { return [] }
+                        return drafts.compactMap(\.id)
+                    }
+                    batch.append(
+                        .addNodes([
+                            chance(15)
+                                ? invalidDraft(id: .random(using: &random))
+                                : randomDraft(id: .random(using: &random), extraTargets: extra)
+                        ]))
+                case 1: batch.append(.link(from: someNodeID(), to: someNodeID()))
+                case 2: batch.append(.unlink(from: someNodeID(), to: someNodeID()))
+                case 3: batch.append(.removeNode(someNodeID()))
+                case 4:
+                    let id = chance(5) && !bundleIDs.isEmpty ? pick(bundleIDs) : BundleID.random(using: &random)
+                    let members = (0..<Int.random(in: 0...4, using: &random)).map { _ in someNodeID() }.uniqued()
+                    bundleIDs.append(id)
+                    batch.append(
+                        .createBundle(
+                            MemoryBundle(
+                                id: id, taskID: pick(StoreModelConformance.tasks),
+                                agentIDs: [pick(StoreModelConformance.agents)],
+                                contexts: [pick(StoreModelConformance.contexts)], nodeIDs: members,
+                                createdAt: Date(), metadata: [:])))
+                case 5: batch.append(.addToBundle(someBundleID(), nodeIDs: [someNodeID(), someNodeID()]))
+                case 6: batch.append(.removeBundle(someBundleID()))
+                default:
+                    batch.append(
+                        .setCreationTime(chance(20) ? Date(timeIntervalSince1970: 1e10) : Date(microseconds: 1_000_000))
+                    )
+                }
+            }
+            operation = "apply \(batch)"
+            let answers = await graph.store.apply(batch).map(Self.answer)
+            let expected = await reference.store.apply(batch).map(Self.answer)
+            #expect(answers == expected, "\(context)")
+            for (mutation, answer) in zip(batch, expected) { note(mutation, answer) }
+        }
+
+        static func answer(_ result: Result<MutationOutcome, MemoryGraphError>) -> Answer<MutationOutcome> {
+            switch result {
+            case .success(let outcome): .value(outcome)
+            case .failure(let error): .error(error.code)
+            }
+        }
+
+        // MARK: Reads
+
+        /// A sample of reads, each of which must answer as the reference does: those of one
+        /// node and one agent and context at every step, in turn the bundle lists or a query.
+        mutating func compareSample() async throws {
+            let id = someNodeID()
+            await both("node") { try await $0.node(id) }
+            await both("links") { try await $0.links(from: id) }
+            await both("backlinks") { try await $0.backlinks(to: id) }
+            let ids = [id, someNodeID(), NodeID.random(using: &random)]
+            await both("nodes") { try await $0.nodes(ids) }
+            let (agent, context) = (pick(StoreModelConformance.agents), pick(StoreModelConformance.contexts))
+            await both("recall") { try await $0.recall(agentID: agent, taskContext: context) }
+            await both("recall, limit 2") { try await $0.recall(agentID: agent, taskContext: context, limit: 2) }
+            let direction = pick(LinkDirection.allCases)
+            let (depth, limit) = (Int.random(in: 0...3, using: &random), Int.random(in: 0...12, using: &random))
+            await both("neighbors \(direction) \(depth) \(limit)") {
+                try await $0.neighbors(of: id, direction: direction, depth: depth, limit: limit)
+            }
+            let bundle = someBundleID()
+            await both("bundle") { try await $0.bundle(bundle) }
+            await both("statistics") { try await $0.statistics() }
+            if step % 2 == 0 {
+                let task = pick(StoreModelConformance.tasks)
+                await both("bundles(forTask:)") { try await $0.bundles(forTask: task) }
+                await both("bundle(forTask:)") { try await $0.bundle(forTask: task) }
+                await both("bundles(forContext:)") { try await $0.bundles(forContext: context) }
+            } else {
+                try await compare(randomQuery())
+            }
+        }
+
+        /// Everything: every node, link and bundle (the records of a dump), every backlink, every
+        /// recall, the statistics.
+        mutating func compareEverything() async throws {
+            await both("the dumped records") { try await $0.dumpedRecords() }
+            for id in nodeIDs {
+                await both("backlinks of \(id)") { try await $0.backlinks(to: id) }
+            }
+            for agent in StoreModelConformance.agents {
+                for context in StoreModelConformance.contexts {
+                    await both("recall \(agent) \(context)") {
+                        try await $0.recall(agentID: agent, taskContext: context)
+                    }
+                }
+            }
+            await both("statistics") { try await $0.statistics() }
+            var query = randomQuery()
+            query.limit = 50
+            try await compare(query, walkingEveryPage: true)
+        }
+
+        /// A query over the run's names and times.
+        mutating func randomQuery() -> MemoryQuery {
+            var query = MemoryQuery()
+            if chance(40) { query.agentIDs = [pick(StoreModelConformance.agents), pick(StoreModelConformance.agents)] }
+            if chance(40) { query.contexts = [pick(StoreModelConformance.contexts)] }
+            if chance(30) { query.types = [pick(StoreModelConformance.types), "unknown"] }
+            if chance(30) {
+                let bounds = [Int64(random.next() % 52), Int64(random.next() % 52)].sorted()
+                query.timeRange =
+                    Date(
+                        microseconds: 1_760_000_000_000_000 + bounds[0] * 1_000_000)..<Date(
+                        microseconds: 1_760_000_000_000_000 + bounds[1] * 1_000_000)
+            }
+            if chance(25) { query.minConfidence = Double(random.next() % 1001) / 1000 }
+            if chance(15) { query.maxConfidence = Double(random.next() % 1001) / 1000 }
+            if chance(10) { query.linkedFrom = someNodeID() }
+            if chance(10) { query.linkedTo = someNodeID() }
+            query.order = chance(50) ? .newestFirst : .oldestFirst
+            query.limit = pick([1, 3, 10, 100])
+            return query
+        }
+
+        /// Count, ids, plan figures, the first page and the next (or every page).
+        func compare(_ query: MemoryQuery, walkingEveryPage: Bool = false) async throws {
+            await both("count \(query)") { try await $0.count(query) }
+            await both("queryIDs \(query)") { try await $0.queryIDs(query) }
+            var cursor: QueryCursor?
+            var pages = 0
+            repeat {
+                let page = await both("page \(pages) of \(query)") { [cursor] graph in
+                    if let cursor { try await graph.query(query, after: cursor) } else { try await graph.query(query) }
+                }
+                cursor = page.value?.nextCursor
+                pages += 1
+            } while cursor != nil && (walkingEveryPage || pages < 2)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import LMDB
+import MemoryGraph
+import MemoryGraphTesting
+
+@testable import MemoryGraphLMDB
+
+extension ConformanceSubject {
+    /// Every backend the conformance suite runs against: a backend joins with one line.
+    static let all: [ConformanceSubject] = [
+        .lmdb(.immediate),
+        .lmdb(.batch),
+        .lmdb(.lazy),
+        .inMemory,
+    ]
+
+    /// LMDB stores in temporary directories, commits not synced, writes grouped as `strategy`
+    /// says; they reopen, and show every entry of every database as their raw contents.
+    static func lmdb(_ strategy: LMDBConfiguration.IndexUpdateStrategy) -> ConformanceSubject {
+        ConformanceSubject("LMDB (\(strategy))") { configuration in
+            let path = NSTemporaryDirectory() + "memory-graph-conformance-" + UUID().uuidString
+            var lmdb = LMDBConfiguration()
+            lmdb.durability = .noSync
+            lmdb.indexUpdateStrategy = strategy
+            let open: @Sendable () throws -> MemoryGraph = { [lmdb] in
+                try MemoryGraph(path: path, configuration: configuration, lmdb: lmdb)
+            }
+            return ConformanceStore(
+                graph: try open(), reopen: open, rawContents: { try $0.rawLMDBContents() },
+                cleanup: { try? FileManager.default.removeItem(atPath: path) })
+        }
+    }
+}
+
+extension MemoryGraph {
+    /// Every entry of every named database of the LMDB store, key and value.
+    fileprivate func rawLMDBContents() throws -> ConformanceStore.RawContents {
+        guard let store = lmdbStore else { preconditionFailure("not an LMDB graph") }
+        return try store.environment.read { txn in
+            var contents: ConformanceStore.RawContents = [:]
+            for database in store.schema.all {
+                var entries: [[UInt8]] = []
+                try txn.scan(database) { key, value in
+                    entries.append(Array(key) + [0xFF, 0xFE] + Array(value))
+                    return true
+                }
+                contents[database.name ?? ""] = entries
+            }
+            return contents
+        }
+    }
+}
