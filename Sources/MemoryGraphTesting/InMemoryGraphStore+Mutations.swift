@@ -2,10 +2,14 @@ public import MemoryGraphCore
 import NIOConcurrencyHelpers
 import OrderedCollections
 
-/// Mutations: each works on a copy of the state, which replaces the state only when the whole
-/// mutation succeeded, so a failing mutation leaves nothing behind and the others of the batch
-/// take effect. A batch is applied under one lock: no read sees half of it.
+/// Mutations: each is first checked against the state as it is, which yields the change to
+/// make or the error; the change itself cannot fail. So a failing mutation leaves nothing
+/// behind, and the others of the batch take effect in order. A batch is applied under one lock:
+/// no read sees half of it.
 extension InMemoryGraphStore {
+    /// What a checked mutation does to the state.
+    typealias Change = (inout State) -> MutationOutcome
+
     /// Applies `mutations` in order, each alone: see ``GraphStore/apply(_:)``.
     ///
     /// A batch with at least one successful mutation counts as one commit in ``usage()``.
@@ -18,12 +22,10 @@ extension InMemoryGraphStore {
                     results.append(.failure(Self.closedError))
                     continue
                 }
-                var changed = state
                 do throws(MemoryGraphError) {
-                    let outcome = try apply(mutation, to: &changed)
-                    state = changed
+                    let change = try change(for: mutation, in: state)
+                    results.append(.success(change(&state)))
                     committed += 1
-                    results.append(.success(outcome))
                 } catch {
                     results.append(.failure(error))
                 }
@@ -36,13 +38,17 @@ extension InMemoryGraphStore {
         }
     }
 
-    /// Applies one mutation to `state`, which the caller discards when it throws.
-    private func apply(_ mutation: GraphMutation, to state: inout State) throws(MemoryGraphError) -> MutationOutcome {
+    /// Checks `mutation` against `state` and returns what it changes.
+    private func change(for mutation: GraphMutation, in state: State) throws(MemoryGraphError) -> Change {
         switch mutation {
         case .addNodes(let drafts):
-            return .added(try add(drafts, to: &state))
+            let checked = try check(drafts, in: state)
+            return { state in
+                for draft in checked { Self.insert(draft, into: &state) }
+                return .added(checked.compactMap(\.id))
+            }
         case .removeNode(let id):
-            return .changed(Self.remove(id, from: &state))
+            return { state in .changed(Self.remove(id, from: &state)) }
         case .link(let source, let target):
             guard source != target else {
                 throw MemoryGraphError(.invalidArgument, "node \(source) cannot link to itself")
@@ -50,11 +56,13 @@ extension InMemoryGraphStore {
             for id in [source, target] where state.nodes[id] == nil {
                 throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist")
             }
-            return .changed(state.links[source, default: []].insert(target).inserted)
+            return { state in .changed(state.links[source, default: []].insert(target).inserted) }
         case .unlink(let source, let target):
-            let removed = state.links[source]?.remove(target) != nil
-            if state.links[source]?.isEmpty == true { state.links[source] = nil }
-            return .changed(removed)
+            return { state in
+                let removed = state.links[source]?.remove(target) != nil
+                if state.links[source]?.isEmpty == true { state.links[source] = nil }
+                return .changed(removed)
+            }
         case .createBundle(var bundle):
             try ensureBundling()
             guard state.bundles[bundle.id] == nil else {
@@ -63,8 +71,10 @@ extension InMemoryGraphStore {
             try checkMembers(bundle.nodeIDs, in: state)
             // Kept to the microsecond; a time outside the stored range reads back as the epoch.
             bundle.createdAt = (Microseconds(bundle.createdAt) ?? Microseconds(0)).date
-            state.bundles[bundle.id] = bundle
-            return .bundleCreated(bundle.id)
+            return { [bundle] state in
+                state.bundles[bundle.id] = bundle
+                return .bundleCreated(bundle.id)
+            }
         case .addToBundle(let id, let nodeIDs):
             try ensureBundling()
             guard var bundle = state.bundles[id] else {
@@ -73,25 +83,29 @@ extension InMemoryGraphStore {
             let present = Set(bundle.nodeIDs)
             bundle.nodeIDs += OrderedSet(nodeIDs).filter { !present.contains($0) }
             try checkMembers(bundle.nodeIDs, in: state)
-            state.bundles[id] = bundle
-            return .done
+            return { [bundle] state in
+                state.bundles[id] = bundle
+                return .done
+            }
         case .removeBundle(let id):
             try ensureBundling()
-            return .changed(state.bundles.removeValue(forKey: id) != nil)
+            return { state in .changed(state.bundles.removeValue(forKey: id) != nil) }
         case .setCreationTime(let date):
             guard let time = Microseconds(date) else {
                 throw MemoryGraphError(
                     .invalidArgument,
                     "creation time \(date) is outside the stored range, 1900-01-01 up to 2100-01-01 UTC")
             }
-            state.createdAt = time
-            return .done
+            return { state in
+                state.createdAt = time
+                return .done
+            }
         }
     }
 
     /// Checks every draft, then that each id is new and each link target exists (in the store
-    /// or earlier in `drafts`), then stores them all.
-    private func add(_ drafts: [NodeDraft], to state: inout State) throws(MemoryGraphError) -> [NodeID] {
+    /// or earlier in `drafts`); returns the drafts completed (ids, timestamps, links in order).
+    private func check(_ drafts: [NodeDraft], in state: State) throws(MemoryGraphError) -> [NodeDraft] {
         var checked: [NodeDraft] = []
         for (index, draft) in drafts.enumerated() {
             do {
@@ -116,8 +130,7 @@ extension InMemoryGraphStore {
             }
             earlier.insert(id)
         }
-        for draft in checked { Self.insert(draft, into: &state) }
-        return checked.compactMap(\.id)
+        return checked
     }
 
     /// Stores a checked draft and its links.

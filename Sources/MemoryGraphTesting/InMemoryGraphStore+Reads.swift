@@ -1,11 +1,14 @@
 public import MemoryGraphCore
 
-/// The reads: each takes the state of one moment and answers from it by brute force.
+/// The reads: each takes the state of one moment and answers from it by brute force; each
+/// throws ``MemoryGraphError/Code/closed`` once the store is closed.
 extension InMemoryGraphStore {
+    /// The node `id` with its out-links in id order, or `nil`.
     public func node(_ id: NodeID) throws -> MemoryNode? {
         try snapshot().node(id)
     }
 
+    /// The nodes `ids` from one moment, `nil` for each that does not exist.
     public func nodes(_ ids: [NodeID]) throws -> [MemoryNode?] {
         let state = try snapshot()
         return ids.map { state.node($0) }
@@ -66,6 +69,7 @@ extension InMemoryGraphStore {
         return found
     }
 
+    /// The bundle `id`, or `nil`.
     public func bundle(_ id: BundleID) throws -> MemoryBundle? {
         try snapshot().bundles[id]
     }
