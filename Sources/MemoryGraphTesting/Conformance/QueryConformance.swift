@@ -52,7 +52,7 @@ public enum QueryConformance {
     }
 
     /// Nodes added between pages, ahead of a walk and behind it: no node comes twice, every node
-    /// present at the start comes, and the order holds.
+    /// present at the start comes, every node added ahead comes, and the order holds.
     ///
     /// - Throws: When a store cannot be opened or written.
     public static func pagingUnderWrites(on subject: ConformanceSubject) async throws {
@@ -62,32 +62,37 @@ public enum QueryConformance {
         var random = SplitMix64(seed: 21)
         let data = try RandomGraphData(count: 600, using: &random)
         try await data.write(to: graph)
+        var added = 0
         for order in [MemoryQuery.Order.newestFirst, .oldestFirst] {
             var query = MemoryQuery()
             query.contexts = ["context-0", "context-1"]
             query.order = order
+            query.limit = 10_000
+            let before = try await graph.queryIDs(query)
             query.limit = 7
-            let before = Set(try data.expected(query))
             var walked: [NodeID] = []
             var page = try await graph.query(query)
-            var added = 0
+            var ahead = 0
             while true {
                 walked += page.nodes.map(\.id)
                 guard let cursor = page.nextCursor else { break }
-                // New nodes: now (ahead of a newest-first walk) and in the past (behind it).
-                for offset in [0, -864_000] as [TimeInterval] {
+                // A node later than every other (behind a newest-first walk, ahead of an
+                // oldest-first one) and one earlier than every other (the other way round).
+                added += 1
+                for seconds in [45 * 86_400 + Double(added), -86_400 - Double(added)] {
                     try await graph.addNode(
                         agentID: "late", taskContext: "context-0", result: ["n": .int(added)],
-                        timestamp: Date().addingTimeInterval(offset))
-                    added += 1
+                        timestamp: RandomGraphData.start.addingTimeInterval(seconds))
                 }
+                ahead += 1
                 page = try await graph.query(query, after: cursor)
             }
+            #expect(ahead > 0, "nodes were added between pages (\(order))")
             #expect(Set(walked).count == walked.count, "no node twice (\(order))")
-            #expect(before.isSubset(of: Set(walked)), "every node present at the start is returned (\(order))")
+            #expect(Set(before).isSubset(of: Set(walked)), "every node present at the start is returned (\(order))")
+            #expect(walked.count == before.count + ahead, "every node added ahead of the walk is returned (\(order))")
             let timestamps = try await graph.nodes(walked).map { try #require($0).timestamp }
             #expect(timestamps == (order == .oldestFirst ? timestamps.sorted() : timestamps.sorted(by: >)), "\(order)")
-            #expect(added > 0, "nodes were added between pages (\(order))")
         }
     }
 
