@@ -2,17 +2,21 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: deps build release test asan tsan lint format run bench crash fuzz fuzz-smoke fuzz-seeds
+.PHONY: deps deps-bench build release test asan tsan lint format run bench crash fuzz fuzz-smoke \
+	fuzz-seeds
 
-## deps: install LMDB's headers and tools (liblmdb-dev, lmdb-utils) and SQLite's headers when missing
+## deps: install LMDB's headers and tools (liblmdb-dev, lmdb-utils) when missing
 deps:
 	@if ! pkg-config --exists lmdb 2>/dev/null || ! command -v mdb_stat >/dev/null 2>&1; then \
 		echo "installing liblmdb-dev, lmdb-utils and pkg-config"; \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liblmdb-dev lmdb-utils pkg-config >/dev/null; \
 	fi
+
+## deps-bench: what deps installs, and SQLite's headers for the benchmark's SQLite twin (GRDB)
+deps-bench: deps
 	@if ! pkg-config --exists sqlite3 2>/dev/null; then \
-		echo "installing libsqlite3-dev (for the SQLite comparison in memory-graph-bench)"; \
+		echo "installing libsqlite3-dev (for the SQLite comparison in Benchmarks/)"; \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev >/dev/null; \
 	fi
@@ -44,23 +48,23 @@ tsan: deps
 
 ## lint: check formatting (swift-format from the toolchain) of every Swift source
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests Tools Fuzz
+	$(SWIFT) format lint --strict -r Sources Tests Tools Fuzz Benchmarks
 
 ## format: rewrite sources in the house format
 format:
-	$(SWIFT) format -i -r Sources Tests Tools Fuzz
+	$(SWIFT) format -i -r Sources Tests Tools Fuzz Benchmarks
 
 ## run: the load test for about 15 seconds on a temporary store with 20 000 pre-loaded nodes
 run: deps
-	$(SWIFT) run -c release memory-graph-bench load-test --duration 15 --nodes 20000
+	$(SWIFT) run -c release memory-graph-stress load-test --duration 15 --nodes 20000
 
-## bench: the reference workload, N = 100 000, side by side with SQLite
-bench: deps
-	$(SWIFT) run -c release memory-graph-bench run --nodes 100000 --compare sqlite
+## bench: the reference workload, N = 100 000, side by side with SQLite (the nested package Benchmarks/)
+bench: deps-bench
+	$(SWIFT) run -c release --package-path Benchmarks memory-graph-bench run --nodes 100000 --compare sqlite
 
 ## crash: 500 SIGKILLs of a process writing to one store, every acknowledged write checked after each
 crash: deps
-	$(SWIFT) run -c release memory-graph-bench crash-test --iterations 500
+	$(SWIFT) run -c release memory-graph-stress crash-test --iterations 500
 
 
 ## fuzz: build the libFuzzer targets in Fuzz/ (ASan, in .build-fuzz) and run each for FUZZ_SECONDS

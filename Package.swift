@@ -13,8 +13,9 @@ let package = Package(
     products: [
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "MemoryGraph", targets: ["MemoryGraph"]),
+        .library(name: "MemoryGraphWorkload", targets: ["MemoryGraphWorkload"]),
         .executable(name: "memory-graph", targets: ["memory-graph"]),
-        .executable(name: "memory-graph-bench", targets: ["memory-graph-bench"]),
+        .executable(name: "memory-graph-stress", targets: ["memory-graph-stress"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -23,7 +24,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -64,16 +64,23 @@ let package = Package(
             path: "Tools/memory-graph",
             swiftSettings: swiftSettings
         ),
+        // The reference workload W(N, seed), SplitMix64 and a shared counter: what the stress
+        // tool, the benchmark (the nested package in Benchmarks/) and the tests share.
+        .target(
+            name: "MemoryGraphWorkload",
+            dependencies: ["MemoryGraph"],
+            path: "Tools/MemoryGraphWorkload",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
-            name: "memory-graph-bench",
+            name: "memory-graph-stress",
             dependencies: [
-                "MemoryGraph", "LMDB",
+                "MemoryGraph", "LMDB", "MemoryGraphWorkload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
-            path: "Tools/memory-graph-bench",
+            path: "Tools/memory-graph-stress",
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -83,13 +90,13 @@ let package = Package(
         ),
         .testTarget(
             name: "LMDBTests",
-            dependencies: ["LMDB"],
+            dependencies: ["LMDB", "MemoryGraphWorkload"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MemoryGraphTests",
             dependencies: [
-                "MemoryGraph", "LMDB",
+                "MemoryGraph", "LMDB", "MemoryGraphWorkload",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

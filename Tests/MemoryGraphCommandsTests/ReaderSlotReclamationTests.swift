@@ -25,7 +25,7 @@ struct ReaderSlotReclamationTests {
     {
         let log = scratch.child("holders-\(UUID().uuidString).txt")
         let holders = try (0..<count).map { _ in
-            try BuiltTool.bench.start(["contention", "hold-read", "--path", store], output: log)
+            try BuiltTool.stress.start(["contention", "hold-read", "--path", store], output: log)
         }
         defer {
             for holder in holders where holder.isRunning { kill(holder.processIdentifier, SIGKILL) }

@@ -1,3 +1,4 @@
+import MemoryGraphWorkload
 import Testing
 
 @testable import MemoryGraph

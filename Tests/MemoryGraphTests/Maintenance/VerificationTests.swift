@@ -1,5 +1,6 @@
 import Foundation
 import LMDB
+import MemoryGraphWorkload
 import Testing
 
 @testable import MemoryGraph

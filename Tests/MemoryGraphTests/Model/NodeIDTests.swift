@@ -1,5 +1,6 @@
 import Foundation
 import MemoryGraph
+import MemoryGraphWorkload
 import Testing
 
 @Suite("NodeID")

@@ -1,5 +1,6 @@
 import Foundation
 import MemoryGraph
+import MemoryGraphWorkload
 
 /// A seeded random store for query tests, and the facts about it a brute-force filter needs.
 struct QueryDataSet {

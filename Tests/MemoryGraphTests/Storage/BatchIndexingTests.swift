@@ -1,4 +1,5 @@
 import Foundation
+import MemoryGraphWorkload
 import Testing
 
 @testable import MemoryGraph

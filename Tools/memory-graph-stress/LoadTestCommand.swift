@@ -3,9 +3,10 @@ import Dispatch
 import Foundation
 import Histogram
 import MemoryGraph
+import MemoryGraphWorkload
 import Synchronization
 
-/// `memory-graph-bench load-test`: readers and writers on one store at once (scenario S6),
+/// `memory-graph-stress load-test`: readers and writers on one store at once (scenario S6),
 /// then an integrity check of every acknowledged write.
 struct LoadTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -99,7 +100,7 @@ struct LoadTestCommand: ParsableCommand {
             let recorder = recorders[reader]
             group.enter()
             Thread.detachNewThread {
-                var random = SeededRandom(seed: seed &+ UInt64(reader) &+ 1)
+                var random = SplitMix64(seed: seed &+ UInt64(reader) &+ 1)
                 while !stop.isSet {
                     let dice = Int.random(in: 0..<100, using: &random)
                     let node = workload.nodes[Int.random(in: 0..<ids.count, using: &random)]
@@ -129,7 +130,7 @@ struct LoadTestCommand: ParsableCommand {
             let log = acknowledged[writer]
             group.enter()
             Thread.detachNewThread {
-                var random = SeededRandom(seed: seed &+ 1_000 &+ UInt64(writer))
+                var random = SplitMix64(seed: seed &+ 1_000 &+ UInt64(writer))
                 var next = DispatchTime.now().uptimeNanoseconds
                 while !stop.isSet {
                     guard phase.value == .withWriters else {
@@ -214,7 +215,7 @@ struct LoadTestCommand: ParsableCommand {
     private func runWorker(
         _ graph: MemoryGraph, _ workload: Workload, output: String, schedule: LoadSchedule, start: UInt64
     ) throws {
-        var random = SeededRandom(seed: seed &+ UInt64(getpid()))
+        var random = SplitMix64(seed: seed &+ UInt64(getpid()))
         var lines = ""
         var errors = 0
         let deadline = start + UInt64(duration * 1e9)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MemoryGraph
+import MemoryGraphWorkload
 
 /// `memory-graph-bench run`: the reference workload on MemoryGraph, and on SQLite side by side.
 struct RunCommand: ParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MemoryGraph
 
-/// `memory-graph-bench crash-writer` (hidden): the child process of `crash-test`. It opens the
+/// `memory-graph-stress crash-writer` (hidden): the child process of `crash-test`. It opens the
 /// store and writes on it from several lanes until it is killed, logging every write.
 struct CrashWriterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,8 +2,9 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import MemoryGraph
+import MemoryGraphWorkload
 
-/// `memory-graph-bench contention read`: recalls the newest nodes of random agents and contexts
+/// `memory-graph-stress contention read`: recalls the newest nodes of random agents and contexts
 /// while other processes write, and checks each node it reads; prints a ``ContentionReadReport``
 /// as one JSON line.
 ///
@@ -25,7 +26,7 @@ struct ContentionReadCommand: ParsableCommand {
         configuration.enableMetrics = false
         let graph = try MemoryGraph(path: path, configuration: configuration)
         defer { graph.close() }
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var report = ContentionReadReport()
         var seen = Set<NodeID>()
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)

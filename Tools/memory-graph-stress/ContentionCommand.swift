@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `memory-graph-bench contention …`: the roles of the processes the multi-process tests start
+/// `memory-graph-stress contention …`: the roles of the processes the multi-process tests start
 /// on one store (hidden: the tests drive them, a person has no use for them alone).
 struct ContentionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import LMDB
 import MemoryGraph
-import Synchronization
+import MemoryGraphWorkload
 
 /// One scenario's figures on every engine that ran it.
 struct ScenarioResult: Codable {
@@ -18,20 +18,6 @@ struct ScenarioResult: Codable {
     var ratio: Double? { baseline.map { memoryGraph.operationsPerSecond / max($0.operationsPerSecond, 1e-9) } }
 }
 
-/// A counter shared by threads.
-final class SharedCounter: Sendable {
-    private let count = Atomic(0)
-    func increment() { count.add(1, ordering: .relaxed) }
-    var value: Int { count.load(ordering: .relaxed) }
-}
-
-/// A flag shared by threads.
-final class SharedFlag: Sendable {
-    private let flag = Atomic(false)
-    func set() { flag.store(true, ordering: .releasing) }
-    var isSet: Bool { flag.load(ordering: .acquiring) }
-}
-
 /// A mismatch between the engines' answers: no time is reported then.
 struct AnswerMismatch: Error, CustomStringConvertible {
     var description: String
@@ -45,7 +31,7 @@ final class BenchRun {
     let queries: Int
     let repetitions: Int
     let twin: SQLiteTwin?
-    private var random: SeededRandom
+    private var random: SplitMix64
 
     var graphPath: String { directory + "/memory-graph.lmdb" }
 
@@ -58,7 +44,7 @@ final class BenchRun {
         self.queries = queries
         self.repetitions = repetitions
         twin = compare ? try SQLiteTwin(path: directory + "/sqlite.db") : nil
-        random = SeededRandom(seed: seed ^ 0x5EED)
+        random = SplitMix64(seed: seed ^ 0x5EED)
     }
 
     /// A graph configuration for the benchmark: commits as durable as SQLite's WAL with
