@@ -4,25 +4,6 @@ import LMDB
 import MemoryGraph
 import MemoryGraphWorkload
 
-/// One scenario's figures on every engine that ran it.
-struct ScenarioResult: Codable {
-    var id: String
-    var title: String
-    var memoryGraph: Measurement
-    /// What MemoryGraph is compared with: SQLite, or for S7 per-write commits.
-    var baselineName = "SQLite"
-    var baseline: Measurement?
-    var rawLMDB: Measurement?
-
-    /// MemoryGraph's throughput over the baseline's (> 1: MemoryGraph is faster).
-    var ratio: Double? { baseline.map { memoryGraph.operationsPerSecond / max($0.operationsPerSecond, 1e-9) } }
-}
-
-/// A mismatch between the engines' answers: no time is reported then.
-struct AnswerMismatch: Error, CustomStringConvertible {
-    var description: String
-}
-
 /// Runs the reference scenarios S1–S7 on MemoryGraph and, when asked, on SQLite.
 final class BenchRun {
     let workload: Workload
