@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: deps deps-bench build release test asan tsan lint format run bench crash fuzz fuzz-smoke \
+.PHONY: deps deps-bench build release test test-fast asan tsan lint format run bench crash fuzz fuzz-smoke \
 	fuzz-seeds
 
 ## deps: install LMDB's headers and tools (liblmdb-dev, lmdb-utils) when missing
@@ -32,6 +32,16 @@ release: deps
 ## test: build and run the whole test suite
 test: build
 	$(SWIFT) test --skip-build
+
+## test-fast: the test suite without the tests and suites tagged .slow (SIGKILL runs, several
+## processes, long randomized runs)
+# Swift Testing's `--skip` takes regular expressions over test IDs (`Target.Suite/function(…)`),
+# not tags: Tests/slow-tests.awk reads the IDs of what carries `.tags(.slow)` from the sources.
+# (`\b` cannot stand for the `.` after the target: Swift's regexes use Unicode word boundaries.)
+SLOW_TESTS = $(shell awk -f Tests/slow-tests.awk $$(find Tests -name '*.swift' | sort))
+test-fast: build
+	@test -n "$(SLOW_TESTS)" || { echo "test-fast: nothing is tagged .slow"; exit 1; }
+	$(SWIFT) test --skip-build --skip '[./]($(SLOW_TESTS))'
 
 ## asan: the whole test suite under AddressSanitizer (separate build directory)
 # lld links the ASan runtime without the warnings gold prints about its local symbols.

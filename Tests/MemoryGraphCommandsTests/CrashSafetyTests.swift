@@ -3,7 +3,7 @@ import Testing
 
 /// Runs the built `memory-graph-stress crash-test`: a writer process is killed with SIGKILL again
 /// and again, and after each kill the store must verify clean and hold every acknowledged write.
-@Suite("Crash safety")
+@Suite("Crash safety", .tags(.slow))
 struct CrashSafetyTests {
     @Test("crash-test: 25 kills of a writer, every acknowledged write checked, no failure, exit 0")
     func twentyFiveKills() throws {

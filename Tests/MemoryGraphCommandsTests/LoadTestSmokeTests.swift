@@ -4,7 +4,7 @@ import Testing
 /// Runs the built `memory-graph-stress load-test` on tiny inputs so the tool cannot rot. This
 /// checks that it works and loses nothing, never how fast it is. (The benchmark, in the nested
 /// package `Benchmarks/`, has its smoke run in `make bench-smoke`.)
-@Suite("The load test")
+@Suite("The load test", .tags(.slow))
 struct LoadTestSmokeTests {
     @Test("load-test: 3 seconds of readers and writers in two processes, nothing lost, exit 0")
     func loadTest() throws {

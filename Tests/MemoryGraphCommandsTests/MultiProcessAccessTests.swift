@@ -4,7 +4,7 @@ import Testing
 
 /// Separate OS processes writing and reading one store at once, through the built
 /// `memory-graph-stress contention` roles.
-@Suite("Processes sharing a store")
+@Suite("Processes sharing a store", .tags(.slow))
 struct MultiProcessAccessTests {
     /// What a checking reader printed (`memory-graph-stress contention read`).
     private struct ReaderFigures: Decodable {

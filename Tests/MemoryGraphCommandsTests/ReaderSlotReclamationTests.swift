@@ -14,7 +14,7 @@ import Testing
 
 /// Reader processes killed inside their read transactions leave their reader slots behind;
 /// LMDB frees them only when some process runs `mdb_reader_check`.
-@Suite("Reader slots of killed processes")
+@Suite("Reader slots of killed processes", .tags(.slow))
 struct ReaderSlotReclamationTests {
     /// The store's reader table: small, so the dead slots of a few waves exceed it.
     private static let maximumReaders = 126
