@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: deps deps-bench build release test test-fast asan tsan lint format run bench crash fuzz fuzz-smoke \
+.PHONY: deps deps-bench build release test test-fast asan tsan lint format run bench bench-smoke crash fuzz fuzz-smoke \
 	fuzz-seeds
 
 ## deps: install LMDB's headers and tools (liblmdb-dev, lmdb-utils) when missing
@@ -69,8 +69,27 @@ run: deps
 	$(SWIFT) run -c release memory-graph-stress load-test --duration 15 --nodes 20000
 
 ## bench: the reference workload, N = 100 000, side by side with SQLite (the nested package Benchmarks/)
+# bench and bench-smoke build with the same flags, so that they share one release build.
+BENCH_BUILD := -c release --package-path Benchmarks -Xswiftc -warnings-as-errors
 bench: deps-bench
-	$(SWIFT) run -c release --package-path Benchmarks memory-graph-bench run --nodes 100000 --compare sqlite
+	$(SWIFT) run $(BENCH_BUILD) memory-graph-bench run --nodes 100000 --compare sqlite
+
+## bench-smoke: the benchmark on 2 000 nodes, once, answers checked against SQLite (CI): it must
+## exit 0 and print a row of the results table for every scenario; warnings are errors
+BENCH_SMOKE_ARGS := run --nodes 2000 --reads 2000 --queries 200 --repetitions 1 --write-rounds 2 --compare sqlite
+BENCH_SMOKE_ROWS := '| scenario | engine | ops/s |' '| S1 ' '| S2c ' '| S2h ' '| S3 ' '| S4 ' '| S5 ' '| S7 ' 'on disk: '
+bench-smoke: deps-bench
+	$(SWIFT) build $(BENCH_BUILD)
+	@output=$$(mktemp); \
+	bin=$$($(SWIFT) build $(BENCH_BUILD) --show-bin-path); \
+	echo "$$bin/memory-graph-bench $(BENCH_SMOKE_ARGS)"; \
+	"$$bin/memory-graph-bench" $(BENCH_SMOKE_ARGS) >"$$output"; status=$$?; \
+	cat "$$output"; \
+	if [ $$status -ne 0 ]; then rm -f "$$output"; echo "bench-smoke: memory-graph-bench exited with $$status"; exit 1; fi; \
+	for row in $(BENCH_SMOKE_ROWS); do \
+		grep -qF -- "$$row" "$$output" || { rm -f "$$output"; echo "bench-smoke: no \"$$row\" in the output"; exit 1; }; \
+	done; \
+	rm -f "$$output"; echo "bench-smoke: passed"
 
 ## crash: 500 SIGKILLs of a process writing to one store, every acknowledged write checked after each
 crash: deps
