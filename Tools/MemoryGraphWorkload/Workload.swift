@@ -6,8 +6,8 @@ public import MemoryGraph
 /// machine, so the benchmark and the load test run on data anyone can regenerate.
 ///
 /// Nodes spread over 64 agents and 2 000 task contexts (drawn Zipf-like: a few contexts hold
-/// most nodes) and the 90 days before ``end``; each links to up to four earlier nodes. Every
-/// fiftieth node adds a bundle of up to 50 nodes of one context.
+/// most nodes) and the 90 days before ``end``; each links to up to four earlier nodes. There is
+/// one task bundle for every 50 nodes, each of up to 50 nodes of one context.
 ///
 /// ```swift
 /// let workload = Workload(count: 10_000, seed: 42)
