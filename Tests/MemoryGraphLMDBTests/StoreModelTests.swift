@@ -1,4 +1,6 @@
 import Foundation
+import MemoryGraphWorkload
+import SeededRandom
 import Testing
 
 @testable import MemoryGraph
@@ -217,7 +219,7 @@ struct StoreModelTests {
     }
 
     @Test(
-        "random operations match the model under every index update strategy",
+        "random operations match the model under every index update strategy", .tags(.slow),
         arguments: [(UInt64(42), .immediate), (7, .batch), (11, .lazy)] as [(UInt64, MemoryGraph.IndexUpdateStrategy)])
     func randomOperations(seed: UInt64, strategy: MemoryGraph.IndexUpdateStrategy) throws {
         let store = TemporaryStore()

@@ -1,3 +1,5 @@
+import MemoryGraphWorkload
+import SeededRandom
 import Testing
 
 import MemoryGraph

@@ -1,4 +1,6 @@
 import Foundation
+import MemoryGraphWorkload
+import SeededRandom
 import Testing
 
 @testable import MemoryGraph

@@ -1,5 +1,7 @@
 import Foundation
 import LMDB
+import MemoryGraphWorkload
+import SeededRandom
 import Testing
 
 import MemoryGraph

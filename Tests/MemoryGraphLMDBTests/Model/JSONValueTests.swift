@@ -1,5 +1,7 @@
 import Foundation
 import MemoryGraph
+import MemoryGraphWorkload
+import SeededRandom
 import Testing
 
 @Suite("JSONValue")

@@ -1,5 +1,7 @@
 import Foundation
 import MemoryGraph
+import MemoryGraphWorkload
+import SeededRandom
 
 /// A seeded random store for query tests, and the facts about it a brute-force filter needs.
 struct QueryDataSet {

@@ -1,10 +1,14 @@
 import Foundation
 import MemoryGraph
+import MemoryGraphWorkload
+import SeededRandom
 import Testing
 
 @Suite("Queries against a brute-force filter")
 struct QueryModelTests {
-    @Test("random queries, counts, ids and every page match a filter over all nodes", arguments: [11, 12] as [UInt64])
+    @Test(
+        "random queries, counts, ids and every page match a filter over all nodes", .tags(.slow),
+        arguments: [11, 12] as [UInt64])
     func randomQueries(seed: UInt64) throws {
         let store = TemporaryStore()
         defer { store.remove() }
