@@ -2,17 +2,21 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: deps build release test asan tsan lint format run bench crash fuzz fuzz-smoke fuzz-seeds
+.PHONY: deps deps-bench build release test test-fast asan tsan lint format run bench bench-smoke crash fuzz fuzz-smoke \
+	fuzz-seeds
 
-## deps: install LMDB's headers and tools (liblmdb-dev, lmdb-utils) and SQLite's headers when missing
+## deps: install LMDB's headers and tools (liblmdb-dev, lmdb-utils) when missing
 deps:
 	@if ! pkg-config --exists lmdb 2>/dev/null || ! command -v mdb_stat >/dev/null 2>&1; then \
 		echo "installing liblmdb-dev, lmdb-utils and pkg-config"; \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liblmdb-dev lmdb-utils pkg-config >/dev/null; \
 	fi
+
+## deps-bench: what deps installs, and SQLite's headers for the benchmark's SQLite twin (GRDB)
+deps-bench: deps
 	@if ! pkg-config --exists sqlite3 2>/dev/null; then \
-		echo "installing libsqlite3-dev (for the SQLite comparison in memory-graph-bench)"; \
+		echo "installing libsqlite3-dev (for the SQLite comparison in Benchmarks/)"; \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev >/dev/null; \
 	fi
@@ -29,6 +33,16 @@ release: deps
 test: build
 	$(SWIFT) test --skip-build
 
+## test-fast: the test suite without the tests and suites tagged .slow (SIGKILL runs, several
+## processes, long randomized runs)
+# Swift Testing's `--skip` takes regular expressions over test IDs (`Target.Suite/function(…)`),
+# not tags: Tests/slow-tests.awk reads the IDs of what carries `.tags(.slow)` from the sources.
+# (`\b` cannot stand for the `.` after the target: Swift's regexes use Unicode word boundaries.)
+SLOW_TESTS = $(shell awk -f Tests/slow-tests.awk $$(find Tests -name '*.swift' | sort))
+test-fast: build
+	@test -n "$(SLOW_TESTS)" || { echo "test-fast: nothing is tagged .slow"; exit 1; }
+	$(SWIFT) test --skip-build --skip '[./]($(SLOW_TESTS))'
+
 ## asan: the whole test suite under AddressSanitizer (separate build directory)
 # lld links the ASan runtime without the warnings gold prints about its local symbols.
 ASAN_FLAGS := --sanitize=address --scratch-path .build-asan -Xswiftc -use-ld=lld
@@ -44,23 +58,43 @@ tsan: deps
 
 ## lint: check formatting (swift-format from the toolchain) of every Swift source
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests Tools Fuzz
+	$(SWIFT) format lint --strict -r Sources Tests Tools Fuzz Benchmarks
 
 ## format: rewrite sources in the house format
 format:
-	$(SWIFT) format -i -r Sources Tests Tools Fuzz
+	$(SWIFT) format -i -r Sources Tests Tools Fuzz Benchmarks
 
 ## run: the load test for about 15 seconds on a temporary store with 20 000 pre-loaded nodes
 run: deps
-	$(SWIFT) run -c release memory-graph-bench load-test --duration 15 --nodes 20000
+	$(SWIFT) run -c release memory-graph-stress load-test --duration 15 --nodes 20000
 
-## bench: the reference workload, N = 100 000, side by side with SQLite
-bench: deps
-	$(SWIFT) run -c release memory-graph-bench run --nodes 100000 --compare sqlite
+## bench: the reference workload, N = 100 000, side by side with SQLite (the nested package Benchmarks/)
+bench: deps-bench
+	$(SWIFT) run -c release --package-path Benchmarks memory-graph-bench run --nodes 100000 --compare sqlite
+
+## bench-smoke: the benchmark on 2 000 nodes, once, answers checked against SQLite (CI): it must
+## exit 0 and print a row of the results table for every scenario; warnings are errors
+# Warnings are errors here, so that CI keeps the nested package warning-free (a make bench
+# after it builds again, without the flag).
+BENCH_BUILD := -c release --package-path Benchmarks -Xswiftc -warnings-as-errors
+BENCH_SMOKE_ARGS := run --nodes 2000 --reads 2000 --queries 200 --repetitions 1 --write-rounds 2 --compare sqlite
+BENCH_SMOKE_ROWS := '| scenario | engine | ops/s |' '| S1 ' '| S2c ' '| S2h ' '| S3 ' '| S4 ' '| S5 ' '| S7 ' 'on disk: '
+bench-smoke: deps-bench
+	$(SWIFT) build $(BENCH_BUILD)
+	@output=$$(mktemp); \
+	bin=$$($(SWIFT) build $(BENCH_BUILD) --show-bin-path); \
+	echo "$$bin/memory-graph-bench $(BENCH_SMOKE_ARGS)"; \
+	"$$bin/memory-graph-bench" $(BENCH_SMOKE_ARGS) >"$$output"; status=$$?; \
+	cat "$$output"; \
+	if [ $$status -ne 0 ]; then rm -f "$$output"; echo "bench-smoke: memory-graph-bench exited with $$status"; exit 1; fi; \
+	for row in $(BENCH_SMOKE_ROWS); do \
+		grep -qF -- "$$row" "$$output" || { rm -f "$$output"; echo "bench-smoke: no \"$$row\" in the output"; exit 1; }; \
+	done; \
+	rm -f "$$output"; echo "bench-smoke: passed"
 
 ## crash: 500 SIGKILLs of a process writing to one store, every acknowledged write checked after each
 crash: deps
-	$(SWIFT) run -c release memory-graph-bench crash-test --iterations 500
+	$(SWIFT) run -c release memory-graph-stress crash-test --iterations 500
 
 
 ## fuzz: build the libFuzzer targets in Fuzz/ (ASan, in .build-fuzz) and run each for FUZZ_SECONDS

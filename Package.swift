@@ -17,8 +17,10 @@ let package = Package(
         .library(name: "MemoryGraphCore", targets: ["MemoryGraphCore"]),
         .library(name: "MemoryGraphLMDB", targets: ["MemoryGraphLMDB"]),
         .library(name: "MemoryGraphTesting", targets: ["MemoryGraphTesting"]),
+        .library(name: "MemoryGraphWorkload", targets: ["MemoryGraphWorkload"]),
+        .library(name: "SeededRandom", targets: ["SeededRandom"]),
         .executable(name: "memory-graph", targets: ["memory-graph"]),
-        .executable(name: "memory-graph-bench", targets: ["memory-graph-bench"]),
+        .executable(name: "memory-graph-stress", targets: ["memory-graph-stress"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -27,7 +29,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -71,7 +72,7 @@ let package = Package(
         .target(
             name: "MemoryGraphTesting",
             dependencies: [
-                "MemoryGraphCore",
+                "MemoryGraphCore", "SeededRandom",
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
@@ -92,16 +93,25 @@ let package = Package(
             path: "Tools/memory-graph",
             swiftSettings: swiftSettings
         ),
+        // SplitMix64, the one seedable generator of randomized tests, workloads and writers.
+        .target(name: "SeededRandom", swiftSettings: swiftSettings),
+        // The reference workload W(N, seed) and a shared counter: what the stress tool, the
+        // benchmark (the nested package in Benchmarks/) and the tests share.
+        .target(
+            name: "MemoryGraphWorkload",
+            dependencies: ["MemoryGraph", "SeededRandom"],
+            path: "Tools/MemoryGraphWorkload",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
-            name: "memory-graph-bench",
+            name: "memory-graph-stress",
             dependencies: [
-                "MemoryGraph", "LMDB",
+                "MemoryGraph", "LMDB", "MemoryGraphWorkload", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
-            path: "Tools/memory-graph-bench",
+            path: "Tools/memory-graph-stress",
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -114,13 +124,14 @@ let package = Package(
         ),
         .testTarget(
             name: "LMDBTests",
-            dependencies: ["LMDB"],
+            dependencies: ["LMDB", "SeededRandom"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MemoryGraphLMDBTests",
             dependencies: [
                 "MemoryGraph", "MemoryGraphCore", "MemoryGraphLMDB", "LMDB", "MemoryGraphTesting",
+                "SeededRandom",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -130,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MemoryGraphConformanceTests",
-            dependencies: ["MemoryGraph", "MemoryGraphCore", "MemoryGraphLMDB", "MemoryGraphTesting"],
+            dependencies: ["MemoryGraph", "MemoryGraphCore", "MemoryGraphLMDB", "MemoryGraphTesting", "LMDB", "SeededRandom"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import LMDB
+import SeededRandom
 import Testing
 
 /// An open environment in a temporary directory, with two databases: a plain one and a

@@ -1,14 +1,14 @@
 import Foundation
 import Testing
 
-/// Runs the built `memory-graph-bench crash-test`: a writer process is killed with SIGKILL again
+/// Runs the built `memory-graph-stress crash-test`: a writer process is killed with SIGKILL again
 /// and again, and after each kill the store must verify clean and hold every acknowledged write.
-@Suite("Crash safety")
+@Suite("Crash safety", .tags(.slow))
 struct CrashSafetyTests {
     @Test("crash-test: 25 kills of a writer, every acknowledged write checked, no failure, exit 0")
     func twentyFiveKills() throws {
         let space = try ScratchDirectory()
-        let outcome = try BuiltTool.bench.run(["crash-test", "--iterations", "25", "--seed", "2024"], in: space)
+        let outcome = try BuiltTool.stress.run(["crash-test", "--iterations", "25", "--seed", "2024"], in: space)
         let printed = outcome.output
         #expect(outcome.status == 0, "\(printed)\n\(outcome.errors)")
         let summary = try #require(

@@ -3,10 +3,10 @@ import MemoryGraph
 import Testing
 
 /// Separate OS processes writing and reading one store at once, through the built
-/// `memory-graph-bench contention` roles.
-@Suite("Processes sharing a store")
+/// `memory-graph-stress contention` roles.
+@Suite("Processes sharing a store", .tags(.slow))
 struct MultiProcessAccessTests {
-    /// What a checking reader printed (`memory-graph-bench contention read`).
+    /// What a checking reader printed (`memory-graph-stress contention read`).
     private struct ReaderFigures: Decodable {
         var checks: Int
         var distinctNodes: Int
@@ -54,14 +54,14 @@ struct MultiProcessAccessTests {
 
         let strategies = ["immediate", "batch", "lazy", "batch"]
         let writers = try strategies.indices.map { index in
-            try BuiltTool.bench.start(
+            try BuiltTool.stress.start(
                 [
                     "contention", "write", "--path", store, "--log", scratch.child("writer-\(index).log"),
                     "--seconds", "3", "--threads", "2", "--strategy", strategies[index], "--seed", "\(index + 1)",
                 ], output: scratch.child("writer-\(index).out"))
         }
         let readers = try (0..<4).map { index in
-            try BuiltTool.bench.start(
+            try BuiltTool.stress.start(
                 ["contention", "read", "--path", store, "--seconds", "3", "--seed", "\(index + 11)"],
                 output: scratch.child("reader-\(index).json"), errors: scratch.child("reader-\(index).err"))
         }

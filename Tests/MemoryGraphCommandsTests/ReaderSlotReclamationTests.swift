@@ -17,7 +17,7 @@ import MemoryGraph
 
 /// Reader processes killed inside their read transactions leave their reader slots behind;
 /// LMDB frees them only when some process runs `mdb_reader_check`.
-@Suite("Reader slots of killed processes")
+@Suite("Reader slots of killed processes", .tags(.slow))
 struct ReaderSlotReclamationTests {
     /// The store's reader table: small, so the dead slots of a few waves exceed it.
     private static let maximumReaders = 126
@@ -28,7 +28,7 @@ struct ReaderSlotReclamationTests {
     {
         let log = scratch.child("holders-\(UUID().uuidString).txt")
         let holders = try (0..<count).map { _ in
-            try BuiltTool.bench.start(["contention", "hold-read", "--path", store], output: log)
+            try BuiltTool.stress.start(["contention", "hold-read", "--path", store], output: log)
         }
         defer {
             for holder in holders where holder.isRunning { kill(holder.processIdentifier, SIGKILL) }

@@ -1,5 +1,6 @@
 import Foundation
 import MemoryGraphCore
+import SeededRandom
 import Testing
 
 /// Dumps and ``MemoryGraph/restore(dumpAt:progress:)``: dump → restore → dump gives the same

@@ -1,5 +1,6 @@
 import Foundation
 import MemoryGraphCore
+import SeededRandom
 import Testing
 
 /// Queries and traversals over a larger random graph (``RandomGraphData``): every answer as

@@ -1,5 +1,6 @@
 import Foundation
 import MemoryGraphCore
+import SeededRandom
 import Testing
 
 /// Random operations against a backend and against the reference, ``InMemoryGraphStore``: the

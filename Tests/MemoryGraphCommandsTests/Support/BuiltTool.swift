@@ -21,7 +21,7 @@ struct BuiltTool {
     }
 
     static let memoryGraph = BuiltTool(name: "memory-graph")
-    static let bench = BuiltTool(name: "memory-graph-bench")
+    static let stress = BuiltTool(name: "memory-graph-stress")
 
     let name: String
 

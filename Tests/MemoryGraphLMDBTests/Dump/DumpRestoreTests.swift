@@ -1,5 +1,6 @@
 import Foundation
 import MemoryGraph
+import SeededRandom
 import Testing
 
 @testable import MemoryGraphCore

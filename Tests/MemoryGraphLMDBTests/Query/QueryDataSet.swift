@@ -1,6 +1,7 @@
 import Foundation
 import MemoryGraph
 import MemoryGraphTesting
+import SeededRandom
 
 /// A seeded random store for query tests: ``RandomGraphData`` written to a graph, with the
 /// in-memory reference store answering what every query must return.

@@ -1,5 +1,6 @@
 import Foundation
 import MemoryGraph
+import SeededRandom
 import Testing
 
 /// The planner's side of the random queries the conformance suite runs against the reference:
@@ -7,7 +8,7 @@ import Testing
 @Suite("Queries against the reference, by access path")
 struct QueryModelTests {
     @Test(
-        "random queries read list paths both up front and streamed, and answer as the reference",
+        "random queries read list paths both up front and streamed, and answer as the reference", .tags(.slow),
         arguments: [12] as [UInt64])
     func listPathsBothWays(seed: UInt64) throws {
         let graph = try MemoryGraph.ephemeral(configuration: .testing)

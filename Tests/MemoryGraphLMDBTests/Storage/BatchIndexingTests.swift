@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 import Testing
 
 import MemoryGraph
@@ -81,7 +82,7 @@ struct BatchIndexingTests {
     }
 
     @Test(
-        "batches of 2 to 5 000 nodes (past the 4 096-node chunk) store what single adds store",
+        "batches of 2 to 5 000 nodes (past the 4 096-node chunk) store what single adds store", .tags(.slow),
         arguments: [2, 37, 5_000])
     func batchesMatchSingleAdds(batchSize: Int) throws {
         let drafts = Self.drafts(5_000, seed: UInt64(batchSize))
@@ -96,7 +97,9 @@ struct BatchIndexingTests {
         #expect(try batched.verify().isClean)
     }
 
-    @Test("lazy indexing of 5 000 waiting nodes, and a rebuild of every index, store what single adds store")
+    @Test(
+        "lazy indexing of 5 000 waiting nodes, and a rebuild of every index, store what single adds store",
+        .tags(.slow))
     func lazyIndexingAndRebuildMatchSingleAdds() throws {
         let drafts = Self.drafts(5_000, seed: 11)
         var configuration = GraphOptions.testing

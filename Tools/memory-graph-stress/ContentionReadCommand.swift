@@ -1,9 +1,11 @@
+import SeededRandom
 import ArgumentParser
 import Dispatch
 import Foundation
 import MemoryGraph
+import MemoryGraphWorkload
 
-/// `memory-graph-bench contention read`: recalls the newest nodes of random agents and contexts
+/// `memory-graph-stress contention read`: recalls the newest nodes of random agents and contexts
 /// while other processes write, and checks each node it reads; prints a ``ContentionReadReport``
 /// as one JSON line.
 ///
@@ -21,11 +23,12 @@ struct ContentionReadCommand: ParsableCommand {
 
     func run() throws {
         var configuration = MemoryGraph.Configuration()
-        configuration.readOnly = true
         configuration.enableMetrics = false
-        let graph = try MemoryGraph(path: path, configuration: configuration)
+        var lmdb = LMDBConfiguration()
+        lmdb.readOnly = true
+        let graph = try MemoryGraph(path: path, configuration: configuration, lmdb: lmdb)
         defer { graph.close() }
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var report = ContentionReadReport()
         var seen = Set<NodeID>()
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
@@ -55,22 +58,5 @@ struct ContentionReadCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
-    }
-}
-
-/// What one checking reader did and found.
-struct ContentionReadReport: Codable {
-    /// Nodes checked (a node read twice counts twice).
-    var checks = 0
-    /// Different nodes checked.
-    var distinctNodes = 0
-    /// Problems seen.
-    var problems = 0
-    /// The first few problems, described.
-    var examples: [String] = []
-
-    mutating func record(_ problem: String) {
-        problems += 1
-        if examples.count < 10 { examples.append(problem) }
     }
 }

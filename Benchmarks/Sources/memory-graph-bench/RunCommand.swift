@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MemoryGraph
+import MemoryGraphWorkload
 
 /// `memory-graph-bench run`: the reference workload on MemoryGraph, and on SQLite side by side.
 struct RunCommand: ParsableCommand {
@@ -69,45 +70,4 @@ struct RunCommand: ParsableCommand {
     private func log(_ message: String) {
         FileHandle.standardError.write(Data("\(message)\n".utf8))
     }
-}
-
-/// Every figure of a run.
-struct BenchReport: Codable {
-    var nodes: Int
-    var seed: UInt64
-    var scenarios: [ScenarioResult]
-    var memoryGraphDiskBytes: Int
-    var sqliteDiskBytes: Int?
-    var peakResidentBytes: Int
-
-    /// A Markdown table: throughput, latency percentiles (µs) and the ratio per scenario.
-    var table: String {
-        func row(_ name: String, _ engine: String, _ measurement: Measurement, _ ratio: String) -> String {
-            String(
-                format: "| %@ | %@ | %.0f | %.1f | %.1f | %.1f | %@ |", name, engine, measurement.operationsPerSecond,
-                measurement.p50 / 1_000, measurement.p99 / 1_000, measurement.p999 / 1_000, ratio)
-        }
-        var lines = [
-            "| scenario | engine | ops/s | p50 µs | p99 µs | p99.9 µs | MemoryGraph ÷ other |",
-            "|---|---|---:|---:|---:|---:|---:|",
-        ]
-        for result in scenarios {
-            lines.append(row("\(result.id) \(result.title)", "MemoryGraph", result.memoryGraph, ""))
-            if let baseline = result.baseline {
-                lines.append(row("", result.baselineName, baseline, String(format: "%.2f×", result.ratio ?? 0)))
-            }
-            if let raw = result.rawLMDB {
-                let share = result.memoryGraph.operationsPerSecond / max(raw.operationsPerSecond, 1e-9)
-                lines.append(row("", "raw LMDB (mdb_get)", raw, String(format: "%.2f×", share)))
-            }
-        }
-        lines.append("")
-        lines.append(
-            "on disk: MemoryGraph \(megabytes(memoryGraphDiskBytes))"
-                + (sqliteDiskBytes.map { " · SQLite \(megabytes($0))" } ?? "")
-                + " · peak RSS of the process \(megabytes(peakResidentBytes))")
-        return lines.joined(separator: "\n")
-    }
-
-    private func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `memory-graph-bench contention …`: the roles of the processes the multi-process tests start
+/// `memory-graph-stress contention …`: the roles of the processes the multi-process tests start
 /// on one store (hidden: the tests drive them, a person has no use for them alone).
 struct ContentionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,12 +8,4 @@ struct ContentionCommand: ParsableCommand {
         abstract: "Processes sharing one store: a writer, a checking reader, a reader that holds its snapshot.",
         shouldDisplay: false,
         subcommands: [ContentionWriteCommand.self, ContentionReadCommand.self, HoldReadCommand.self])
-}
-
-/// The few agents, contexts and types the contention roles use, so readers keep finding the
-/// nodes writers just added.
-enum ContentionVocabulary {
-    static let agents = ["planner", "critic", "scout", "coder"]
-    static let contexts = ["trip-1", "trip-2", "trip-3"]
-    static let types = ["plan", "observation", "critique"]
 }

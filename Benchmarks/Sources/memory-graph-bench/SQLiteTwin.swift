@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MemoryGraph
+import MemoryGraphWorkload
 
 /// The SQLite twin of the reference workload through GRDB: WAL, `synchronous = NORMAL`, prepared
 /// statements, and the indexes a careful engineer would add.

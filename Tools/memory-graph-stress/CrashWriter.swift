@@ -1,5 +1,7 @@
+import SeededRandom
 import Foundation
 import MemoryGraph
+import MemoryGraphWorkload
 
 import struct NIOConcurrencyHelpers.NIOLockedValueBox
 
@@ -51,7 +53,7 @@ final class CrashWriter: Sendable {
 
     /// Writes with the synchronous API until the process ends.
     func runSynchronousLane(seed: UInt64) -> Never {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         while true {
             let planned = plan(using: &random)
             do {
@@ -64,7 +66,7 @@ final class CrashWriter: Sendable {
 
     /// Writes with the `async` API until the process ends.
     func runAsynchronousLane(seed: UInt64) async -> Never {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         while true {
             let planned = plan(using: &random)
             do {
@@ -78,7 +80,7 @@ final class CrashWriter: Sendable {
     // MARK: Logging
 
     /// Chooses a write, reserves what it touches and logs its intent.
-    private func plan(using random: inout SeededRandom) -> Planned {
+    private func plan(using random: inout SplitMix64) -> Planned {
         state.withLockedValue { state in
             let (operation, nodes, bundles) = Self.choose(&state, using: &random)
             state.reservedNodes.formUnion(nodes)
@@ -122,7 +124,7 @@ final class CrashWriter: Sendable {
 
     /// A write on nodes and bundles no write in flight touches, with what it touches. Falls
     /// back to adding a node when the chosen kind has no candidate.
-    private static func choose(_ state: inout State, using random: inout SeededRandom) -> (
+    private static func choose(_ state: inout State, using random: inout SplitMix64) -> (
         CrashOperation, [NodeID], [BundleID]
     ) {
         let model = state.model

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MemoryGraph
 
-/// `memory-graph-bench crash-writer` (hidden): the child process of `crash-test`. It opens the
+/// `memory-graph-stress crash-writer` (hidden): the child process of `crash-test`. It opens the
 /// store and writes on it from several lanes until it is killed, logging every write.
 struct CrashWriterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,12 +25,13 @@ struct CrashWriterCommand: ParsableCommand {
     func run() throws {
         let model = try CrashModel(stateText: String(contentsOfFile: state, encoding: .utf8))
         var configuration = MemoryGraph.Configuration()
-        configuration.indexUpdateStrategy = strategy
-        configuration.durability = durability
         configuration.enableMetrics = false
+        var lmdb = LMDBConfiguration()
+        lmdb.indexUpdateStrategy = strategy
+        lmdb.durability = durability
         // The smallest map: it must grow while the writer runs, so kills land in map growth too.
-        configuration.mapSize = 1 << 16
-        let graph = try MemoryGraph(path: path, configuration: configuration)
+        lmdb.mapSize = 1 << 16
+        let graph = try MemoryGraph(path: path, configuration: configuration, lmdb: lmdb)
         let writer = try CrashWriter(graph: graph, model: model, logPath: log, firstSerial: firstSerial)
         for lane in 0..<Self.lanes {
             let laneSeed = seed &+ UInt64(lane) &* 0x9E37_79B9

@@ -1,41 +1,9 @@
+import SeededRandom
 import Dispatch
 import Foundation
 import LMDB
 import MemoryGraph
-import Synchronization
-
-/// One scenario's figures on every engine that ran it.
-struct ScenarioResult: Codable {
-    var id: String
-    var title: String
-    var memoryGraph: Measurement
-    /// What MemoryGraph is compared with: SQLite, or for S7 per-write commits.
-    var baselineName = "SQLite"
-    var baseline: Measurement?
-    var rawLMDB: Measurement?
-
-    /// MemoryGraph's throughput over the baseline's (> 1: MemoryGraph is faster).
-    var ratio: Double? { baseline.map { memoryGraph.operationsPerSecond / max($0.operationsPerSecond, 1e-9) } }
-}
-
-/// A counter shared by threads.
-final class SharedCounter: Sendable {
-    private let count = Atomic(0)
-    func increment() { count.add(1, ordering: .relaxed) }
-    var value: Int { count.load(ordering: .relaxed) }
-}
-
-/// A flag shared by threads.
-final class SharedFlag: Sendable {
-    private let flag = Atomic(false)
-    func set() { flag.store(true, ordering: .releasing) }
-    var isSet: Bool { flag.load(ordering: .acquiring) }
-}
-
-/// A mismatch between the engines' answers: no time is reported then.
-struct AnswerMismatch: Error, CustomStringConvertible {
-    var description: String
-}
+import MemoryGraphWorkload
 
 /// Runs the reference scenarios S1–S7 on MemoryGraph and, when asked, on SQLite.
 final class BenchRun {
@@ -45,7 +13,7 @@ final class BenchRun {
     let queries: Int
     let repetitions: Int
     let twin: SQLiteTwin?
-    private var random: SeededRandom
+    private var random: SplitMix64
 
     var graphPath: String { directory + "/memory-graph.lmdb" }
 
@@ -58,14 +26,20 @@ final class BenchRun {
         self.queries = queries
         self.repetitions = repetitions
         twin = compare ? try SQLiteTwin(path: directory + "/sqlite.db") : nil
-        random = SeededRandom(seed: seed ^ 0x5EED)
+        random = SplitMix64(seed: seed ^ 0x5EED)
     }
 
-    /// A graph configuration for the benchmark: commits as durable as SQLite's WAL with
+    /// The LMDB options of the benchmark: commits as durable as SQLite's WAL with
     /// `synchronous = NORMAL` (a system crash may lose the last commit, never consistency).
+    var lmdb: LMDBConfiguration {
+        var lmdb = LMDBConfiguration()
+        lmdb.durability = .noMetaSync
+        return lmdb
+    }
+
+    /// The graph options of the benchmark.
     func configuration(caching: Bool) -> MemoryGraph.Configuration {
         var configuration = MemoryGraph.Configuration()
-        configuration.durability = .noMetaSync
         configuration.enableCaching = caching
         configuration.cacheMaxSize = 20_000
         configuration.enableMetrics = false
@@ -96,7 +70,7 @@ final class BenchRun {
         let batches = stride(from: 0, to: workload.nodes.count, by: batch).map {
             workload.nodes[$0..<min($0 + batch, workload.nodes.count)]
         }
-        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: false))
+        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: false), lmdb: lmdb)
         defer { graph.close() }
         var mine = try Measurement.time(batches.count) { index in
             _ = try graph.addNodes(batches[index].map(\.draft))
@@ -122,7 +96,7 @@ final class BenchRun {
         var raw: [Measurement] = []
         var sides: [() throws -> Void] = [
             {
-                let graph = try MemoryGraph(path: self.graphPath, configuration: self.configuration(caching: false))
+                let graph = try MemoryGraph(path: self.graphPath, configuration: self.configuration(caching: false), lmdb: self.lmdb)
                 defer { graph.close() }
                 mine.append(
                     try self.timedAfterWarmUp(self.reads) { index in
@@ -171,7 +145,7 @@ final class BenchRun {
     func s2Hot() throws -> ScenarioResult {
         let hot = (0..<10_000).map { _ in workload.nodes[Int.random(in: 0..<workload.nodes.count, using: &random)].id }
         let ids = (0..<reads).map { _ in hot[Int.random(in: 0..<hot.count, using: &random)] }
-        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: true))
+        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: true), lmdb: lmdb)
         defer { graph.close() }
         for id in hot { _ = try graph.node(id) }
         let mine = try repeated(reads) { index in
@@ -190,7 +164,7 @@ final class BenchRun {
             let node = workload.nodes[Int.random(in: 0..<workload.nodes.count, using: &random)]
             return (node.agent, node.context)
         }
-        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: true))
+        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: true), lmdb: lmdb)
         defer { graph.close() }
         if let twin {
             for (agent, context) in pairs {
@@ -231,7 +205,7 @@ final class BenchRun {
             q.limit = 100
             return q
         }
-        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: true))
+        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: true), lmdb: lmdb)
         defer { graph.close() }
         if let twin {
             for (index, query) in queries.enumerated() {
@@ -261,7 +235,7 @@ final class BenchRun {
         let starts = (0..<queries).map { _ in
             workload.nodes[Int.random(in: 0..<workload.nodes.count, using: &random)].id
         }
-        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: true))
+        let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: true), lmdb: lmdb)
         defer { graph.close() }
         if let twin {
             for start in starts {
@@ -285,10 +259,10 @@ final class BenchRun {
     func s7DurableWrites(rounds: Int) throws -> ScenarioResult {
         func measure(_ strategy: MemoryGraph.IndexUpdateStrategy) throws -> Measurement {
             let path = directory + "/s7-\(strategy.rawValue)"
-            var configuration = configuration(caching: false)
-            configuration.durability = .full
-            configuration.indexUpdateStrategy = strategy
-            let graph = try MemoryGraph(path: path, configuration: configuration)
+            var options = lmdb
+            options.durability = .full
+            options.indexUpdateStrategy = strategy
+            let graph = try MemoryGraph(path: path, configuration: configuration(caching: false), lmdb: options)
             defer {
                 graph.close()
                 try? FileManager.default.removeItem(atPath: path)

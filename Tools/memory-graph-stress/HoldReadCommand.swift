@@ -10,7 +10,7 @@ import LMDB
     import Darwin
 #endif
 
-/// `memory-graph-bench contention hold-read`: opens the store, begins a read transaction, prints
+/// `memory-graph-stress contention hold-read`: opens the store, begins a read transaction, prints
 /// `reading PID SNAPSHOT` and sleeps inside the transaction until it is killed: a reader that
 /// dies holding a reader slot.
 ///

@@ -1,11 +1,12 @@
+import SeededRandom
 import ArgumentParser
 import Dispatch
 import Foundation
 import Histogram
 import MemoryGraph
-import Synchronization
+import MemoryGraphWorkload
 
-/// `memory-graph-bench load-test`: readers and writers on one store at once (scenario S6),
+/// `memory-graph-stress load-test`: readers and writers on one store at once (scenario S6),
 /// then an integrity check of every acknowledged write.
 struct LoadTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,6 +46,9 @@ struct LoadTestCommand: ParsableCommand {
     }
 
     /// Latencies per operation kind, one set per thread, merged at the end.
+    ///
+    /// `@unchecked Sendable`: each instance is used by its one thread, and read on the main
+    /// thread only after the threads' `DispatchGroup.wait()`, which orders their writes first.
     final class Recorder: @unchecked Sendable {
         var histograms: [String: Histogram<UInt64>] = [:]
         var errors = 0
@@ -67,10 +71,11 @@ struct LoadTestCommand: ParsableCommand {
         defer { if path == nil { try? FileManager.default.removeItem(atPath: directory) } }
         let workload = Workload(count: nodes, seed: seed)
         var configuration = MemoryGraph.Configuration()
-        configuration.durability = durability
-        configuration.indexUpdateStrategy = .batch
         configuration.enableMetrics = false
-        let graph = try MemoryGraph(path: directory, configuration: configuration)
+        var lmdb = LMDBConfiguration()
+        lmdb.durability = durability
+        lmdb.indexUpdateStrategy = .batch
+        let graph = try MemoryGraph(path: directory, configuration: configuration, lmdb: lmdb)
         defer { graph.close() }
         if workerOutput == nil, try graph.statistics().nodes == 0 {
             for start in stride(from: 0, to: workload.nodes.count, by: 2_000) {
@@ -99,7 +104,7 @@ struct LoadTestCommand: ParsableCommand {
             let recorder = recorders[reader]
             group.enter()
             Thread.detachNewThread {
-                var random = SeededRandom(seed: seed &+ UInt64(reader) &+ 1)
+                var random = SplitMix64(seed: seed &+ UInt64(reader) &+ 1)
                 while !stop.isSet {
                     let dice = Int.random(in: 0..<100, using: &random)
                     let node = workload.nodes[Int.random(in: 0..<ids.count, using: &random)]
@@ -129,7 +134,7 @@ struct LoadTestCommand: ParsableCommand {
             let log = acknowledged[writer]
             group.enter()
             Thread.detachNewThread {
-                var random = SeededRandom(seed: seed &+ 1_000 &+ UInt64(writer))
+                var random = SplitMix64(seed: seed &+ 1_000 &+ UInt64(writer))
                 var next = DispatchTime.now().uptimeNanoseconds
                 while !stop.isSet {
                     guard phase.value == .withWriters else {
@@ -214,7 +219,7 @@ struct LoadTestCommand: ParsableCommand {
     private func runWorker(
         _ graph: MemoryGraph, _ workload: Workload, output: String, schedule: LoadSchedule, start: UInt64
     ) throws {
-        var random = SeededRandom(seed: seed &+ UInt64(getpid()))
+        var random = SplitMix64(seed: seed &+ UInt64(getpid()))
         var lines = ""
         var errors = 0
         let deadline = start + UInt64(duration * 1e9)
@@ -268,148 +273,5 @@ struct LoadTestCommand: ParsableCommand {
         }
         if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r".utf8)) }
         return seconds
-    }
-}
-
-/// The load test's timeline: a warm-up of a tenth of the duration (at most a second), then an
-/// even number of slices of about a second, alternating between readers alone and readers with
-/// writers, so that drift in the machine's speed weighs on both alike.
-struct LoadSchedule: Sendable {
-    /// Each phase with the second, counted from the start, at which it ends.
-    let phases: [(phase: LoadPhase, end: Double)]
-
-    init(duration: Double) {
-        let warmUp = min(1, duration / 10)
-        let slices = max(2, Int((duration - warmUp).rounded() / 2) * 2)
-        let sliceSeconds = (duration - warmUp) / Double(slices)
-        var phases: [(phase: LoadPhase, end: Double)] = [(.warmUp, warmUp)]
-        for slice in 0..<slices {
-            let phase: LoadPhase = slice % 2 == 0 ? .alone : .withWriters
-            phases.append((phase, warmUp + sliceSeconds * Double(slice + 1)))
-        }
-        self.phases = phases
-    }
-
-    /// The phase `seconds` after the start (the last one after the end).
-    func phase(at seconds: Double) -> LoadPhase {
-        phases.first { seconds < $0.end }?.phase ?? phases[phases.count - 1].phase
-    }
-}
-
-/// What the load test is doing: reads done in a phase count toward its figure.
-enum LoadPhase: String, Sendable, Hashable {
-    case warmUp = "warm-up"
-    case alone = "readers alone"
-    case withWriters = "readers and writers"
-}
-
-/// The current ``LoadPhase``, shared by the load test's threads.
-final class SharedLoadPhase: Sendable {
-    private let current = Atomic(0)
-    private static let phases: [LoadPhase] = [.warmUp, .alone, .withWriters]
-
-    var value: LoadPhase {
-        get { Self.phases[current.load(ordering: .acquiring)] }
-        set { current.store(Self.phases.firstIndex(of: newValue) ?? 0, ordering: .releasing) }
-    }
-}
-
-/// The writes one writer saw acknowledged.
-final class AcknowledgedWrites: @unchecked Sendable {
-    private(set) var writes: [(id: NodeID, agent: String, context: String)] = []
-
-    func append(_ id: NodeID, agent: String, context: String) { writes.append((id, agent, context)) }
-}
-
-/// What a load test measured and found.
-struct LoadReport: Codable {
-    struct Operation: Codable {
-        var kind: String
-        var count: Int
-        var perSecond: Double
-        var p50Microseconds: Double
-        var p99Microseconds: Double
-        var p999Microseconds: Double
-    }
-
-    var operations: [Operation]
-    /// What each commit of the test waited for.
-    var durability: MemoryGraph.Durability
-    var errors: Int
-    var readsPerSecondAlone: Double
-    var readsPerSecondWithWriters: Double
-    var acknowledgedWrites: Int
-    var lost: Int
-    var verified: Bool
-    var cacheHitRate: Double
-    var cacheDrops: Int
-
-    init(
-        recorders: [LoadTestCommand.Recorder], seconds: Double, phaseSeconds: [LoadPhase: Double],
-        acknowledged: [AcknowledgedWrites], durability: MemoryGraph.Durability, graph: MemoryGraph
-    ) throws {
-        self.durability = durability
-        var merged: [String: Histogram<UInt64>] = [:]
-        for recorder in recorders {
-            for (kind, histogram) in recorder.histograms {
-                merged[
-                    kind,
-                    default: Histogram(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
-                ]
-                .add(histogram)
-            }
-        }
-        operations = merged.keys.sorted().compactMap { kind in
-            guard let histogram = merged[kind] else { return nil }
-            let active = kind == "write" ? phaseSeconds[.withWriters, default: seconds] : seconds
-            return Operation(
-                kind: kind, count: Int(histogram.totalCount), perSecond: Double(histogram.totalCount) / active,
-                p50Microseconds: Double(histogram.valueAtPercentile(50)) / 1_000,
-                p99Microseconds: Double(histogram.valueAtPercentile(99)) / 1_000,
-                p999Microseconds: Double(histogram.valueAtPercentile(99.9)) / 1_000)
-        }
-        errors = recorders.reduce(0) { $0 + $1.errors }
-        func readsPerSecond(_ phase: LoadPhase) -> Double {
-            let reads = recorders.reduce(0) { $0 + $1.reads[phase, default: 0] }
-            return Double(reads) / max(phaseSeconds[phase, default: 0], 1e-9)
-        }
-        readsPerSecondAlone = readsPerSecond(.alone)
-        readsPerSecondWithWriters = readsPerSecond(.withWriters)
-        let writes = acknowledged.flatMap(\.writes)
-        acknowledgedWrites = writes.count
-        let found = try graph.nodes(writes.map(\.id))
-        var lost = found.filter { $0 == nil }.count
-        // Indexed too: each write's own recall contains it.
-        for write in writes.prefix(2_000) {
-            let recalled = try graph.recall(agentID: write.agent, taskContext: write.context).map(\.id)
-            if !recalled.contains(write.id) { lost += 1 }
-        }
-        self.lost = lost
-        verified = try graph.verify().isClean
-        cacheHitRate = graph.cacheStatistics.hitRate
-        cacheDrops = graph.cacheStatistics.externalInvalidations
-    }
-
-    var text: String {
-        var lines = [
-            "| operation | count | ops/s | p50 µs | p99 µs | p99.9 µs |", "|---|---:|---:|---:|---:|---:|",
-        ]
-        for operation in operations {
-            lines.append(
-                String(
-                    format: "| %@ | %d | %.0f | %.1f | %.1f | %.1f |", operation.kind, operation.count,
-                    operation.perSecond,
-                    operation.p50Microseconds, operation.p99Microseconds, operation.p999Microseconds))
-        }
-        lines.append("")
-        lines.append(
-            String(
-                format: "reads/s: %.0f alone, %.0f with writers (%.0f %%) · cache hit rate %.1f %% · cache drops %d",
-                readsPerSecondAlone, readsPerSecondWithWriters,
-                readsPerSecondWithWriters / max(readsPerSecondAlone, 1) * 100, cacheHitRate * 100, cacheDrops))
-        lines.append(
-            "durability \(durability.rawValue) · errors \(errors) · acknowledged writes \(acknowledgedWrites) · "
-                + "lost \(lost) · verify " + (verified ? "clean" : "found problems"))
-        return lines.joined(separator: "\n")
     }
 }

@@ -1,9 +1,11 @@
+import SeededRandom
 import ArgumentParser
 import Dispatch
 import Foundation
 import MemoryGraph
+import MemoryGraphWorkload
 
-/// `memory-graph-bench crash-test`: a writer process is killed with SIGKILL at random moments;
+/// `memory-graph-stress crash-test`: a writer process is killed with SIGKILL at random moments;
 /// after each kill the store must verify clean and hold every acknowledged write.
 struct CrashTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,7 +56,7 @@ struct CrashTestCommand: ParsableCommand {
         let strategies =
             MemoryGraph.IndexUpdateStrategy(rawValue: strategy).map { [$0] } ?? MemoryGraph.IndexUpdateStrategy.allCases
         var session = CrashSession(directory: directory, work: work, seed: seed)
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let start = DispatchTime.now().uptimeNanoseconds
         for iteration in 1...iterations {
             let durability = MemoryGraph.Durability.allCases.randomElement(using: &random) ?? .full

@@ -121,17 +121,16 @@ struct CrashSession {
         kill.inFlight = log.inFlight.count
         nextSerial = max(nextSerial, (log.highestSerial ?? -1) + 1)
 
-        var readOnly = MemoryGraph.Configuration()
+        var quiet = MemoryGraph.Configuration()
+        quiet.enableMetrics = false
+        var readOnly = LMDBConfiguration()
         readOnly.readOnly = true
-        readOnly.enableMetrics = false
-        let asLeft = try MemoryGraph(path: directory, configuration: readOnly)
+        let asLeft = try MemoryGraph(path: directory, configuration: quiet, lmdb: readOnly)
         let report = try asLeft.verify()
         asLeft.close()
         if !report.isClean { kill.failures.append("verify right after the kill (read-only): \(report)") }
 
-        var writable = MemoryGraph.Configuration()
-        writable.enableMetrics = false
-        let graph = try MemoryGraph(path: directory, configuration: writable)
+        let graph = try MemoryGraph(path: directory, configuration: quiet)
         defer { graph.close() }
         for (operation, outcome) in log.acknowledged {
             try model.apply(operation, outcome)

@@ -1,9 +1,11 @@
+import SeededRandom
 import ArgumentParser
 import Dispatch
 import Foundation
 import MemoryGraph
+import MemoryGraphWorkload
 
-/// `memory-graph-bench contention write`: adds nodes (alone and three at a time) and links, on
+/// `memory-graph-stress contention write`: adds nodes (alone and three at a time) and links, on
 /// several threads, for a while; every write is listed in the log once the call returned.
 ///
 /// Log lines: `node ID AGENT CONTEXT TYPE` and `link FROM TO`. New nodes link to a node this
@@ -25,17 +27,18 @@ struct ContentionWriteCommand: ParsableCommand {
 
     func run() throws {
         var configuration = MemoryGraph.Configuration()
-        configuration.durability = .noSync
-        configuration.indexUpdateStrategy = strategy
         configuration.enableMetrics = false
-        let graph = try MemoryGraph(path: path, configuration: configuration)
+        var lmdb = LMDBConfiguration()
+        lmdb.durability = .noSync
+        lmdb.indexUpdateStrategy = strategy
+        let graph = try MemoryGraph(path: path, configuration: configuration, lmdb: lmdb)
         defer { graph.close() }
         let acknowledged = try AppendLog(path: log)
         let failures = SharedCounter()
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
             var writer = Writer(
-                graph: graph, log: acknowledged, random: SeededRandom(seed: seed &* 1_000 &+ UInt64(thread)))
+                graph: graph, log: acknowledged, random: SplitMix64(seed: seed &* 1_000 &+ UInt64(thread)))
             while DispatchTime.now().uptimeNanoseconds < deadline {
                 do {
                     try writer.step()
@@ -52,7 +55,7 @@ struct ContentionWriteCommand: ParsableCommand {
     private struct Writer {
         let graph: MemoryGraph
         let log: AppendLog
-        var random: SeededRandom
+        var random: SplitMix64
         var recent: [NodeID] = []
 
         mutating func step() throws {

@@ -1,0 +1,13 @@
+/// One scenario's figures on every engine that ran it.
+struct ScenarioResult: Codable {
+    var id: String
+    var title: String
+    var memoryGraph: Measurement
+    /// What MemoryGraph is compared with: SQLite, or for S7 per-write commits.
+    var baselineName = "SQLite"
+    var baseline: Measurement?
+    var rawLMDB: Measurement?
+
+    /// MemoryGraph's throughput over the baseline's (> 1: MemoryGraph is faster).
+    var ratio: Double? { baseline.map { memoryGraph.operationsPerSecond / max($0.operationsPerSecond, 1e-9) } }
+}
