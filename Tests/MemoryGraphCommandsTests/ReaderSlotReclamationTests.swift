@@ -1,9 +1,8 @@
 import Dispatch
 import Foundation
 import LMDB
-import Testing
-
 import MemoryGraph
+import Testing
 
 @testable import MemoryGraphLMDB
 

@@ -1,8 +1,7 @@
 import Foundation
 import LMDB
-import Testing
-
 import MemoryGraph
+import Testing
 
 @testable import MemoryGraphCore
 @testable import MemoryGraphLMDB

@@ -1,8 +1,8 @@
 import Foundation
 import LMDB
+import MemoryGraph
 import Testing
 
-import MemoryGraph
 @testable import MemoryGraphCore
 @testable import MemoryGraphLMDB
 

@@ -1,5 +1,5 @@
-import SeededRandom
 import Foundation
+import SeededRandom
 
 /// Draws ranks `0..<count` with probability proportional to 1 / (rank + 1)^s: a few ranks are
 /// drawn often, most rarely, as task contexts are in an agent's memory.

@@ -1,9 +1,9 @@
-import SeededRandom
 import ArgumentParser
 import Dispatch
 import Foundation
 import MemoryGraph
 import MemoryGraphWorkload
+import SeededRandom
 
 /// `memory-graph-stress contention read`: recalls the newest nodes of random agents and contexts
 /// while other processes write, and checks each node it reads; prints a ``ContentionReadReport``

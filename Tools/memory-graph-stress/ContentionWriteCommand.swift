@@ -1,9 +1,9 @@
-import SeededRandom
 import ArgumentParser
 import Dispatch
 import Foundation
 import MemoryGraph
 import MemoryGraphWorkload
+import SeededRandom
 
 /// `memory-graph-stress contention write`: adds nodes (alone and three at a time) and links, on
 /// several threads, for a while; every write is listed in the log once the call returned.

@@ -1,9 +1,9 @@
-import SeededRandom
 import ArgumentParser
 import Dispatch
 import Foundation
 import MemoryGraph
 import MemoryGraphWorkload
+import SeededRandom
 
 /// `memory-graph-stress crash-test`: a writer process is killed with SIGKILL at random moments;
 /// after each kill the store must verify clean and hold every acknowledged write.

@@ -1,7 +1,7 @@
-import SeededRandom
 import Foundation
 import MemoryGraph
 import MemoryGraphWorkload
+import SeededRandom
 
 import struct NIOConcurrencyHelpers.NIOLockedValueBox
 

@@ -1,10 +1,10 @@
-import SeededRandom
 import ArgumentParser
 import Dispatch
 import Foundation
 import Histogram
 import MemoryGraph
 import MemoryGraphWorkload
+import SeededRandom
 
 /// `memory-graph-stress load-test`: readers and writers on one store at once (scenario S6),
 /// then an integrity check of every acknowledged write.

@@ -1,9 +1,9 @@
-import SeededRandom
 import Dispatch
 import Foundation
 import LMDB
 import MemoryGraph
 import MemoryGraphWorkload
+import SeededRandom
 
 /// Runs the reference scenarios S1–S7 on MemoryGraph and, when asked, on SQLite.
 final class BenchRun {
@@ -96,7 +96,8 @@ final class BenchRun {
         var raw: [Measurement] = []
         var sides: [() throws -> Void] = [
             {
-                let graph = try MemoryGraph(path: self.graphPath, configuration: self.configuration(caching: false), lmdb: self.lmdb)
+                let graph = try MemoryGraph(
+                    path: self.graphPath, configuration: self.configuration(caching: false), lmdb: self.lmdb)
                 defer { graph.close() }
                 mine.append(
                     try self.timedAfterWarmUp(self.reads) { index in

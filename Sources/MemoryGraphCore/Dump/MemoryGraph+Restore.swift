@@ -19,7 +19,8 @@ extension MemoryGraph {
         guard present.nodes == 0, present.bundles == 0 else {
             throw MemoryGraphError(
                 .invalidArgument,
-                "the store already holds \(present.nodes) nodes and \(present.bundles) bundles; restore into an empty one")
+                "the store already holds \(present.nodes) nodes and \(present.bundles) bundles; restore into an empty one"
+            )
         }
         let store = try synchronous()
         func apply(_ mutations: [GraphMutation]) throws {

@@ -178,7 +178,9 @@ package enum BinaryJSON {
     }
 
     /// Decodes the value at `offset` and moves `offset` past it.
-    package static func decode(_ bytes: UnsafeRawBufferPointer, at offset: inout Int) throws(RecordCorruption) -> JSONValue {
+    package static func decode(_ bytes: UnsafeRawBufferPointer, at offset: inout Int) throws(RecordCorruption)
+        -> JSONValue
+    {
         try decode(bytes, at: &offset, depth: 0)
     }
 

@@ -7,7 +7,9 @@ extension MemoryGraph {
     ///   not a finite number.
     public func query(_ query: MemoryQuery) throws -> QueryPage {
         try Self.check(query, cursor: nil)
-        return try reading("query", isQuery: true) { try Self.page(query, cursor: nil, nodes: $0.queryNodes(query, after: nil)) }
+        return try reading("query", isQuery: true) {
+            try Self.page(query, cursor: nil, nodes: $0.queryNodes(query, after: nil))
+        }
     }
 
     /// The page of `query` that follows the one `cursor` came from.

@@ -110,7 +110,9 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
     }
 
     /// A node whose result and metadata are `payload`.
-    package init(id: NodeID, agentID: String, taskContext: String, timestamp: Date, links: [NodeID], payload: NodePayload) {
+    package init(
+        id: NodeID, agentID: String, taskContext: String, timestamp: Date, links: [NodeID], payload: NodePayload
+    ) {
         storage = Storage(
             Fields(id: id, agentID: agentID, taskContext: taskContext, timestamp: timestamp, links: links), payload)
     }

@@ -1,6 +1,5 @@
-import NIOConcurrencyHelpers
 import Foundation
-
+import NIOConcurrencyHelpers
 
 /// A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, version, 12 + 62 bits that keep
 /// ids made in one process strictly increasing, and the variant.

@@ -1,7 +1,6 @@
-import NIOConcurrencyHelpers
 import Histogram
+import NIOConcurrencyHelpers
 package import Synchronization
-
 
 /// What a graph did since it was opened, for ``MemoryGraph/performanceReport()``: query
 /// latencies in an HDR histogram (microseconds, 3 significant digits) and write counts.

@@ -1,7 +1,6 @@
-import NIOConcurrencyHelpers
 import Dispatch
 package import Metrics
-
+import NIOConcurrencyHelpers
 
 /// The swift-metrics instruments of one graph, created once and reused.
 ///

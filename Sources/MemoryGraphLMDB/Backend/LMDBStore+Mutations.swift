@@ -1,7 +1,7 @@
 import DequeModule
-import OrderedCollections
 import LMDB
 public import MemoryGraphCore
+import OrderedCollections
 
 /// Mutations: each becomes a ``WriteRequest`` on the calling thread (node records are encoded
 /// there, not on the writer), then the batch goes to the ``Writer`` as one unit.
@@ -117,7 +117,8 @@ extension LMDBStore {
         case .setCreationTime(let date):
             guard let time = Microseconds(date) else {
                 throw MemoryGraphError(
-                    .invalidArgument, "creation time \(date) is outside the stored range, 1900-01-01 up to 2100-01-01 UTC")
+                    .invalidArgument,
+                    "creation time \(date) is outside the stored range, 1900-01-01 up to 2100-01-01 UTC")
             }
             return WriteRequest { store in
                 var bytes: [UInt8] = []

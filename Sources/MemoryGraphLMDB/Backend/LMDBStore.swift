@@ -78,7 +78,7 @@ public final class LMDBStore: MaintainableGraphStore {
         let environment: Environment
         do {
             environment = try Environment.open(path: path, options: options)
-        } catch where error.code == .alreadyOpen {
+        } catch  where error.code == .alreadyOpen {
             throw MemoryGraphError(
                 .alreadyOpen, "\(path) is already open in this process; share that MemoryGraph instance",
                 underlyingError: error)
@@ -215,7 +215,8 @@ public final class LMDBStore: MaintainableGraphStore {
     /// What the node cache did since the store was opened (all zero when caching is off).
     public var cacheStatistics: MemoryGraph.CacheStatistics {
         cache?.statistics
-            ?? MemoryGraph.CacheStatistics(hits: 0, misses: 0, evictions: 0, entries: 0, capacity: 0, externalInvalidations: 0)
+            ?? MemoryGraph.CacheStatistics(
+                hits: 0, misses: 0, evictions: 0, entries: 0, capacity: 0, externalInvalidations: 0)
     }
 
     // MARK: Transactions

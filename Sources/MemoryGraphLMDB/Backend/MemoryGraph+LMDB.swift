@@ -24,7 +24,8 @@ extension MemoryGraph {
         if lmdb.enablePersistentStorage {
             try self.init(opening: path, configuration: configuration, lmdb: lmdb, removeOnClose: false)
         } else {
-            try self.init(opening: try Self.temporaryDirectory(), configuration: configuration, lmdb: lmdb, removeOnClose: true)
+            try self.init(
+                opening: try Self.temporaryDirectory(), configuration: configuration, lmdb: lmdb, removeOnClose: true)
         }
     }
 
@@ -50,7 +51,8 @@ extension MemoryGraph {
         lmdb.enablePersistentStorage = false
         lmdb.durability = .noSync
         lmdb.readOnly = false
-        return try MemoryGraph(opening: try temporaryDirectory(), configuration: configuration, lmdb: lmdb, removeOnClose: true)
+        return try MemoryGraph(
+            opening: try temporaryDirectory(), configuration: configuration, lmdb: lmdb, removeOnClose: true)
     }
 
     private convenience init(

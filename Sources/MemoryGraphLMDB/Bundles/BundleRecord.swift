@@ -1,5 +1,5 @@
-import MemoryGraphCore
 import Foundation
+import MemoryGraphCore
 
 /// The stored form of a ``MemoryBundle``: a ``BinaryJSON`` object with a format version.
 ///

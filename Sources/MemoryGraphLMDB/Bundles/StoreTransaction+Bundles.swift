@@ -1,5 +1,5 @@
-import MemoryGraphCore
 import LMDB
+import MemoryGraphCore
 
 extension StoreTransaction {
     /// The bundle `id`, or `nil`.

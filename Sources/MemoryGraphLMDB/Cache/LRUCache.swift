@@ -1,4 +1,5 @@
 import MemoryGraphCore
+
 /// A least-recently-used map with a fixed capacity: lookup, insert, remove and eviction in O(1).
 ///
 /// Entries live in one array linked into a recency list by index (no per-entry allocation);

@@ -3,7 +3,6 @@ import Metrics
 import NIOConcurrencyHelpers
 import Synchronization
 
-
 /// The cache of decoded nodes in front of LMDB: sharded by id so readers on different cores
 /// rarely meet on a lock, bounded in entries, and never stale.
 ///

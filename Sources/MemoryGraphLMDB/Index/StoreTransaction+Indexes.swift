@@ -1,5 +1,5 @@
-import MemoryGraphCore
 import LMDB
+import MemoryGraphCore
 
 extension StoreTransaction {
     /// The posting lists a node with `header` belongs to, with the meta counter of distinct keys

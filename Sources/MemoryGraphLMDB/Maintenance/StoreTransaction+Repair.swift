@@ -1,5 +1,5 @@
-import MemoryGraphCore
 import LMDB
+import MemoryGraphCore
 
 extension StoreTransaction {
     /// Rebuilds every secondary index, `links.in`, the bundle indexes, the counters and the

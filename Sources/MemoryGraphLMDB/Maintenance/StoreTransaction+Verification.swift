@@ -1,5 +1,5 @@
-import MemoryGraphCore
 import LMDB
+import MemoryGraphCore
 
 /// Receives one problem: its kind, the database where it was found, and the details.
 private typealias ProblemSink = (VerificationProblem.Kind, Database, String) -> Void

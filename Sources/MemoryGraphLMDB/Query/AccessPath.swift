@@ -1,5 +1,5 @@
-import MemoryGraphCore
 import LMDB
+import MemoryGraphCore
 
 /// A way to produce a query's candidates from one index, with the planner's estimate of how
 /// many postings it reads.

@@ -52,12 +52,14 @@ struct PhysicalPlan {
                         : "read \(lists) \(order) within the time window")
         }
         for filter in linkFilters {
-            steps.append("keep only ids in \(filter.criterion == .linkedFrom ? "links.out" : "links.in") of \(filter.origin)")
+            steps.append(
+                "keep only ids in \(filter.criterion == .linkedFrom ? "links.out" : "links.in") of \(filter.origin)")
         }
         for path in intersections { steps.append("intersect with \(path.name) by seeking to each candidate") }
         if !gathers, !checks.isEmpty {
             let names = checks.map(\.rawValue).sorted().joined(separator: ", ")
-            steps.append(driver.carriesFields ? "check on the index entry: \(names)" : "check on the record header: \(names)")
+            steps.append(
+                driver.carriesFields ? "check on the index entry: \(names)" : "check on the record header: \(names)")
         }
         if limit < Int.max { steps.append("stop after \(limit) matches") }
         return steps

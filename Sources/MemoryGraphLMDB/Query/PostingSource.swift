@@ -1,6 +1,6 @@
-import MemoryGraphCore
 import HeapModule
 import LMDB
+import MemoryGraphCore
 
 /// The part of the time axis a query reads, as posting bounds, in the query's direction.
 struct PostingWindow: Sendable {

@@ -1,5 +1,5 @@
-import MemoryGraphCore
 import LMDB
+import MemoryGraphCore
 
 /// The postings a query run matched, with the plan and figures ``MemoryGraph/explain(_:)`` shows.
 struct QueryRun {
@@ -23,7 +23,8 @@ extension StoreTransaction {
         let driver = plan.driver
         var allowed: Set<NodeID>?
         for filter in plan.linkFilters {
-            let ids = Set(try filter.criterion == .linkedFrom ? links(from: filter.origin) : backlinks(to: filter.origin))
+            let ids = Set(
+                try filter.criterion == .linkedFrom ? links(from: filter.origin) : backlinks(to: filter.origin))
             allowed = allowed.map { $0.intersection(ids) } ?? ids
         }
         let checks = plan.checks

@@ -1,5 +1,5 @@
-import MemoryGraphCore
 import Foundation
+import MemoryGraphCore
 
 /// The criteria of a query that can restrict which nodes match.
 enum Criterion: String, Hashable, Sendable, CaseIterable {

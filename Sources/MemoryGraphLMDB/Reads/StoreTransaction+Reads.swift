@@ -1,7 +1,7 @@
 import DequeModule
-import OrderedCollections
 import LMDB
 import MemoryGraphCore
+import OrderedCollections
 
 /// The reads of the ``GraphStore`` protocol, each in one snapshot.
 extension StoreTransaction {

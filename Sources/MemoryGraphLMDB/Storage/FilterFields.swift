@@ -1,5 +1,5 @@
-import MemoryGraphCore
 import LMDB
+import MemoryGraphCore
 
 /// The fields of a node that a query filters on besides time — agent, context, type and
 /// confidence — as the entries of the posting lists keyed by interned ids (`idx.agent`,

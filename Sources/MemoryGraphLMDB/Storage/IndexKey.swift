@@ -1,4 +1,5 @@
 import MemoryGraphCore
+
 /// Index keys built from interned ids: fixed width, big-endian.
 enum IndexKey {
     /// `agent id (4) | context id (4)`.

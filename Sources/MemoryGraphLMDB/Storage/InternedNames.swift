@@ -1,4 +1,5 @@
 import MemoryGraphCore
+
 /// The interned strings known by id, for turning a record's ids back into names.
 ///
 /// Ids are handed out densely from 1, so the names of each kind sit in an array indexed by id;

@@ -1,7 +1,6 @@
+import LMDB
 import MemoryGraphCore
 import NIOConcurrencyHelpers
-import LMDB
-
 
 /// The kinds of strings interned to 4-byte ids, each with its own id space.
 enum InternKind: UInt8, Sendable, CaseIterable {

@@ -1,4 +1,5 @@
 import MemoryGraphCore
+
 /// A whole node record read: its header, its out-links when it carries them, and its result and
 /// metadata checked (decoded on demand).
 ///

@@ -1,5 +1,5 @@
-import MemoryGraphCore
 import LMDB
+import MemoryGraphCore
 
 /// The agent and context names one multi-node read has resolved, so that it asks the
 /// ``Interner`` (and takes its process-wide lock) once per distinct name instead of once per

@@ -1,5 +1,5 @@
-import MemoryGraphCore
 import LMDB
+import MemoryGraphCore
 
 /// The named databases of a store (on-disk format, schema version ``Schema/version``).
 ///

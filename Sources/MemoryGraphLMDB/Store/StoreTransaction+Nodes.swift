@@ -1,5 +1,5 @@
-import MemoryGraphCore
 import LMDB
+import MemoryGraphCore
 
 extension StoreTransaction {
     /// Checks that `node` can be inserted: its id is new and every link target exists (in the

@@ -1,5 +1,5 @@
-import MemoryGraphCore
 import LMDB
+import MemoryGraphCore
 
 /// One LMDB transaction seen through the store's schema: the domain operations every public
 /// call is made of. Write operations check everything that can fail before their first put, so

@@ -1,5 +1,5 @@
-import NIOConcurrencyHelpers
 import MemoryGraphCore
+import NIOConcurrencyHelpers
 
 /// The results of one unit of writes as the writer delivers them, one by one, possibly on
 /// different threads; calls its completion once the last one arrived.

@@ -1,4 +1,5 @@
 import MemoryGraphCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)

@@ -1,9 +1,9 @@
-import NIOConcurrencyHelpers
 import Dispatch
 import LMDB
 import Logging
 import MemoryGraphCore
 import Metrics
+import NIOConcurrencyHelpers
 import Synchronization
 
 #if canImport(Glibc)
@@ -223,7 +223,9 @@ final class Writer: Sendable {
     }
 
     /// Metrics of a committed group.
-    private func record(group outcomes: [Result<PendingWrite.Done, MemoryGraphError>], nanoseconds: UInt64, nodeCount: Int) {
+    private func record(
+        group outcomes: [Result<PendingWrite.Done, MemoryGraphError>], nanoseconds: UInt64, nodeCount: Int
+    ) {
         let committed = outcomes.reduce(0) { count, outcome in
             if case .success = outcome { return count + 1 }
             return count

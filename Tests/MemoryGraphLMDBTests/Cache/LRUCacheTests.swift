@@ -1,7 +1,7 @@
+import MemoryGraph
 import SeededRandom
 import Testing
 
-import MemoryGraph
 @testable import MemoryGraphCore
 @testable import MemoryGraphLMDB
 

@@ -1,6 +1,6 @@
+import MemoryGraph
 import Testing
 
-import MemoryGraph
 @testable import MemoryGraphCore
 @testable import MemoryGraphLMDB
 

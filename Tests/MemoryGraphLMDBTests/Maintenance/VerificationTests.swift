@@ -1,9 +1,9 @@
 import Foundation
 import LMDB
+import MemoryGraph
 import SeededRandom
 import Testing
 
-import MemoryGraph
 @testable import MemoryGraphCore
 @testable import MemoryGraphLMDB
 

@@ -1,7 +1,7 @@
 import Foundation
+import MemoryGraph
 import Testing
 
-import MemoryGraph
 @testable import MemoryGraphCore
 @testable import MemoryGraphLMDB
 

@@ -1,8 +1,8 @@
 import Foundation
+import MemoryGraph
 import SeededRandom
 import Testing
 
-import MemoryGraph
 @testable import MemoryGraphCore
 @testable import MemoryGraphLMDB
 

@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import MemoryGraph
+import Testing
 
 /// A store written by the library before the split into a core and backends (schema version 3,
 /// made by `Fixtures/schema3`'s generator with that library), with its dump and query answers
@@ -105,7 +104,8 @@ struct FixtureCompatibilityTests {
         let before = try graph.statistics()
         #expect(before.nodes == 89 && before.bundles == 3 && before.links == 111)
         let newest = try #require(NodeID(try Self.lines("query-all.txt")[0]))
-        let added = try graph.addNode(agentID: "planner", taskContext: "trip-42", result: ["type": "plan"], links: [newest])
+        let added = try graph.addNode(
+            agentID: "planner", taskContext: "trip-42", result: ["type": "plan"], links: [newest])
         #expect(try graph.backlinks(to: newest).contains(added))
         #expect(try graph.recall(agentID: "planner", taskContext: "trip-42", limit: 1).first?.id == added)
         #expect(try graph.verify().isClean)

@@ -1,6 +1,6 @@
 import LMDB
-
 import MemoryGraph
+
 @testable import MemoryGraphCore
 @testable import MemoryGraphLMDB
 
