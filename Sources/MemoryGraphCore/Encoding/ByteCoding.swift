@@ -3,13 +3,13 @@ package import Foundation
 /// Big-endian fixed-width integers in keys and record headers: byte order is numeric order.
 extension [UInt8] {
     /// Appends `value` as 4 big-endian bytes.
-    @inline(__always)
+    @inlinable
     package mutating func appendBigEndian(_ value: UInt32) {
         Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
     }
 
     /// Appends `value` as 8 big-endian bytes.
-    @inline(__always)
+    @inlinable
     package mutating func appendBigEndian(_ value: UInt64) {
         Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
     }
@@ -17,13 +17,13 @@ extension [UInt8] {
 
 extension UnsafeRawBufferPointer {
     /// The big-endian `UInt32` at `offset`; the caller checked the bounds.
-    @inline(__always)
+    @inlinable
     package func bigEndianUInt32(at offset: Int) -> UInt32 {
         UInt32(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
     /// The big-endian `UInt64` at `offset`; the caller checked the bounds.
-    @inline(__always)
+    @inlinable
     package func bigEndianUInt64(at offset: Int) -> UInt64 {
         UInt64(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
@@ -36,7 +36,7 @@ extension UnsafeRawBufferPointer {
 package struct Microseconds: Hashable, Comparable, Sendable {
     package var value: Int64
 
-    package init(_ value: Int64) { self.value = value }
+    @inlinable package init(_ value: Int64) { self.value = value }
 
     /// The times the store holds: 1900-01-01 up to 2100-01-01 (UTC). Within them every
     /// microsecond has a `Date` of its own, so ``date`` and ``init(_:)-(Date)`` are exact inverses
@@ -67,11 +67,13 @@ package struct Microseconds: Hashable, Comparable, Sendable {
     package var date: Date { Date(timeIntervalSince1970: Double(value) / 1_000_000) }
 
     /// The order-preserving unsigned form used in keys.
-    package var sortable: UInt64 { UInt64(bitPattern: value) ^ (1 << 63) }
+    @inlinable package var sortable: UInt64 { UInt64(bitPattern: value) ^ (1 << 63) }
 
-    package init(sortable: UInt64) { value = Int64(bitPattern: sortable ^ (1 << 63)) }
+    @inlinable package init(sortable: UInt64) { value = Int64(bitPattern: sortable ^ (1 << 63)) }
 
-    package static func < (lhs: Microseconds, rhs: Microseconds) -> Bool { lhs.value < rhs.value }
+    @inlinable package static func < (lhs: Microseconds, rhs: Microseconds) -> Bool { lhs.value < rhs.value }
+
+    @inlinable package static func == (lhs: Microseconds, rhs: Microseconds) -> Bool { lhs.value == rhs.value }
 }
 
 /// One entry of a time-ordered posting list: `timestamp (8, sortable) | node id (16)`.
@@ -80,12 +82,12 @@ package struct Microseconds: Hashable, Comparable, Sendable {
 /// ids followed by the node's ``FilterFields``: an ``IndexEntry``), so each list is in time order
 /// (ties by id) and a time window is one seek.
 package struct Posting: Hashable, Comparable, Sendable {
-    package static let size = 24
+    @inlinable package static var size: Int { 24 }
 
     package var timestamp: Microseconds
     package var id: NodeID
 
-    package var bytes: [UInt8] {
+    @inlinable package var bytes: [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Self.size)
         bytes.appendBigEndian(timestamp.sortable)
@@ -94,23 +96,27 @@ package struct Posting: Hashable, Comparable, Sendable {
     }
 
     /// Decodes the 24 bytes at `offset` of `buffer`; the caller checked the bounds.
-    package init(_ buffer: UnsafeRawBufferPointer, at offset: Int = 0) {
+    @inlinable package init(_ buffer: UnsafeRawBufferPointer, at offset: Int = 0) {
         timestamp = Microseconds(sortable: buffer.bigEndianUInt64(at: offset))
         id = NodeID(high: buffer.bigEndianUInt64(at: offset + 8), low: buffer.bigEndianUInt64(at: offset + 16))
     }
 
     /// Decodes `buffer` when it is exactly one posting; `nil` otherwise.
-    package init?(exactly buffer: UnsafeRawBufferPointer) {
+    @inlinable package init?(exactly buffer: UnsafeRawBufferPointer) {
         guard buffer.count == Self.size else { return nil }
         self.init(buffer)
     }
 
-    package init(timestamp: Microseconds, id: NodeID) {
+    @inlinable package init(timestamp: Microseconds, id: NodeID) {
         self.timestamp = timestamp
         self.id = id
     }
 
-    package static func < (lhs: Posting, rhs: Posting) -> Bool {
+    @inlinable package static func < (lhs: Posting, rhs: Posting) -> Bool {
         (lhs.timestamp, lhs.id) < (rhs.timestamp, rhs.id)
+    }
+
+    @inlinable package static func == (lhs: Posting, rhs: Posting) -> Bool {
+        lhs.timestamp == rhs.timestamp && lhs.id == rhs.id
     }
 }

@@ -23,7 +23,7 @@ public typealias BundleID = TimeOrderedID<MemoryBundleKind>
 public struct TimeOrderedID<Kind: IdentifiedKind>: Hashable, Comparable, Sendable, Codable,
     LosslessStringConvertible
 {
-    package var uuid: TimeOrderedUUID
+    @usableFromInline package var uuid: TimeOrderedUUID
 
     /// A new id, greater than every id this process made before.
     public init() {
@@ -42,7 +42,7 @@ public struct TimeOrderedID<Kind: IdentifiedKind>: Hashable, Comparable, Sendabl
         self.uuid = uuid
     }
 
-    package init(high: UInt64, low: UInt64) {
+    @inlinable package init(high: UInt64, low: UInt64) {
         uuid = TimeOrderedUUID(high: high, low: low)
     }
 
@@ -56,7 +56,13 @@ public struct TimeOrderedID<Kind: IdentifiedKind>: Hashable, Comparable, Sendabl
     public var timestamp: Date { Date(timeIntervalSince1970: Double(uuid.milliseconds) / 1000) }
 
     /// Orders ids by creation time, then by their remaining bits.
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.uuid < rhs.uuid }
+    @inlinable public static func < (lhs: Self, rhs: Self) -> Bool { lhs.uuid < rhs.uuid }
+
+    /// Whether two ids are the same id.
+    @inlinable public static func == (lhs: Self, rhs: Self) -> Bool { lhs.uuid == rhs.uuid }
+
+    /// Hashes the id's 128 bits.
+    @inlinable public func hash(into hasher: inout Hasher) { uuid.hash(into: &hasher) }
 
     /// Decodes the standard string form.
     public init(from decoder: any Decoder) throws {
@@ -75,10 +81,10 @@ public struct TimeOrderedID<Kind: IdentifiedKind>: Hashable, Comparable, Sendabl
         try container.encode(description)
     }
 
-    package func write(to bytes: inout [UInt8]) { uuid.write(to: &bytes) }
+    @inlinable package func write(to bytes: inout [UInt8]) { uuid.write(to: &bytes) }
 
     /// Calls `body` with the 16 bytes, without allocating.
-    package func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    @inlinable package func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try uuid.withUnsafeBytes(body)
     }
 }

@@ -5,11 +5,15 @@ import NIOConcurrencyHelpers
 /// ids made in one process strictly increasing, and the variant.
 ///
 /// Stored as two big-endian halves so comparison is byte order, which is time order.
+///
+/// The small members that every index read and dictionary lookup calls are `@inlinable`: the
+/// backends are other modules, and an id is compared and hashed in their innermost loops.
+@usableFromInline
 package struct TimeOrderedUUID: Hashable, Comparable, Sendable {
-    package var high: UInt64
-    package var low: UInt64
+    @usableFromInline package var high: UInt64
+    @usableFromInline package var low: UInt64
 
-    package init(high: UInt64, low: UInt64) {
+    @inlinable package init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
     }
@@ -112,17 +116,26 @@ package struct TimeOrderedUUID: Hashable, Comparable, Sendable {
         self.init(high: high, low: low)
     }
 
-    package func write(to bytes: inout [UInt8]) {
+    @inlinable package func write(to bytes: inout [UInt8]) {
         bytes.appendBigEndian(high)
         bytes.appendBigEndian(low)
     }
 
     /// Calls `body` with the 16 bytes, without allocating.
-    package func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    @inlinable package func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try Swift.withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { try body($0) }
     }
 
-    package static func < (lhs: TimeOrderedUUID, rhs: TimeOrderedUUID) -> Bool {
+    @inlinable package static func < (lhs: TimeOrderedUUID, rhs: TimeOrderedUUID) -> Bool {
         (lhs.high, lhs.low) < (rhs.high, rhs.low)
+    }
+
+    @inlinable package static func == (lhs: TimeOrderedUUID, rhs: TimeOrderedUUID) -> Bool {
+        lhs.high == rhs.high && lhs.low == rhs.low
+    }
+
+    @inlinable package func hash(into hasher: inout Hasher) {
+        hasher.combine(high)
+        hasher.combine(low)
     }
 }
