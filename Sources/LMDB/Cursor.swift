@@ -24,57 +24,70 @@ internal import CLMDB
 ///
 /// Not `Sendable`; valid until its transaction ends or ``close()``.
 public final class Cursor {
-    private var handle: OpaquePointer?
+    /// What a cursor changes as it moves. It lives behind a pointer rather than in stored
+    /// `var`s: every access to a class's stored `var` pays a dynamic exclusivity check (a
+    /// thread-local lookup), and the key and value are handed to `mdb_cursor_get` on every step
+    /// of every read.
+    private struct State {
+        var handle: OpaquePointer?
+        var key = MDB_val()
+        var value = MDB_val()
+        var isPositioned = false
+    }
+
+    private let state: UnsafeMutablePointer<State>
     private let transaction: Transaction
     /// The database the cursor walks.
     public let database: Database
-    private var key = MDB_val()
-    private var value = MDB_val()
-    private var isPositioned = false
 
     init(_ handle: OpaquePointer, database: Database, transaction: Transaction) {
-        self.handle = handle
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(handle: handle))
         self.database = database
         self.transaction = transaction
     }
 
     deinit {
-        if let handle, transaction.isReadOnly { mdb_cursor_close(handle) }
+        if let handle = state.pointee.handle, transaction.isReadOnly { mdb_cursor_close(handle) }
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     func invalidate(closingHandle: Bool) {
-        if closingHandle, let handle { mdb_cursor_close(handle) }
-        handle = nil
-        isPositioned = false
+        if closingHandle, let handle = state.pointee.handle { mdb_cursor_close(handle) }
+        state.pointee.handle = nil
+        state.pointee.isPositioned = false
     }
 
     /// Closes the cursor before its transaction ends (wraps `mdb_cursor_close`).
     public func close() {
-        guard let handle else { return }
+        guard let handle = state.pointee.handle else { return }
         transaction.ensureActive()
         mdb_cursor_close(handle)
-        self.handle = nil
-        isPositioned = false
+        state.pointee.handle = nil
+        state.pointee.isPositioned = false
     }
+
+    private var isPositioned: Bool { state.pointee.isPositioned }
 
     private func activeHandle() -> OpaquePointer {
         transaction.ensureActive()
-        guard let handle else { preconditionFailure("an LMDB cursor was used after close()") }
+        guard let handle = state.pointee.handle else { preconditionFailure("an LMDB cursor was used after close()") }
         return handle
     }
 
     private func move(_ operation: MDB_cursor_op) throws(LMDBError) -> Bool {
-        let rc = mdb_cursor_get(activeHandle(), &key, &value, operation)
+        let rc = mdb_cursor_get(activeHandle(), &state.pointee.key, &state.pointee.value, operation)
         return try settle(rc, operation)
     }
 
     private func settle(_ rc: Int32, _ operation: MDB_cursor_op) throws(LMDBError) -> Bool {
         if rc == MDB_NOTFOUND {
-            isPositioned = false
+            state.pointee.isPositioned = false
             return false
         }
         try transaction.record(rc, "mdb_cursor_get(\(database), op \(operation.rawValue))")
-        isPositioned = true
+        state.pointee.isPositioned = true
         return true
     }
 
@@ -88,7 +101,7 @@ public final class Cursor {
         let rc = probe.withUnsafeBytes { keyBytes in
             var searchKey = MDB_val(keyBytes)
             guard let probeValue else {
-                return mdb_cursor_get(cursor, &searchKey, &value, operation)
+                return mdb_cursor_get(cursor, &searchKey, &state.pointee.value, operation)
             }
             return probeValue.withUnsafeBytes { valueBytes in
                 var searchValue = MDB_val(valueBytes)
@@ -159,7 +172,7 @@ public final class Cursor {
     {
         transaction.ensureActive()
         precondition(isPositioned, "the cursor does not stand on an entry")
-        return try body(UnsafeRawBufferPointer(key), UnsafeRawBufferPointer(value))
+        return try body(UnsafeRawBufferPointer(state.pointee.key), UnsafeRawBufferPointer(state.pointee.value))
     }
 
     /// A copy of the current key.
@@ -186,18 +199,18 @@ public final class Cursor {
         precondition(database.flags.contains(.dupFixed), "bulk reads need a dupFixed database")
         let cursor = activeHandle()
         var batch = MDB_val(mv_size: 0, mv_data: nil)
-        var rc = mdb_cursor_get(cursor, &key, &batch, MDB_GET_MULTIPLE)
+        var rc = mdb_cursor_get(cursor, &state.pointee.key, &batch, MDB_GET_MULTIPLE)
         if rc == MDB_SUCCESS && batch.mv_size == 0 {
             // A key with a single value has no duplicate page; LMDB returns nothing for it.
-            _ = try body(UnsafeRawBufferPointer(value))
+            _ = try body(UnsafeRawBufferPointer(state.pointee.value))
             return
         }
         while rc == MDB_SUCCESS {
             guard try body(UnsafeRawBufferPointer(batch)) else { return }
-            rc = mdb_cursor_get(cursor, &key, &batch, MDB_NEXT_MULTIPLE)
+            rc = mdb_cursor_get(cursor, &state.pointee.key, &batch, MDB_NEXT_MULTIPLE)
         }
         if rc != MDB_NOTFOUND { try transaction.record(rc, "mdb_cursor_get(\(database), multiple)") }
-        isPositioned = false
+        state.pointee.isPositioned = false
     }
 
     /// Deletes the current entry (wraps `mdb_cursor_del`).
