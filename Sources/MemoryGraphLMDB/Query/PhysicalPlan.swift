@@ -12,7 +12,7 @@ struct PhysicalPlan {
     /// The path whose postings are the candidates.
     var driver: AccessPath
     /// Every path considered, cheapest first.
-    var estimates: [QueryPlan.Estimate]
+    var considered: [AccessPath]
     /// List paths intersected with the driver by seeking.
     var intersections: [AccessPath]
     /// Link criteria the driver does not answer: candidates must be in these link lists.
@@ -71,7 +71,9 @@ struct PhysicalPlan {
     /// What `explain` shows: this plan with the figures of running it.
     func explained(examined: Int, checked: Int, matched: Int) -> QueryPlan {
         QueryPlan(
-            accessPath: nothing == nil ? driver.name : "none", estimates: estimates, steps: steps,
+            accessPath: nothing == nil ? driver.name : "none",
+            estimates: considered.map { QueryPlan.Estimate(accessPath: $0.name, estimatedCandidates: $0.estimate) },
+            steps: steps,
             candidatesExamined: examined, recordsChecked: checked, matched: matched, returned: 0)
     }
 }
@@ -86,7 +88,7 @@ extension StoreTransaction {
         guard !query.matchesNothing, limit > 0 else {
             return PhysicalPlan(
                 nothing: query.matchesNothing ? "a criterion matches no node; nothing is read" : "limit is 0",
-                driver: none, estimates: [], intersections: [], linkFilters: [], checks: [], limit: limit,
+                driver: none, considered: [], intersections: [], linkFilters: [], checks: [], limit: limit,
                 ascending: query.ascending, confidenceBounds: query.confidenceBounds)
         }
         let paths = try accessPaths(for: query, positioned: positioned)
@@ -123,8 +125,7 @@ extension StoreTransaction {
         }
         return PhysicalPlan(
             nothing: nil, driver: driver,
-            estimates: paths.map { QueryPlan.Estimate(accessPath: $0.name, estimatedCandidates: $0.estimate) },
-            intersections: intersections, linkFilters: linkFilters, checks: uncovered, limit: limit,
+            considered: paths, intersections: intersections, linkFilters: linkFilters, checks: uncovered, limit: limit,
             ascending: query.ascending, confidenceBounds: query.confidenceBounds)
     }
 }

@@ -1,10 +1,18 @@
 import LMDB
 import MemoryGraphCore
 
-/// The postings a query run matched, with the plan and figures ``MemoryGraph/explain(_:)`` shows.
+/// The postings a query run matched, with the plan and the figures of running it.
 struct QueryRun {
     var postings: [Posting]
-    var plan: QueryPlan
+    var physicalPlan: PhysicalPlan
+    var examined: Int
+    var checked: Int
+
+    /// What ``MemoryGraph/explain(_:)`` shows; built only when asked for, since its prose costs
+    /// a few percent of a query.
+    var plan: QueryPlan {
+        physicalPlan.explained(examined: examined, checked: checked, matched: postings.count)
+    }
 }
 
 extension StoreTransaction {
@@ -18,7 +26,7 @@ extension StoreTransaction {
     /// stops at the plan's limit.
     func execute(_ plan: PhysicalPlan, _ query: ResolvedQuery, positioned: PositionedSources) throws -> QueryRun {
         guard plan.nothing == nil else {
-            return QueryRun(postings: [], plan: plan.explained(examined: 0, checked: 0, matched: 0))
+            return QueryRun(postings: [], physicalPlan: plan, examined: 0, checked: 0)
         }
         let driver = plan.driver
         var allowed: Set<NodeID>?
@@ -105,8 +113,7 @@ extension StoreTransaction {
             if postings.count >= plan.limit { break }
             try source.advance()
         }
-        return QueryRun(
-            postings: postings, plan: plan.explained(examined: examined, checked: checked, matched: postings.count))
+        return QueryRun(postings: postings, physicalPlan: plan, examined: examined, checked: checked)
     }
 
     /// The stream of a list path: its one source, or its sources merged.
