@@ -1,3 +1,4 @@
+import Foundation
 public import MemoryGraphCore
 import NIOConcurrencyHelpers
 import OrderedCollections
@@ -42,10 +43,16 @@ extension InMemoryGraphStore {
     private func change(for mutation: GraphMutation, in state: State) throws(MemoryGraphError) -> Change {
         switch mutation {
         case .addNodes(let drafts):
-            let checked = try check(drafts, in: state)
+            let (checked, new) = try check(drafts, in: state)
             return { state in
-                for draft in checked { Self.insert(draft, into: &state) }
+                for draft in new { Self.insert(draft, into: &state) }
                 return .added(checked.compactMap(\.id))
+            }
+        case .updateNode(let id, let update, let expectedVersion, let updatedAt):
+            let updated = try check(update, of: id, expectedVersion: expectedVersion, at: updatedAt, in: state)
+            return { state in
+                state.nodes[id] = updated
+                return .updated(updated.node.revision)
             }
         case .removeNode(let id):
             return { state in .changed(Self.remove(id, from: &state)) }
@@ -103,9 +110,13 @@ extension InMemoryGraphStore {
         }
     }
 
-    /// Checks every draft, then that each id is new and each link target exists (in the store
-    /// or earlier in `drafts`); returns the drafts completed (ids, timestamps, links in order).
-    private func check(_ drafts: [NodeDraft], in state: State) throws(MemoryGraphError) -> [NodeDraft] {
+    /// Checks every draft, then that each id is new — or stored with the draft's content, which
+    /// is then not added again — and each link target exists (in the store or earlier in
+    /// `drafts`); returns the drafts completed (ids, timestamps, links in order), and those of
+    /// them to insert.
+    private func check(_ drafts: [NodeDraft], in state: State) throws(MemoryGraphError) -> (
+        checked: [NodeDraft], new: [NodeDraft]
+    ) {
         var checked: [NodeDraft] = []
         for (index, draft) in drafts.enumerated() {
             do {
@@ -118,19 +129,63 @@ extension InMemoryGraphStore {
             }
         }
         var earlier = Set<NodeID>()
+        var new: [NodeDraft] = []
         for draft in checked {
             // `Validation.check` gave every draft its id and timestamp.
             guard let id = draft.id else { preconditionFailure("a checked draft has no id") }
-            if earlier.contains(id) || state.nodes[id] != nil {
-                throw MemoryGraphError(.duplicateID, "a node with id \(id) already exists")
+            if earlier.contains(id) {
+                throw MemoryGraphError(.duplicateID, "node id \(id) is given twice in one call")
+            }
+            if let stored = state.node(id) {
+                guard draft.matches(stored) else { throw MemoryGraphError.duplicateNode(id) }
+                earlier.insert(id)
+                continue
             }
             for target in draft.links where !earlier.contains(target) && state.nodes[target] == nil {
                 throw MemoryGraphError(
                     .nodeNotFound, "node \(id) links to \(target), which does not exist; add it first")
             }
             earlier.insert(id)
+            new.append(draft)
         }
-        return checked
+        return (checked, new)
+    }
+
+    /// Checks an update of node `id` against the stored node and returns the node it stores.
+    private func check(
+        _ update: NodeUpdate, of id: NodeID, expectedVersion: Int?, at updatedAt: Date, in state: State
+    ) throws(MemoryGraphError) -> StoredNode {
+        let type: String?
+        let confidence: Double?
+        let time: Microseconds?
+        do {
+            try Validation.check(update, expectedVersion: expectedVersion)
+            time = Microseconds(updatedAt)
+            type = try update.result.map(Validation.type) ?? nil
+            confidence = try update.result.map(Validation.confidence) ?? nil
+        } catch {
+            throw MemoryGraphError.from(error)
+        }
+        guard let time else { throw MemoryGraphError.updateTimeOutOfRange(updatedAt) }
+        guard var stored = state.nodes[id] else { throw MemoryGraphError.missingNode(id) }
+        if let expectedVersion, expectedVersion != stored.node.version {
+            throw MemoryGraphError.versionConflict(id, expected: expectedVersion, current: stored.node.version)
+        }
+        let result = update.result ?? stored.node.result
+        let metadata = update.metadata ?? stored.node.metadata
+        let size = BinaryJSON.encodedSize(result) + BinaryJSON.encodedSize(.object(metadata))
+        do {
+            try Validation.payloadSize(size, limit: configuration.maximumPayloadSize)
+        } catch {
+            throw MemoryGraphError.from(error)
+        }
+        stored.node = stored.node.updated(
+            update, revision: NodeRevision(version: stored.node.version + 1, updatedAt: time.date))
+        if update.result != nil {
+            stored.type = type
+            stored.confidence = confidence
+        }
+        return stored
     }
 
     /// Stores a checked draft and its links.
@@ -140,7 +195,8 @@ extension InMemoryGraphStore {
         }
         let node = MemoryNode(
             id: id, agentID: draft.agentID, taskContext: draft.taskContext, result: draft.result,
-            timestamp: timestamp.date, metadata: draft.metadata)
+            timestamp: timestamp.date, metadata: draft.metadata, version: draft.revision?.version ?? 1,
+            updatedAt: draft.revision?.updatedAt)
         // The checked draft's type and confidence are valid, so these are the values queries see.
         let type = try? Validation.type(of: draft.result)
         let confidence = try? Validation.confidence(of: draft.result)

@@ -90,6 +90,32 @@ struct ConformanceTests {
     }
 
     @Test(
+        "an update replaces, re-indexes and versions a node; a wrong version writes nothing",
+        arguments: ConformanceSubject.all)
+    func updates(_ subject: ConformanceSubject) async throws {
+        try await RevisionConformance.updates(on: subject)
+    }
+
+    @Test("modify reads, decides and writes as one step", arguments: ConformanceSubject.all)
+    func modify(_ subject: ConformanceSubject) async throws {
+        try await RevisionConformance.modify(on: subject)
+    }
+
+    @Test(
+        "8 tasks × 500 compare-and-set increments of one counter: exactly 4 000, version 4 001",
+        arguments: ConformanceSubject.all)
+    func arbitration(_ subject: ConformanceSubject) async throws {
+        try await RevisionConformance.arbitration(on: subject)
+    }
+
+    @Test(
+        "a retried add of the same content adds nothing; other content is a duplicate",
+        arguments: ConformanceSubject.all)
+    func retriedAdds(_ subject: ConformanceSubject) async throws {
+        try await RevisionConformance.retriedAdds(on: subject)
+    }
+
+    @Test(
         "dump, restore, dump gives the same lines, and the restored store answers the same",
         arguments: ConformanceSubject.all)
     func dumpRoundTrip(_ subject: ConformanceSubject) async throws {

@@ -13,16 +13,18 @@ public struct MemoryGraphTool: ParsableCommand {
         subcommands: [
             StatCommand.self, DumpCommand.self, RestoreCommand.self, VerifyCommand.self, CopyCommand.self,
             GetCommand.self,
-            RecallCommand.self, QueryCommand.self,
+            RecallCommand.self, QueryCommand.self, UpdateCommand.self,
         ])
 
     public init() {}
 
-    /// The exit code for a failure: 2 for usage errors, 3 for data errors.
+    /// The exit code for a failure: 2 for usage errors, 3 for data errors, 4 for a version
+    /// conflict (an update whose expected version is not the stored one).
     public static func exitCode(forFailure error: any Error) -> Int32 {
         if let error = error as? MemoryGraphError {
             switch error.code {
             case .invalidArgument, .invalidConfiguration, .alreadyOpen, .invalidCursor: return 2
+            case .versionConflict: return 4
             default: return 3
             }
         }

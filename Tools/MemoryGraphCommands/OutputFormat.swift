@@ -8,6 +8,7 @@ enum OutputFormat {
         var object: [String: JSONValue] = [
             "id": .string(node.id.description), "agent_id": .string(node.agentID),
             "task_context": .string(node.taskContext), "timestamp": .string(iso8601(node.timestamp)),
+            "version": .int(node.version), "updated_at": .string(iso8601(node.updatedAt)),
             "result": node.result, "metadata": .object(node.metadata),
             "links": .array(node.links.map { .string($0.description) }),
         ]

@@ -17,6 +17,11 @@ public enum GraphMutation: Sendable, Hashable, Codable {
     /// Adds nodes, all or none. Every draft carries its ``NodeDraft/id`` and
     /// ``NodeDraft/timestamp``; a draft may link to a node earlier in the list.
     case addNodes([NodeDraft])
+    /// Replaces the result and/or metadata of node `id` where `update` gives them, re-indexes
+    /// its type and confidence, and makes it one version newer, updated at `updatedAt`. With
+    /// `expectedVersion`, fails with ``MemoryGraphError/Code/versionConflict`` unless the node
+    /// is at that version (compare-and-set); without, the last writer wins.
+    case updateNode(NodeID, NodeUpdate, expectedVersion: Int?, updatedAt: Date)
     /// Removes a node with every index entry, link and bundle membership.
     case removeNode(NodeID)
     /// Links `from` to `to`; both must exist.
@@ -36,6 +41,7 @@ public enum GraphMutation: Sendable, Hashable, Codable {
     public var name: String {
         switch self {
         case .addNodes: "addNodes"
+        case .updateNode: "updateNode"
         case .removeNode: "removeNode"
         case .link: "link"
         case .unlink: "unlink"
@@ -51,6 +57,8 @@ public enum GraphMutation: Sendable, Hashable, Codable {
 public enum MutationOutcome: Sendable, Hashable, Codable {
     /// ``GraphMutation/addNodes(_:)``: the ids, in the order of the drafts.
     case added([NodeID])
+    /// ``GraphMutation/updateNode(_:_:expectedVersion:updatedAt:)``: the node's new version.
+    case updated(NodeRevision)
     /// ``GraphMutation/removeNode(_:)``, ``GraphMutation/link(from:to:)``,
     /// ``GraphMutation/unlink(from:to:)``, ``GraphMutation/removeBundle(_:)``: whether anything
     /// changed (`false`: the node, link or bundle was not there, or the link existed already).

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A place where a graph's nodes, links and bundles live: the seam between the
 /// ``MemoryGraph`` facade and a backend (LMDB, PostgreSQL, a remote service, memory).
 ///
@@ -20,6 +22,21 @@
 public protocol GraphStore: AnyObject, Sendable {
     /// Applies `mutations`, each alone: the result at index *i* is that of `mutations[i]`.
     func apply(_ mutations: [GraphMutation]) async -> [Result<MutationOutcome, MemoryGraphError>]
+
+    /// Reads node `id`, passes it to `body`, and stores the update `body` returns as the next
+    /// version, updated at `updatedAt` — with no other change of the node between the read and
+    /// the write. Returns the node as `body` saw it with the update applied (as it was when
+    /// `body` returns `nil`: nothing is written then).
+    ///
+    /// `body` may run more than once (a backend that cannot hold the node while `body` runs
+    /// retries with compare-and-set: the default); it must not have other effects. What it
+    /// throws is rethrown as it is, and nothing is written.
+    ///
+    /// - Throws: ``MemoryGraphError/Code/nodeNotFound``; the errors of
+    ///   ``GraphMutation/updateNode(_:_:expectedVersion:updatedAt:)``; what `body` throws.
+    func modifyNode(
+        _ id: NodeID, updatedAt: Date, _ body: @escaping @Sendable (MemoryNode) throws -> NodeUpdate?
+    ) async throws -> MemoryNode
 
     /// The node `id`, or `nil`.
     func node(_ id: NodeID) async throws -> MemoryNode?
@@ -66,4 +83,41 @@ public protocol GraphStore: AnyObject, Sendable {
     /// Waits for the writes in flight, then releases the store's resources; later calls fail
     /// with ``MemoryGraphError/Code/closed``. Calling it twice is harmless.
     func close()
+}
+
+extension GraphStore {
+    /// Modifies by compare-and-set: reads the node, runs `body`, and applies its update with the
+    /// version read as the expected one, again from the read while another writer got there
+    /// first (``MemoryGraphError/Code/versionConflict``).
+    public func modifyNode(
+        _ id: NodeID, updatedAt: Date, _ body: @escaping @Sendable (MemoryNode) throws -> NodeUpdate?
+    ) async throws -> MemoryNode {
+        while true {
+            guard let node = try await node(id) else { throw MemoryGraphError.missingNode(id) }
+            guard let update = try body(node) else { return node }
+            let mutation = GraphMutation.updateNode(id, update, expectedVersion: node.version, updatedAt: updatedAt)
+            if let updated = try ModifyAttempt.outcome(await apply([mutation])[0], of: node, update) {
+                return updated
+            }
+            await Task.yield()
+        }
+    }
+}
+
+/// What one compare-and-set attempt of a modify gave.
+package enum ModifyAttempt {
+    /// The node as updated, or `nil` when another writer changed it first (try again).
+    ///
+    /// - Throws: Every failure but a version conflict.
+    package static func outcome(
+        _ result: Result<MutationOutcome, MemoryGraphError>, of node: MemoryNode, _ update: NodeUpdate
+    ) throws -> MemoryNode? {
+        switch result {
+        case .success(.updated(let revision)): return node.updated(update, revision: revision)
+        case .success(let other):
+            throw MemoryGraphError(.storage, "the backend answered an update with another kind of outcome: \(other)")
+        case .failure(let error) where error.code == .versionConflict: return nil
+        case .failure(let error): throw error
+        }
+    }
 }

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A ``GraphStore`` that answers on the calling thread, without suspending: the embedded LMDB
 /// backend, whose point reads take about a microsecond, and the in-memory reference store.
 ///
@@ -10,6 +12,9 @@
 public protocol SynchronousGraphStore: GraphStore {
     /// Applies `mutations`, each alone, and waits for the commit: see ``GraphStore/apply(_:)``.
     func applySynchronously(_ mutations: [GraphMutation]) -> [Result<MutationOutcome, MemoryGraphError>]
+    /// Modifies node `id` and waits for the commit: see ``GraphStore/modifyNode(_:updatedAt:_:)``.
+    func modifyNode(_ id: NodeID, updatedAt: Date, _ body: @escaping @Sendable (MemoryNode) throws -> NodeUpdate?)
+        throws -> MemoryNode
 
     /// The node `id`, or `nil`.
     func node(_ id: NodeID) throws -> MemoryNode?
@@ -57,6 +62,27 @@ extension SynchronousGraphStore {
     }
 
     public func node(_ id: NodeID) async throws -> MemoryNode? { try inline { try node(id) } }
+
+    /// Modifies on the calling task: see ``modifyNode(_:updatedAt:_:)-(_,_,_)``.
+    public func modifyNode(
+        _ id: NodeID, updatedAt: Date, _ body: @escaping @Sendable (MemoryNode) throws -> NodeUpdate?
+    ) async throws -> MemoryNode {
+        try inline { try modifyNode(id, updatedAt: updatedAt, body) }
+    }
+
+    /// Modifies by compare-and-set, as ``GraphStore``'s default does, synchronously.
+    public func modifyNode(
+        _ id: NodeID, updatedAt: Date, _ body: @escaping @Sendable (MemoryNode) throws -> NodeUpdate?
+    ) throws -> MemoryNode {
+        while true {
+            guard let node = try node(id) else { throw MemoryGraphError.missingNode(id) }
+            guard let update = try body(node) else { return node }
+            let mutation = GraphMutation.updateNode(id, update, expectedVersion: node.version, updatedAt: updatedAt)
+            if let updated = try ModifyAttempt.outcome(applySynchronously([mutation])[0], of: node, update) {
+                return updated
+            }
+        }
+    }
 
     public func nodes(_ ids: [NodeID]) async throws -> [MemoryNode?] { try inline { try nodes(ids) } }
 

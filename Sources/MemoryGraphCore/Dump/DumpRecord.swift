@@ -62,9 +62,10 @@ package enum DumpRecord {
                 throw invalid("not a MemoryGraph dump (format is not \"\(DumpFormat.name)\")")
             }
             let version = try integer("format_version")
-            guard version == DumpFormat.version else {
+            guard DumpFormat.readableVersions.contains(version) else {
                 throw invalid(
-                    "dump format version \(version) is not supported; this version reads \(DumpFormat.version)")
+                    "dump format version \(version) is not supported; this version reads "
+                        + "\(DumpFormat.readableVersions.lowerBound) to \(DumpFormat.readableVersions.upperBound)")
             }
             let schema = try integer("schema_version")
             guard schema <= DumpFormat.newestSchemaVersion else {
@@ -78,11 +79,22 @@ package enum DumpRecord {
             self = .header(createdAt: Microseconds(Int64(try integer("created_at_us"))), nodes: nodes, bundles: bundles)
         case "node":
             guard let id = NodeID(try string("id")) else { throw invalid("\"id\" is not a node id") }
+            var revision: NodeRevision?
+            switch (fields["version"], fields["updated_at_us"]) {
+            case (nil, nil):
+                break  // format version 1
+            case (.some, .some):
+                let version = try integer("version")
+                guard version >= 1 else { throw invalid("\"version\" must be at least 1, got \(version)") }
+                revision = NodeRevision(version: version, updatedAt: try date("updated_at_us"))
+            default:
+                throw invalid("\"version\" and \"updated_at_us\" must be given together")
+            }
             self = .node(
                 NodeDraft(
                     id: id, agentID: try string("agent_id"), taskContext: try string("task_context"),
                     result: try field("result"), metadata: try object("metadata"), links: try nodeIDs("links"),
-                    timestamp: try date("timestamp_us")))
+                    timestamp: try date("timestamp_us"), revision: revision))
         case "bundle":
             guard let id = BundleID(try string("id")) else { throw invalid("\"id\" is not a bundle id") }
             self = .bundle(

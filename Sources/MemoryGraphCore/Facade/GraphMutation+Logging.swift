@@ -11,6 +11,8 @@ extension GraphMutation {
                     "task_context": .string($0.taskContext),
                 ]
             }
+        case .updateNode(let id, _, let expected, _):
+            return [["node_id": "\(id)", "expected_version": "\(expected.map { "\($0)" } ?? "any")"]]
         case .removeNode(let id): return [["node_id": "\(id)"]]
         case .link(let source, let target), .unlink(let source, let target):
             return [["node_id": "\(source)", "target_id": "\(target)"]]

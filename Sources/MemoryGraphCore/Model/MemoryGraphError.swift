@@ -19,7 +19,7 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
             case invalidArgument, invalidConfiguration, nodeNotFound, bundleNotFound
             case duplicateID, payloadTooLarge, bundleTooLarge, bundlingDisabled, closed
             case alreadyOpen, storageFull, incompatibleSchema, corruption, readOnly
-            case invalidCursor, storage, asyncDisabled, invalidDump, unsupported
+            case invalidCursor, storage, asyncDisabled, invalidDump, unsupported, versionConflict
         }
 
         let kind: Kind
@@ -65,6 +65,10 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
         /// The backend cannot do this (for example a synchronous call on a backend that answers
         /// only asynchronously); the message says what to use instead.
         public static let unsupported = Code(kind: .unsupported)
+        /// An update expected another version of the node than the stored one: another writer
+        /// changed it first. ``MemoryGraphError/currentVersion`` holds the stored version; read
+        /// the node again and retry, or use ``MemoryGraph/modify(_:_:)``.
+        public static let versionConflict = Code(kind: .versionConflict)
 
         /// The code's name, e.g. `nodeNotFound`.
         public var description: String { kind.rawValue }
@@ -76,12 +80,26 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// The error that caused this one, if any (for example an `LMDBError`).
     public var underlyingError: (any Error)?
+    /// With ``Code/versionConflict``: the node's stored version, which the failed update did
+    /// not expect.
+    public var currentVersion: Int?
 
     /// Creates an error.
     public init(_ code: Code, _ message: String, underlyingError: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.underlyingError = underlyingError
+    }
+
+    /// The ``Code/versionConflict`` of an update of `id` that expected version `expected` of a
+    /// node at version `current`.
+    package static func versionConflict(_ id: NodeID, expected: Int, current: Int) -> MemoryGraphError {
+        var error = MemoryGraphError(
+            .versionConflict,
+            "node \(id) is at version \(current), not the expected version \(expected): another writer changed it; "
+                + "read it again and retry with expectedVersion \(current)")
+        error.currentVersion = current
+        return error
     }
 
     /// `"code: message"`, followed by the underlying error when there is one.
@@ -128,6 +146,8 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
     public static let invalidDump = Code.invalidDump
     /// The backend cannot do this.
     public static let unsupported = Code.unsupported
+    /// An update expected another version.
+    public static let versionConflict = Code.versionConflict
 }
 
 extension MemoryGraphError.Code {

@@ -16,6 +16,8 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
         var taskContext: String
         var timestamp: Date
         var links: [NodeID]
+        var version: Int
+        var updatedAt: Date
     }
 
     /// The fields and the payload behind one reference, so copying a node (out of the cache,
@@ -98,23 +100,52 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
         get { storage.fields.links }
         set { set(\.links, newValue) }
     }
+    /// The node's version: 1 when it was added, one more on each update of its result or
+    /// metadata. What ``MemoryGraph/updateNode(_:result:metadata:expectedVersion:)`` compares.
+    public var version: Int {
+        get { storage.fields.version }
+        set { set(\.version, newValue) }
+    }
+    /// When the result or metadata last changed, to the microsecond: the ``timestamp`` until
+    /// the first update.
+    public var updatedAt: Date {
+        get { storage.fields.updatedAt }
+        set { set(\.updatedAt, newValue) }
+    }
 
-    /// Creates a node value.
+    /// Creates a node value; `updatedAt` `nil` means `timestamp`.
     public init(
         id: NodeID, agentID: String, taskContext: String, result: JSONValue, timestamp: Date,
-        metadata: [String: JSONValue] = [:], links: [NodeID] = []
+        metadata: [String: JSONValue] = [:], links: [NodeID] = [], version: Int = 1, updatedAt: Date? = nil
     ) {
         self.init(
             id: id, agentID: agentID, taskContext: taskContext, timestamp: timestamp, links: links,
+            revision: NodeRevision(version: version, updatedAt: updatedAt ?? timestamp),
             payload: NodePayload(result: result, metadata: metadata))
     }
 
     /// A node whose result and metadata are `payload`.
     package init(
-        id: NodeID, agentID: String, taskContext: String, timestamp: Date, links: [NodeID], payload: NodePayload
+        id: NodeID, agentID: String, taskContext: String, timestamp: Date, links: [NodeID], revision: NodeRevision,
+        payload: NodePayload
     ) {
         storage = Storage(
-            Fields(id: id, agentID: agentID, taskContext: taskContext, timestamp: timestamp, links: links), payload)
+            Fields(
+                id: id, agentID: agentID, taskContext: taskContext, timestamp: timestamp, links: links,
+                version: revision.version, updatedAt: revision.updatedAt), payload)
+    }
+
+    /// The node's ``version`` and ``updatedAt``.
+    public var revision: NodeRevision { NodeRevision(version: version, updatedAt: updatedAt) }
+
+    /// This node with `update` applied at `revision`: its result and metadata replaced where
+    /// the update gives them.
+    package func updated(_ update: NodeUpdate, revision: NodeRevision) -> MemoryNode {
+        let values = storage.values
+        return MemoryNode(
+            id: id, agentID: agentID, taskContext: taskContext, timestamp: timestamp, links: links,
+            revision: revision,
+            payload: NodePayload(result: update.result ?? values.result, metadata: update.metadata ?? values.metadata))
     }
 
     /// Whether every field of the two nodes is equal.
@@ -131,21 +162,24 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, agentID, taskContext, result, timestamp, metadata, links
+        case id, agentID, taskContext, result, timestamp, metadata, links, version, updatedAt
     }
 
     /// Decodes a node from the keys `id`, `agentID`, `taskContext`, `result`, `timestamp`,
-    /// `metadata` and `links`.
+    /// `metadata`, `links`, `version` and `updatedAt` (the last two optional: 1 and the timestamp).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        let timestamp = try container.decode(Date.self, forKey: .timestamp)
         self.init(
             id: try container.decode(NodeID.self, forKey: .id),
             agentID: try container.decode(String.self, forKey: .agentID),
             taskContext: try container.decode(String.self, forKey: .taskContext),
             result: try container.decode(JSONValue.self, forKey: .result),
-            timestamp: try container.decode(Date.self, forKey: .timestamp),
+            timestamp: timestamp,
             metadata: try container.decode([String: JSONValue].self, forKey: .metadata),
-            links: try container.decode([NodeID].self, forKey: .links))
+            links: try container.decode([NodeID].self, forKey: .links),
+            version: try container.decodeIfPresent(Int.self, forKey: .version) ?? 1,
+            updatedAt: try container.decodeIfPresent(Date.self, forKey: .updatedAt) ?? timestamp)
     }
 
     /// Encodes the node under the keys ``init(from:)`` reads.
@@ -158,6 +192,8 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
         try container.encode(timestamp, forKey: .timestamp)
         try container.encode(metadata, forKey: .metadata)
         try container.encode(links, forKey: .links)
+        try container.encode(version, forKey: .version)
+        try container.encode(updatedAt, forKey: .updatedAt)
     }
 
     /// `result["type"]` when it is a string.

@@ -25,11 +25,15 @@ public struct NodeDraft: Hashable, Sendable, Codable {
     /// The node's timestamp, from 1900-01-01 up to 2100-01-01 (UTC), kept to the microsecond;
     /// `nil` means now.
     public var timestamp: Date?
+    /// The version and update time to store the node with (for imports: a restore or a copy
+    /// keeps them); `nil` stores version 1, updated at the timestamp.
+    public var revision: NodeRevision?
 
     /// Creates a draft.
     public init(
         id: NodeID? = nil, agentID: String, taskContext: String, result: JSONValue,
-        metadata: [String: JSONValue] = [:], links: [NodeID] = [], timestamp: Date? = nil
+        metadata: [String: JSONValue] = [:], links: [NodeID] = [], timestamp: Date? = nil,
+        revision: NodeRevision? = nil
     ) {
         self.id = id
         self.agentID = agentID
@@ -38,5 +42,15 @@ public struct NodeDraft: Hashable, Sendable, Codable {
         self.metadata = metadata
         self.links = links
         self.timestamp = timestamp
+        self.revision = revision
+    }
+
+    /// Whether a stored `node` holds what this draft would store: the same agent, context,
+    /// result, metadata and links (the timestamp and revision are not compared: a retried add
+    /// without a timestamp is stamped anew). An add of a draft whose id exists with this
+    /// content succeeds without a change, so that a retried request adds nothing twice.
+    package func matches(_ node: MemoryNode) -> Bool {
+        node.agentID == agentID && node.taskContext == taskContext && node.links == Array(Set(links)).sorted()
+            && node.result == result && node.metadata == metadata
     }
 }

@@ -12,6 +12,18 @@ package struct PreparedNode: Sendable {
     package let metadata: [UInt8]
     /// Distinct, in id order.
     package let links: [NodeID]
+    /// The version to store (1 unless the draft gave a ``NodeDraft/revision``).
+    package let version: Int
+    /// When the content became that version (the timestamp unless the draft gave a revision).
+    package let updatedAt: Microseconds
+}
+
+/// An update checked and encoded before its write transaction begins.
+package struct PreparedUpdate: Sendable {
+    /// The new result encoded, with its type and confidence; `nil` keeps the stored one.
+    package var result: (bytes: [UInt8], type: String?, confidence: Double?)?
+    /// The new metadata encoded; `nil` keeps the stored one.
+    package var metadata: [UInt8]?
 }
 
 /// Checks of user input that need no storage access; each failure is a clear
@@ -100,6 +112,9 @@ package enum Validation {
         let size = BinaryJSON.encodedSize(draft.result) + BinaryJSON.encodedSize(.object(draft.metadata))
         try payloadSize(size, limit: maximumPayloadSize)
         var checked = draft
+        if let revision = draft.revision {
+            checked.revision = NodeRevision(version: revision.version, updatedAt: try self.revision(revision).date)
+        }
         let id = draft.id ?? NodeID()
         if draft.links.contains(id) {
             throw MemoryGraphError(.invalidArgument, "node \(id) cannot link to itself")
@@ -120,7 +135,57 @@ package enum Validation {
         return micros
     }
 
-    private static func payloadSize(_ size: Int, limit: Int) throws {
+    /// Checks a draft's revision: a version from 1, a time in the stored range.
+    private static func revision(_ revision: NodeRevision) throws -> Microseconds {
+        guard revision.version >= 1 else {
+            throw MemoryGraphError(.invalidArgument, "version \(revision.version) is not valid; versions start at 1")
+        }
+        guard let updatedAt = Microseconds(revision.updatedAt) else {
+            throw MemoryGraphError(
+                .invalidArgument,
+                "updatedAt \(revision.updatedAt) is outside the stored range, 1900-01-01 up to 2100-01-01 UTC")
+        }
+        return updatedAt
+    }
+
+    /// Checks an update without encoding it: at least one field, each valid as in a draft, and
+    /// an expected version from 1. The payload limit is the backend's to check, against the
+    /// stored part the update keeps.
+    package static func check(_ update: NodeUpdate, expectedVersion: Int?) throws {
+        guard update.result != nil || update.metadata != nil else {
+            throw MemoryGraphError(.invalidArgument, "the update changes nothing; give a result or metadata")
+        }
+        if let expectedVersion, expectedVersion < 1 {
+            throw MemoryGraphError(
+                .invalidArgument, "expectedVersion \(expectedVersion) is not valid; versions start at 1")
+        }
+        if let result = update.result {
+            try json(result, "result")
+            _ = try type(of: result)
+            _ = try confidence(of: result)
+        }
+        if let metadata = update.metadata { try json(.object(metadata), "metadata") }
+    }
+
+    /// Checks and encodes an update, for a backend that stores binary JSON.
+    package static func prepare(_ update: NodeUpdate, expectedVersion: Int?) throws -> PreparedUpdate {
+        try check(update, expectedVersion: expectedVersion)
+        var prepared = PreparedUpdate()
+        if let result = update.result {
+            var bytes: [UInt8] = []
+            BinaryJSON.encode(result, into: &bytes)
+            prepared.result = (bytes, try type(of: result), try confidence(of: result))
+        }
+        if let metadata = update.metadata {
+            var bytes: [UInt8] = []
+            BinaryJSON.encode(.object(metadata), into: &bytes)
+            prepared.metadata = bytes
+        }
+        return prepared
+    }
+
+    /// Checks the size of a node's result and metadata encoded, `size` bytes, against `limit`.
+    package static func payloadSize(_ size: Int, limit: Int) throws {
         guard size <= limit else {
             throw MemoryGraphError(
                 .payloadTooLarge,
@@ -147,8 +212,10 @@ package enum Validation {
         if draft.links.contains(id) {
             throw MemoryGraphError(.invalidArgument, "node \(id) cannot link to itself")
         }
+        let updatedAt = try draft.revision.map(revision) ?? timestamp
         return PreparedNode(
             id: id, agentID: draft.agentID, taskContext: draft.taskContext, type: type, confidence: confidence,
-            timestamp: timestamp, result: result, metadata: metadata, links: Array(Set(draft.links)).sorted())
+            timestamp: timestamp, result: result, metadata: metadata, links: Array(Set(draft.links)).sorted(),
+            version: draft.revision?.version ?? 1, updatedAt: updatedAt)
     }
 }

@@ -1,4 +1,5 @@
 import DequeModule
+public import Foundation
 import LMDB
 public import MemoryGraphCore
 import OrderedCollections
@@ -14,6 +15,52 @@ extension LMDBStore {
     public func apply(_ mutations: [GraphMutation]) async -> [Result<MutationOutcome, MemoryGraphError>] {
         let (requests, prepared) = requests(for: mutations)
         return merged(prepared, await writer.perform(requests))
+    }
+
+    /// Modifies node `id` inside one write transaction: `body` runs once, on the writer, between
+    /// the read and the write, so no retry is needed. See ``GraphStore/modifyNode(_:updatedAt:_:)``.
+    public func modifyNode(
+        _ id: NodeID, updatedAt: Date, _ body: @escaping @Sendable (MemoryNode) throws -> NodeUpdate?
+    ) throws -> MemoryNode {
+        try modified(writer.perform([modification(id, updatedAt: updatedAt, body)])[0])
+    }
+
+    public func modifyNode(
+        _ id: NodeID, updatedAt: Date, _ body: @escaping @Sendable (MemoryNode) throws -> NodeUpdate?
+    ) async throws -> MemoryNode {
+        try modified(await writer.perform([modification(id, updatedAt: updatedAt, body)])[0])
+    }
+
+    /// The write of a modify. What `body` throws is its value, not a failure of the write, so
+    /// that the caller gets it as it is; nothing of the modify is written then.
+    private func modification(
+        _ id: NodeID, updatedAt: Date, _ body: @escaping @Sendable (MemoryNode) throws -> NodeUpdate?
+    ) throws -> WriteRequest<Result<MemoryNode, any Error>> {
+        do {
+            try ensureWritable()
+        } catch {
+            throw parts.translate(error)
+        }
+        guard let time = Microseconds(updatedAt) else { throw MemoryGraphError.updateTimeOutOfRange(updatedAt) }
+        let limit = configuration.maximumPayloadSize
+        return WriteRequest { store in
+            guard let node = try store.node(id) else { throw MemoryGraphError.missingNode(id) }
+            let update: NodeUpdate?
+            do {
+                update = try body(node)
+            } catch {
+                return .failure(error)
+            }
+            guard let update else { return .success(node) }
+            let prepared = try Validation.prepare(update, expectedVersion: nil)
+            let revision = try store.update(
+                id, prepared, expectedVersion: nil, updatedAt: time, maximumPayloadSize: limit)
+            return .success(node.updated(update, revision: revision))
+        }
+    }
+
+    private func modified(_ result: Result<Result<MemoryNode, any Error>, MemoryGraphError>) throws -> MemoryNode {
+        try result.get().get()
     }
 
     /// The requests for the mutations that passed their checks, and each mutation's request or
@@ -63,12 +110,22 @@ extension LMDBStore {
             }
             return WriteRequest { store in
                 var earlier = Set<NodeID>()
+                var new: [PreparedNode] = []
                 for node in nodes {
-                    try store.check(node, earlier: earlier)
+                    if try store.check(node, earlier: earlier) { new.append(node) }
                     earlier.insert(node.id)
                 }
-                try store.insert(nodes)
+                try store.insert(new)
                 return .added(nodes.map(\.id))
+            }
+        case .updateNode(let id, let update, let expectedVersion, let updatedAt):
+            let prepared = try Validation.prepare(update, expectedVersion: expectedVersion)
+            guard let time = Microseconds(updatedAt) else { throw MemoryGraphError.updateTimeOutOfRange(updatedAt) }
+            let limit = configuration.maximumPayloadSize
+            return WriteRequest { store in
+                .updated(
+                    try store.update(
+                        id, prepared, expectedVersion: expectedVersion, updatedAt: time, maximumPayloadSize: limit))
             }
         case .removeNode(let id):
             return WriteRequest { store in .changed(try store.remove(id)) }

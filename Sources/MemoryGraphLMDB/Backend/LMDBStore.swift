@@ -170,20 +170,24 @@ public final class LMDBStore: MaintainableGraphStore {
             break
         case let older? where Schema.readableVersions.contains(older):
             // Read-only, an older store reads as it is: version 1 records keep their out-links
-            // only in `links.out`, and index entries before version 3 carry no filter fields.
-            // Writable, its indexes are rebuilt in the current entry format and it is marked as
-            // the current version, in one transaction, so an older library refuses it.
-            // Version 1 records gain their links when these next change (or on repair).
+            // only in `links.out`, index entries before version 3 carry no filter fields, and
+            // records before version 4 carry no revision (they are at version 1). Writable, a
+            // store before version 3 has its indexes rebuilt in the current entry format, and
+            // every older store is marked as the current version, in one transaction, so an
+            // older library refuses it. Version 1 records gain their links when these next
+            // change (or on repair).
             guard !readOnly else { break }
             logger.info(
-                "upgrading the store's indexes to schema version \(Schema.version)",
+                "upgrading the store to schema version \(Schema.version)",
                 metadata: ["path": "\(path)", "stored_version": "\(older)"])
             try environment.write { txn in
                 // Another process may have upgraded the store since the version was read.
                 guard try schema.storedVersion(in: txn) == older else {
                     return try schema.requireCurrentVersion(in: txn, path: path)
                 }
-                try StoreTransaction(txn, schema: schema, interner: interner).rebuildIndexes()
+                if older < Schema.filterFieldsVersion {
+                    try StoreTransaction(txn, schema: schema, interner: interner).rebuildIndexes()
+                }
                 try schema.storeVersion(in: txn)
             }
         case let other?:

@@ -20,9 +20,10 @@ struct NodeRecord {
     /// Reads `record`: the header, then the result and the metadata, which must be an object
     /// and end the record exactly. A failure names its byte in the whole record.
     init(_ record: UnsafeRawBufferPointer) throws(RecordCorruption) {
-        header = try NodeHeader(record)
+        let header = try NodeHeader(record)
+        self.header = header
         links = header.linkCount.map { count in
-            (0..<count).map { NodeID(record, at: NodeHeader.linksOffset + 16 * $0) }
+            (0..<count).map { NodeID(record, at: header.linksOffset + 16 * $0) }
         }
         let payloadOffset = header.payloadOffset
         do {
@@ -51,19 +52,24 @@ struct NodeRecord {
 ///
 /// Layout (big-endian): format version (1) · flags (1) · agent id (4) · context id (4) ·
 /// type id (4, 0 = none) · confidence (8, IEEE 754 bits) · timestamp µs (8, signed) ·
-/// result length (4); when flag 4 is set, the out-link count (4) and the out-links (16 bytes
+/// result length (4); when flag 8 is set (schema version 4), the version (8) and the update
+/// time µs (8, signed); when flag 4 is set, the out-link count (4) and the out-links (16 bytes
 /// each, in `links.out` order); then the result and the metadata in ``BinaryJSON``.
+///
+/// A record without flag 8 is at version 1, updated at its timestamp: so records of older
+/// schema versions read unchanged, and a node never updated carries no revision.
 struct NodeHeader: Hashable, Sendable {
     static let size = 34
     static let formatVersion: UInt8 = 1
-    /// Where a record's out-links start, after their count.
-    static let linksOffset = size + 4
+    /// The size of the version and update time, when the record carries them.
+    static let revisionSize = 16
     /// The most out-links a record carries. A node with more keeps them only in `links.out`, so
     /// that linking a hub node does not rewrite an ever larger record.
     static let maximumCarriedLinks = 64
     private static let hasType: UInt8 = 1
     private static let hasConfidence: UInt8 = 2
     private static let carriesLinks: UInt8 = 4
+    private static let carriesRevision: UInt8 = 8
 
     var agent: UInt32
     var context: UInt32
@@ -74,10 +80,14 @@ struct NodeHeader: Hashable, Sendable {
     /// The number of out-links the record carries; `nil` when it carries none, not even a count
     /// (schema version 1 records, and nodes with more than ``maximumCarriedLinks``).
     var linkCount: Int?
+    /// The node's version, from 1.
+    var version: Int
+    /// When the content became ``version``.
+    var updatedAt: Microseconds
 
     init(
         agent: UInt32, context: UInt32, type: UInt32?, confidence: Double?, timestamp: Microseconds,
-        resultLength: Int
+        resultLength: Int, version: Int = 1, updatedAt: Microseconds? = nil
     ) {
         self.agent = agent
         self.context = context
@@ -86,10 +96,25 @@ struct NodeHeader: Hashable, Sendable {
         self.timestamp = timestamp
         self.resultLength = resultLength
         linkCount = nil
+        self.version = version
+        self.updatedAt = updatedAt ?? timestamp
     }
 
+    /// Whether the record carries the version and update time: unless it is at version 1,
+    /// updated at its timestamp.
+    var carriesRevision: Bool { version != 1 || updatedAt != timestamp }
+
+    /// Where the link count is, when the record carries links.
+    private var linkCountOffset: Int { Self.size + (carriesRevision ? Self.revisionSize : 0) }
+
+    /// Where the record's out-links start, after their count.
+    var linksOffset: Int { linkCountOffset + 4 }
+
     /// Where the result starts in the record.
-    var payloadOffset: Int { linkCount.map { Self.linksOffset + 16 * $0 } ?? Self.size }
+    var payloadOffset: Int { linkCount.map { linksOffset + 16 * $0 } ?? linkCountOffset }
+
+    /// The version and update time.
+    var revision: NodeRevision { NodeRevision(version: version, updatedAt: updatedAt.date) }
 
     /// Decodes the header at the start of `record`.
     init(_ record: UnsafeRawBufferPointer) throws(RecordCorruption) {
@@ -101,7 +126,7 @@ struct NodeHeader: Hashable, Sendable {
             throw RecordCorruption(message: "unknown node record format \(record[0])", offset: 0)
         }
         let flags = record[1]
-        guard flags & ~(Self.hasType | Self.hasConfidence | Self.carriesLinks) == 0 else {
+        guard flags & ~(Self.hasType | Self.hasConfidence | Self.carriesLinks | Self.carriesRevision) == 0 else {
             throw RecordCorruption(message: "unknown node record flags \(flags)", offset: 1)
         }
         agent = record.bigEndianUInt32(at: 2)
@@ -110,14 +135,36 @@ struct NodeHeader: Hashable, Sendable {
         confidence = flags & Self.hasConfidence != 0 ? Double(bitPattern: record.bigEndianUInt64(at: 14)) : nil
         timestamp = Microseconds(Int64(bitPattern: record.bigEndianUInt64(at: 22)))
         resultLength = Int(record.bigEndianUInt32(at: 30))
-        if flags & Self.carriesLinks != 0 {
-            guard record.count >= Self.linksOffset else {
+        if flags & Self.carriesRevision != 0 {
+            guard record.count >= Self.size + Self.revisionSize else {
                 throw RecordCorruption(
-                    message: "node record of \(record.count) bytes is shorter than its link count", offset: Self.size)
+                    message: "node record of \(record.count) bytes is shorter than its version", offset: Self.size)
             }
-            let count = Int(record.bigEndianUInt32(at: Self.size))
-            guard count <= (record.count - Self.linksOffset) / 16 else {
-                throw RecordCorruption(message: "link count \(count) exceeds the record", offset: Self.size)
+            let version = record.bigEndianUInt64(at: Self.size)
+            guard version >= 1, version <= UInt64(Int.max) else {
+                throw RecordCorruption(message: "node version \(version) is not valid", offset: Self.size)
+            }
+            self.version = Int(version)
+            updatedAt = Microseconds(Int64(bitPattern: record.bigEndianUInt64(at: Self.size + 8)))
+            // Written only when it differs from the default, so that the offsets after it follow
+            // from the values.
+            guard carriesRevision else {
+                throw RecordCorruption(message: "node record carries the default version", offset: Self.size)
+            }
+        } else {
+            version = 1
+            updatedAt = timestamp
+        }
+        let linkCountOffset = Self.size + (flags & Self.carriesRevision != 0 ? Self.revisionSize : 0)
+        if flags & Self.carriesLinks != 0 {
+            guard record.count >= linkCountOffset + 4 else {
+                throw RecordCorruption(
+                    message: "node record of \(record.count) bytes is shorter than its link count",
+                    offset: linkCountOffset)
+            }
+            let count = Int(record.bigEndianUInt32(at: linkCountOffset))
+            guard count <= (record.count - linkCountOffset - 4) / 16 else {
+                throw RecordCorruption(message: "link count \(count) exceeds the record", offset: linkCountOffset)
             }
             linkCount = count
         } else {
@@ -146,17 +193,21 @@ struct NodeHeader: Hashable, Sendable {
     /// links, whatever its ``linkCount`` says), with room for `reserving` more bytes.
     fileprivate func bytes(links: [NodeID]?, reserving: Int = 0) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(Self.linksOffset + 16 * (links?.count ?? 0) + reserving)
+        bytes.reserveCapacity(linksOffset + 16 * (links?.count ?? 0) + reserving)
         bytes.append(Self.formatVersion)
         bytes.append(
             (type == nil ? 0 : Self.hasType) | (confidence == nil ? 0 : Self.hasConfidence)
-                | (links == nil ? 0 : Self.carriesLinks))
+                | (links == nil ? 0 : Self.carriesLinks) | (carriesRevision ? Self.carriesRevision : 0))
         bytes.appendBigEndian(agent)
         bytes.appendBigEndian(context)
         bytes.appendBigEndian(type ?? 0)
         bytes.appendBigEndian(confidence?.bitPattern ?? 0)
         bytes.appendBigEndian(UInt64(bitPattern: timestamp.value))
         bytes.appendBigEndian(UInt32(resultLength))
+        if carriesRevision {
+            bytes.appendBigEndian(UInt64(version))
+            bytes.appendBigEndian(UInt64(bitPattern: updatedAt.value))
+        }
         if let links {
             bytes.appendBigEndian(UInt32(links.count))
             for link in links { link.withUnsafeBytes { bytes.append(contentsOf: $0) } }

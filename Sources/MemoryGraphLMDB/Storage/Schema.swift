@@ -24,11 +24,12 @@ final class Schema: Sendable {
     ///
     /// Version 2 node records carry their out-links (version 1 records keep them only in
     /// `links.out`); in version 3 the entries of the posting lists keyed by interned ids carry
-    /// the node's ``FilterFields``.
-    static let version: UInt32 = 3
-    /// The older versions this library also reads; a writable open rebuilds the indexes and
-    /// marks the store as ``version``.
-    static let readableVersions: ClosedRange<UInt32> = 1...2
+    /// the node's ``FilterFields``; version 4 records may carry a version and an update time
+    /// (``NodeHeader``), which older libraries would drop on their next rewrite of the record.
+    static let version: UInt32 = 4
+    /// The older versions this library also reads; a writable open upgrades them (rebuilding
+    /// the indexes of those before ``filterFieldsVersion``) and marks the store as ``version``.
+    static let readableVersions: ClosedRange<UInt32> = 1...3
     /// The first version whose posting lists keyed by interned ids carry ``FilterFields``.
     static let filterFieldsVersion: UInt32 = 3
 

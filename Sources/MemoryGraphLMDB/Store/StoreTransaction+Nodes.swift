@@ -2,11 +2,19 @@ import LMDB
 import MemoryGraphCore
 
 extension StoreTransaction {
-    /// Checks that `node` can be inserted: its id is new and every link target exists (in the
-    /// store or among `earlier`, the nodes inserted before it in the same call).
-    func check(_ node: PreparedNode, earlier: Set<NodeID>) throws {
-        if try earlier.contains(node.id) || nodeExists(node.id) {
-            throw MemoryGraphError(.duplicateID, "a node with id \(node.id) already exists")
+    /// Checks that `node` can be inserted: its id is new — or stored with the node's content
+    /// (agent, context, result, metadata and links), so that a retried add succeeds without a
+    /// change — and every link target exists (in the store or among `earlier`, the nodes
+    /// before it in the same call).
+    ///
+    /// - Returns: Whether the node is new and must be inserted.
+    func check(_ node: PreparedNode, earlier: Set<NodeID>) throws -> Bool {
+        if earlier.contains(node.id) {
+            throw MemoryGraphError(.duplicateID, "node id \(node.id) is given twice in one call")
+        }
+        if try nodeExists(node.id) {
+            guard try holds(node) else { throw MemoryGraphError.duplicateNode(node.id) }
+            return false
         }
         for target in node.links where !earlier.contains(target) {
             guard try nodeExists(target) else {
@@ -14,6 +22,34 @@ extension StoreTransaction {
                     .nodeNotFound, "node \(node.id) links to \(target), which does not exist; add it first")
             }
         }
+        return true
+    }
+
+    /// Whether the stored node with `node`'s id has its agent, context, result, metadata and
+    /// links. Binary JSON is canonical (object members in key order), so equal values have
+    /// equal bytes.
+    private func holds(_ node: PreparedNode) throws -> Bool {
+        let stored = try node.id.withUnsafeBytes { key in
+            try txn.withValue(forKey: key, in: schema.nodes) { bytes -> (NodeHeader, [NodeID]?, Bool)? in
+                guard let bytes else { return nil }
+                let record: NodeRecord
+                do {
+                    record = try NodeRecord(bytes)
+                } catch {
+                    throw MemoryGraphError.corrupt(error, node: node.id)
+                }
+                let payload = bytes[record.header.payloadOffset...]
+                let samePayload =
+                    record.header.resultLength == node.result.count
+                    && payload.elementsEqual(node.result + node.metadata)
+                return (record.header, record.links, samePayload)
+            }
+        }
+        guard let (header, carriedLinks, samePayload) = stored, samePayload else { return false }
+        guard try existingID(node.agentID, kind: .agent) == header.agent,
+            try existingID(node.taskContext, kind: .context) == header.context
+        else { return false }
+        return try (carriedLinks ?? links(from: node.id)) == node.links
     }
 
     /// Writes checked nodes: each one's record and links, then the index entries of them all in
@@ -43,7 +79,8 @@ extension StoreTransaction {
             agent: try intern(node.agentID, kind: .agent),
             context: try intern(node.taskContext, kind: .context),
             type: try node.type.map { try intern($0, kind: .type) },
-            confidence: node.confidence, timestamp: node.timestamp, resultLength: node.result.count)
+            confidence: node.confidence, timestamp: node.timestamp, resultLength: node.result.count,
+            version: node.version, updatedAt: node.updatedAt)
         let links = Set(node.links).sorted()
         let record = header.record(
             result: node.result, metadata: node.metadata,

@@ -139,7 +139,7 @@ struct StoreTransaction {
         return MemoryNode(
             id: id, agentID: names.agent, taskContext: names.context,
             timestamp: record.header.timestamp.date, links: try record.links ?? links(from: id),
-            payload: record.payload)
+            revision: record.header.revision, payload: record.payload)
     }
 
     /// The node ids stored under `key` in a 16-byte DUPFIXED list, in order.

@@ -108,7 +108,7 @@ public enum InputConformance {
         Case(name: "duplicate explicit id", code: .duplicateID, message: "already exists") {
             try await $0.graph.addNodes([NodeDraft(id: $0.first, agentID: "a", taskContext: "c", result: [:])])
         },
-        Case(name: "one id twice in a batch", code: .duplicateID, message: "already exists") {
+        Case(name: "one id twice in a batch", code: .duplicateID, message: "given twice in one call") {
             let id = NodeID()
             try await $0.graph.addNodes([
                 NodeDraft(id: id, agentID: "new-agent", taskContext: "c", result: [:]),

@@ -32,7 +32,8 @@ public struct RandomGraphData: Sendable {
     /// The stored timestamps, one per node: bounds for random time ranges.
     public let timestamps: [Date]
 
-    /// `count` random nodes, added in batches of 500; then about one in forty removed.
+    /// `count` random nodes, added in batches of 500; then about one in forty removed, and about
+    /// one in twenty of the rest updated.
     ///
     /// - Throws: A ``MemoryGraphError`` if the reference refuses a mutation (a bug in it).
     public init(count: Int, using random: inout some RandomNumberGenerator) throws {
@@ -81,6 +82,17 @@ public struct RandomGraphData: Sendable {
         for id in ids where Int.random(in: 0..<40, using: &random) == 0 {
             mutations.append(.removeNode(id))
             removed.insert(id)
+        }
+        // About one in twenty of the others revised: a new type and confidence, once or twice.
+        for (index, id) in ids.enumerated() where !removed.contains(id) && Int.random(in: 0..<20, using: &random) == 0 {
+            for revision in 0..<Int.random(in: 1...2, using: &random) {
+                var result: [String: JSONValue] = ["index": .int(index), "revision": .int(revision + 1)]
+                if let type = Self.types.randomElement(using: &random) { result["type"] = .string(type) }
+                result["confidence_score"] = .double(Double(Int.random(in: 0...1000, using: &random)) / 1000)
+                let time = Self.start.addingTimeInterval(Double(31 * 86_400 + index))
+                mutations.append(
+                    .updateNode(id, NodeUpdate(result: .object(result)), expectedVersion: nil, updatedAt: time))
+            }
         }
         let reference = InMemoryGraphStore()
         for outcome in reference.applySynchronously(mutations) { _ = try outcome.get() }

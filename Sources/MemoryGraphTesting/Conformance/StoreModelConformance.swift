@@ -160,6 +160,9 @@ public enum StoreModelConformance {
             case 89..<90:
                 operation = "reopen"
                 if store.canReopen { try store.reopen() }
+            case 90..<94: try await updateNode()
+            case 94..<96: await modifyNode()
+            case 96..<97: try await repeatAdd()
             default:
                 operation = "reads only"
             }
@@ -189,6 +192,74 @@ public enum StoreModelConformance {
             let expected = await Answer { [draft] in try await reference.addNodes([draft]) }
             #expect(expected == .value([id]), "\(context)")
             note(.addNodes([draft]), .value(.added([id])))
+        }
+
+        /// The time an update made at `step` stores, the same in both stores.
+        var updateTime: Date { Date(microseconds: 1_770_000_000_000_000 + Int64(step) * 1_000) }
+
+        /// An update straight to both stores: with no expected version, the current one, a
+        /// stale or a future one; sometimes of a missing node, sometimes invalid.
+        mutating func updateNode() async throws {
+            let id = someNodeID()
+            let current = try await reference.node(id)?.version ?? 1
+            let expected: Int? =
+                switch Int.random(in: 0..<5, using: &random) {
+                case 0: nil
+                case 1: current > 1 ? Int.random(in: 1..<current, using: &random) : current + 1
+                case 2: chance(50) ? 0 : current + 1
+                default: current
+                }
+            var update = NodeUpdate()
+            switch Int.random(in: 0..<10, using: &random) {
+            case 0: update.metadata = ["run": .int(Int(random.next() % 100)), "updated": true]
+            case 1:
+                update.result = randomResult()
+                update.metadata = [:]
+            case 2: update.result = chance(50) ? ["confidence_score": 1.5] : ["type": 7]
+            case 3 where chance(30): break  // nothing to change
+            default: update.result = randomResult()
+            }
+            let mutation = GraphMutation.updateNode(id, update, expectedVersion: expected, updatedAt: updateTime)
+            operation = "\(mutation)"
+            let answer = await graph.store.apply([mutation]).map(Self.answer)
+            let wanted = await reference.store.apply([mutation]).map(Self.answer)
+            #expect(answer == wanted, "\(context)")
+        }
+
+        /// A read-modify-write on both stores, whose closure counts in the result, leaves the
+        /// node alone, throws its own error, or returns an invalid update.
+        mutating func modifyNode() async {
+            let id = someNodeID()
+            let mode = Int.random(in: 0..<10, using: &random)
+            let type = pick(StoreModelConformance.types)
+            let body: @Sendable (MemoryNode) throws -> NodeUpdate? = { node in
+                switch mode {
+                case 0: return nil
+                case 1: throw ModifyRefusal(id: node.id)
+                case 2: return NodeUpdate(result: ["confidence_score": -1])
+                default:
+                    let count = node.result["count"]?.intValue ?? 0
+                    return NodeUpdate(
+                        result: ["type": .string(type), "count": .int(count + 1), "confidence_score": 0.5])
+                }
+            }
+            operation = "modify \(id) (mode \(mode))"
+            let time = updateTime
+            let answer = await Answer { [graph] in try await graph.store.modifyNode(id, updatedAt: time, body) }
+            let wanted = await Answer { [reference] in try await reference.store.modifyNode(id, updatedAt: time, body) }
+            #expect(answer == wanted, "\(context)")
+        }
+
+        /// An add that repeats a stored node (a retried request): the same id, nothing added;
+        /// or with one field changed, a duplicate.
+        mutating func repeatAdd() async throws {
+            guard !nodeIDs.isEmpty, let node = try await reference.node(pick(nodeIDs)) else { return }
+            var draft = NodeDraft(
+                id: node.id, agentID: node.agentID, taskContext: node.taskContext, result: node.result,
+                metadata: node.metadata, links: node.links.reversed(), timestamp: nil)
+            if chance(30) { draft.metadata["changed"] = true }
+            operation = "repeat addNodes \(draft)"
+            await both(operation) { [draft] in try await $0.addNodes([draft]) }
         }
 
         /// A batch of drafts with their ids, which may link to each other; sometimes one invalid.
@@ -245,7 +316,7 @@ public enum StoreModelConformance {
         mutating func applyBatch() async {
             var batch: [GraphMutation] = []
             for _ in 0..<Int.random(in: 1...5, using: &random) {
-                switch Int.random(in: 0..<8, using: &random) {
+                switch Int.random(in: 0..<9, using: &random) {
                 case 0:
                     let extra = batch.flatMap { mutation -> [NodeID] in
                         guard case .addNodes(let drafts) = mutation else { return [] }
@@ -273,6 +344,12 @@ public enum StoreModelConformance {
                                 createdAt: Date(), metadata: [:])))
                 case 5: batch.append(.addToBundle(someBundleID(), nodeIDs: [someNodeID(), someNodeID()]))
                 case 6: batch.append(.removeBundle(someBundleID()))
+                case 7:
+                    batch.append(
+                        .updateNode(
+                            someNodeID(), NodeUpdate(result: randomResult()),
+                            expectedVersion: chance(50) ? nil : Int.random(in: 1...3, using: &random),
+                            updatedAt: updateTime))
                 default:
                     batch.append(
                         .setCreationTime(chance(20) ? Date(timeIntervalSince1970: 1e10) : Date(microseconds: 1_000_000))
@@ -382,4 +459,10 @@ public enum StoreModelConformance {
             } while cursor != nil && (walkingEveryPage || pages < 2)
         }
     }
+}
+
+/// The error a conformance test's modify closure throws, which the caller must get back as it is.
+struct ModifyRefusal: Error, CustomStringConvertible {
+    let id: NodeID
+    var description: String { "the closure refused to modify \(id)" }
 }

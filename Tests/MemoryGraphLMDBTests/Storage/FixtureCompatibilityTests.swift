@@ -66,7 +66,35 @@ struct FixtureCompatibilityTests {
         try String(contentsOfFile: fixture + "/" + name, encoding: .utf8).split(separator: "\n").map(String.init)
     }
 
-    @Test("read-only: the dump is the old library's, byte for byte, and every query answers as it did")
+    /// A dump's lines as JSON, with what format version 2 added taken out: the header's format
+    /// and schema versions, each node's version and update time (checked to be version 1,
+    /// updated at its timestamp, as every node of a store before versions was), and the
+    /// trailer's checksum over those.
+    private static func versionFree(_ lines: [String]) throws -> [JSONValue] {
+        try lines.map { line in
+            guard case .object(var fields) = try JSONValue(jsonString: line) else { return .null }
+            switch fields["kind"] {
+            case "header":
+                fields["format_version"] = nil
+                fields["schema_version"] = nil
+            case "node" where fields["version"] != nil:
+                #expect(fields["version"] == 1 && fields["updated_at_us"] == fields["timestamp_us"], "\(line)")
+                fields["version"] = nil
+                fields["updated_at_us"] = nil
+            case "trailer": fields["checksum"] = nil
+            default: break
+            }
+            return .object(fields)
+        }
+    }
+
+    private static func dumpLines(_ graph: MemoryGraph) throws -> [String] {
+        var dumped = ""
+        _ = try graph.dump { dumped += $0 }
+        return dumped.split(separator: "\n").map(String.init)
+    }
+
+    @Test("read-only: the dump holds the old library's records, and every query answers as it did")
     func answersIdentically() throws {
         let path = try Self.copy()
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -74,9 +102,15 @@ struct FixtureCompatibilityTests {
         lmdb.readOnly = true
         let graph = try MemoryGraph(path: path, lmdb: lmdb)
         defer { graph.close() }
-        var dumped = ""
-        _ = try graph.dump { dumped += $0 }
-        #expect(dumped.split(separator: "\n").map(String.init) == (try Self.lines("dump.jsonl")))
+        let dumped = try Self.dumpLines(graph)
+        #expect(try Self.versionFree(dumped) == Self.versionFree(try Self.lines("dump.jsonl")))
+        // The old library's dump (format version 1) restores to the same store.
+        let restoredPath = NSTemporaryDirectory() + "memory-graph-fixture-restored-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: restoredPath) }
+        let restored = try MemoryGraph(path: restoredPath)
+        defer { restored.close() }
+        try restored.restore(dumpAt: Self.fixture + "/dump.jsonl")
+        #expect(try Self.dumpLines(restored) == dumped)
         for (name, query) in Self.queries {
             var ids: [NodeID] = []
             var page = try graph.query(query)
@@ -94,13 +128,13 @@ struct FixtureCompatibilityTests {
         #expect(try graph.verify().isClean)
     }
 
-    @Test("writable: it opens without an upgrade, verifies clean and takes new writes")
+    @Test("writable: it is marked schema version 4 without a rewrite, verifies clean and takes new writes")
     func opensWritable() throws {
         let path = try Self.copy()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let graph = try MemoryGraph(path: path)
         defer { graph.close() }
-        #expect(try graph.status().schemaVersion == 3)
+        #expect(try graph.status().schemaVersion == 4)
         let before = try graph.statistics()
         #expect(before.nodes == 89 && before.bundles == 3 && before.links == 111)
         let newest = try #require(NodeID(try Self.lines("query-all.txt")[0]))
@@ -108,6 +142,13 @@ struct FixtureCompatibilityTests {
             agentID: "planner", taskContext: "trip-42", result: ["type": "plan"], links: [newest])
         #expect(try graph.backlinks(to: newest).contains(added))
         #expect(try graph.recall(agentID: "planner", taskContext: "trip-42", limit: 1).first?.id == added)
+        // An old record is at version 1 and takes an update, which it then carries.
+        let old = try #require(try graph.node(newest))
+        #expect(old.version == 1 && old.updatedAt == old.timestamp)
+        #expect(try graph.updateNode(newest, metadata: ["revised": true], expectedVersion: 1) == 2)
+        let revised = try #require(try graph.node(newest))
+        #expect(revised.version == 2 && revised.result == old.result && revised.links == old.links)
+        #expect(try graph.backlinks(to: newest).contains(added))
         #expect(try graph.verify().isClean)
     }
 }

@@ -1,0 +1,59 @@
+import LMDB
+import MemoryGraphCore
+
+extension StoreTransaction {
+    /// Replaces node `id`'s result and/or metadata with `update`'s, as the next version updated
+    /// at `updatedAt`, and moves its index entries when its type or confidence changed. Checks
+    /// everything before the first put.
+    ///
+    /// - Returns: The node's new revision.
+    /// - Throws: ``MemoryGraphError/Code/nodeNotFound``, ``MemoryGraphError/Code/versionConflict``
+    ///   unless the node is at `expectedVersion` (when given),
+    ///   ``MemoryGraphError/Code/payloadTooLarge``.
+    mutating func update(
+        _ id: NodeID, _ update: PreparedUpdate, expectedVersion: Int?, updatedAt: Microseconds,
+        maximumPayloadSize: Int
+    ) throws -> NodeRevision {
+        let stored = try id.withUnsafeBytes { key in
+            try txn.withValue(forKey: key, in: schema.nodes) { bytes -> (NodeHeader, [UInt8], [UInt8], [NodeID]?)? in
+                guard let bytes else { return nil }
+                let record: NodeRecord
+                do {
+                    record = try NodeRecord(bytes)
+                } catch {
+                    throw MemoryGraphError.corrupt(error, node: id)
+                }
+                let start = record.header.payloadOffset
+                let end = start + record.header.resultLength
+                return (record.header, Array(bytes[start..<end]), Array(bytes[end...]), record.links)
+            }
+        }
+        guard let (old, storedResult, storedMetadata, carriedLinks) = stored else {
+            throw MemoryGraphError.missingNode(id)
+        }
+        if let expectedVersion, expectedVersion != old.version {
+            throw MemoryGraphError.versionConflict(id, expected: expectedVersion, current: old.version)
+        }
+        let result = update.result?.bytes ?? storedResult
+        let metadata = update.metadata ?? storedMetadata
+        try Validation.payloadSize(result.count + metadata.count, limit: maximumPayloadSize)
+        var new = old
+        new.version = old.version + 1
+        new.updatedAt = updatedAt
+        if let updated = update.result {
+            new.type = try updated.type.map { try intern($0, kind: .type) }
+            new.confidence = updated.confidence
+        }
+        let record = new.record(result: result, metadata: metadata, links: carriedLinks)
+        try id.withUnsafeBytes { key in _ = try txn.put(record, forKey: key, in: schema.nodes) }
+        changes?.nodes.insert(id)
+        // A node still waiting for its index entries gets them from its new header; the others
+        // move when a field their entries carry changed.
+        let pending = try id.withUnsafeBytes { try txn.contains($0, in: schema.pendingIndexing) }
+        if !pending, FilterFields(new) != FilterFields(old) {
+            try unindex(id, old)
+            try index([(id, new)])
+        }
+        return new.revision
+    }
+}
