@@ -119,4 +119,39 @@ struct MultiProcessAccessTests {
                 + "\(figures.map(\.distinctNodes).reduce(0, +)) distinct nodes, "
                 + "\(figures.map(\.problems).reduce(0, +)) problems")
     }
+
+    @Test("4 processes × 2 tasks × 500 compare-and-set and modify increments of one counter: exactly 4 000")
+    func arbitrationAcrossProcesses() throws {
+        let scratch = try ScratchDirectory()
+        let store = scratch.child("store")
+        var configuration = MemoryGraph.Configuration()
+        configuration.enableMetrics = false
+        let counter: NodeID
+        do {
+            let graph = try MemoryGraph(path: store, configuration: configuration)
+            defer { graph.close() }
+            counter = try graph.addNode(agentID: "a", taskContext: "c", result: ["type": "counter", "count": 0])
+        }
+        let processes = try (0..<4).map { index in
+            try BuiltTool.stress.start(
+                ["contention", "increment", "--path", store, "--node", "\(counter)", "--count", "500", "--tasks", "2"],
+                output: scratch.child("increment-\(index).json"), errors: scratch.child("increment-\(index).err"))
+        }
+        var conflicts = 0
+        for (index, process) in processes.enumerated() {
+            process.waitUntilExit()
+            let errors = (try? String(contentsOfFile: scratch.child("increment-\(index).err"), encoding: .utf8)) ?? ""
+            try #require(process.terminationStatus == 0, "process \(index): \(errors)")
+            let output = try JSONValue(
+                jsonString: try String(contentsOfFile: scratch.child("increment-\(index).json"), encoding: .utf8))
+            #expect(output["increments"] == 1_000)
+            conflicts += output["conflicts"]?.intValue ?? 0
+        }
+        let graph = try MemoryGraph(path: store, configuration: configuration)
+        defer { graph.close() }
+        let node = try #require(try graph.node(counter))
+        #expect(node.result["count"] == 4_000 && node.version == 4_001, "\(node)")
+        #expect(try graph.verify().isClean)
+        print("4 processes made 4 000 increments of one counter with \(conflicts) compare-and-set conflicts")
+    }
 }

@@ -97,6 +97,26 @@ struct ToolBinaryTests {
         #expect(recall.output.split(separator: "\n").count == 10)
     }
 
+    @Test("update through the binary: a compare-and-set, a conflict with exit code 4, bad input with exit code 2")
+    func update() throws {
+        let space = try Workspace()
+        let ids = try Self.makeStore(at: space.path("store"))
+        let id = ids[4].description
+        let updated = try Tool.run([
+            "update", space.path("store"), id, "--result", #"{"type":"fact","confidence_score":0.25}"#,
+            "--expected-version", "1",
+        ])
+        #expect(updated.status == 0, "\(updated.errors)")
+        let node = try JSONValue(jsonString: updated.output)
+        #expect(node["version"] == 2 && node["type"] == "fact" && node["confidence"] == 0.25, "\(updated.output)")
+        let stale = try Tool.run(["update", space.path("store"), id, "--metadata", "{}", "--expected-version", "1"])
+        #expect(stale.status == 4 && stale.errors.contains("versionConflict") && stale.errors.contains("version 2"))
+        #expect(try Tool.run(["update", space.path("store"), id, "--result", "{oops"]).status == 2)
+        #expect(try Tool.run(["update", space.path("store"), id]).status == 2)
+        let query = try Tool.run(["query", space.path("store"), "--type", "fact"])
+        #expect(query.output.split(separator: "\n").count == 1 && query.output.contains(id))
+    }
+
     @Test("dump and restore through the binary, with the documented exit codes")
     func dumpRestoreAndExitCodes() throws {
         let space = try Workspace()

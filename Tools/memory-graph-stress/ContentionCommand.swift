@@ -7,5 +7,8 @@ struct ContentionCommand: ParsableCommand {
         commandName: "contention",
         abstract: "Processes sharing one store: a writer, a checking reader, a reader that holds its snapshot.",
         shouldDisplay: false,
-        subcommands: [ContentionWriteCommand.self, ContentionReadCommand.self, HoldReadCommand.self])
+        subcommands: [
+            ContentionWriteCommand.self, ContentionReadCommand.self, HoldReadCommand.self,
+            ContentionIncrementCommand.self,
+        ])
 }
