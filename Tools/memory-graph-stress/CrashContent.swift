@@ -8,11 +8,26 @@ enum CrashContent {
     static let contexts = ["trip-42", "trip-43", "refactor-7", "research", "ops-β"]
     static let types = ["plan", "observation", "critique"]
 
-    /// The node `spec` describes, under `id`, with out-links `links` (in id order).
-    static func node(_ id: NodeID, _ spec: CrashNodeSpec, links: [NodeID]) -> MemoryNode {
+    /// The node `spec` describes at `version`, under `id`, with out-links `links` (in id order),
+    /// updated at `updatedAt` (the timestamp at version 1).
+    static func node(_ id: NodeID, _ spec: CrashNodeSpec, links: [NodeID], version: Int = 1, updatedAt: Date? = nil)
+        -> MemoryNode
+    {
         MemoryNode(
-            id: id, agentID: agents[spec.agent], taskContext: contexts[spec.context], result: result(spec.serial),
-            timestamp: timestamp(spec.serial), metadata: metadata(spec.serial), links: links)
+            id: id, agentID: agents[spec.agent], taskContext: contexts[spec.context],
+            result: result(spec.serial, version: version), timestamp: timestamp(spec.serial),
+            metadata: metadata(spec.serial), links: links, version: version, updatedAt: updatedAt)
+    }
+
+    /// The result of the node of `serial` at `version`: from version 2 on, with the version in
+    /// it and another confidence (the type stays, so the type count does not move).
+    static func result(_ serial: Int, version: Int) -> JSONValue {
+        guard version > 1, case .object(var members) = result(serial) else { return result(serial) }
+        members["revision"] = .int(version)
+        if members["confidence_score"] != nil {
+            members["confidence_score"] = .double(Double((serial + 37 * version) % 1001) / 1000)
+        }
+        return .object(members)
     }
 
     /// The draft that adds the node `spec` describes.

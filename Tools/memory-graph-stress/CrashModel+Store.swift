@@ -43,6 +43,14 @@ extension CrashModel {
             return present == 0 ? nil : .nodes(ids)
         case .removeNode(let id):
             return try nodes[id] != nil && graph.node(id) == nil ? .flag(true) : nil
+        case .updateNode(let id, let serial, let expected):
+            guard let stored = try graph.node(id), nodes[id] != nil else { return nil }
+            switch stored.version {
+            case expected: return nil
+            case expected + 1 where stored.result == CrashContent.result(serial, version: expected + 1):
+                return .version(expected + 1)
+            default: throw partial("the node is at version \(stored.version) with result \(stored.result)")
+            }
         case .link(let source, let target):
             let stored = try graph.links(from: source).contains(target)
             return stored && !hasLink(from: source, to: target) ? .flag(true) : nil
@@ -83,10 +91,13 @@ extension CrashModel {
         let ids = nodeIDs.members
         for start in stride(from: 0, to: ids.count, by: 1_000) {
             let chunk = Array(ids[start..<min(start + 1_000, ids.count)])
-            for (id, stored) in zip(chunk, try graph.nodes(chunk)) where stored != expectedNode(id) {
-                found.append(
-                    "node \(id) is \(stored.map { "\($0)" } ?? "missing"), expected \(String(describing: expectedNode(id)))"
-                )
+            for (id, stored) in zip(chunk, try graph.nodes(chunk)) {
+                let expected = expectedNode(id, updatedAt: stored?.updatedAt)
+                if stored != expected {
+                    found.append(
+                        "node \(id) is \(stored.map { "\($0)" } ?? "missing"), expected \(String(describing: expected))"
+                    )
+                }
             }
         }
         for (id, stored) in zip(removedNodes, try graph.nodes(removedNodes)) where stored != nil && nodes[id] == nil {

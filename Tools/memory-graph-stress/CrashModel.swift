@@ -1,3 +1,4 @@
+import Foundation
 import MemoryGraph
 
 /// What the store must hold according to the side logs: every node with its content, every
@@ -20,15 +21,26 @@ struct CrashModel: Sendable {
     private(set) var linksOut: [NodeID: Set<NodeID>] = [:]
     private(set) var bundles: [BundleID: CrashBundleSpec] = [:]
     private(set) var bundleIDs = RandomAccessSet<BundleID>()
+    /// The version of each node above version 1.
+    private var versions: [NodeID: Int] = [:]
     private var linksIn: [NodeID: Set<NodeID>] = [:]
     private var bundlesOfNode: [NodeID: Set<BundleID>] = [:]
 
     init() {}
 
-    /// The node `id` as the store must return it, or `nil` when it must not exist.
-    func expectedNode(_ id: NodeID) -> MemoryNode? {
-        nodes[id].map { CrashContent.node(id, $0, links: (linksOut[id] ?? []).sorted()) }
+    /// The node `id` as the store must return it, or `nil` when it must not exist; from version
+    /// 2 on, updated at `updatedAt` (the store's clock chose it).
+    func expectedNode(_ id: NodeID, updatedAt: Date? = nil) -> MemoryNode? {
+        nodes[id].map {
+            let version = version(of: id)
+            return CrashContent.node(
+                id, $0, links: (linksOut[id] ?? []).sorted(), version: version, updatedAt: version > 1 ? updatedAt : nil
+            )
+        }
     }
+
+    /// The version node `id` must be at.
+    func version(of id: NodeID) -> Int { versions[id] ?? 1 }
 
     func hasLink(from source: NodeID, to target: NodeID) -> Bool {
         links.contains(Link(source: source, target: target))
@@ -49,6 +61,12 @@ struct CrashModel: Sendable {
         case (.removeNode(let id), .flag(let removed)):
             guard removed == (nodes[id] != nil) else { throw mismatch("returned \(removed)") }
             remove(id)
+        case (.updateNode(let id, let serial, let expected), .version(let version)):
+            guard nodes[id]?.serial == serial else { throw mismatch("succeeded on a missing node") }
+            guard expected == self.version(of: id), version == expected + 1 else {
+                throw mismatch("returned version \(version) for a node at version \(self.version(of: id))")
+            }
+            versions[id] = version
         case (.link(let source, let target), .flag(let added)):
             guard nodes[source] != nil, nodes[target] != nil else { throw mismatch("succeeded on a missing node") }
             guard added != hasLink(from: source, to: target) else { throw mismatch("returned \(added)") }
@@ -89,6 +107,7 @@ struct CrashModel: Sendable {
     private mutating func remove(_ id: NodeID) {
         guard nodes.removeValue(forKey: id) != nil else { return }
         nodeIDs.remove(id)
+        versions[id] = nil
         for target in linksOut[id] ?? [] { removeLink(Link(source: id, target: target)) }
         for source in linksIn[id] ?? [] { removeLink(Link(source: source, target: id)) }
         for bundle in bundlesOfNode.removeValue(forKey: id) ?? [] {
@@ -129,12 +148,13 @@ struct CrashModel: Sendable {
 // MARK: The state file, which hands the model to the next writer.
 
 extension CrashModel {
-    /// One line per node (`N id serial:agent:context`), link (`L source target`) and bundle
-    /// (`B id serial:agents:contexts:nodes`).
+    /// One line per node (`N id serial:agent:context`), node above version 1 (`V id version`),
+    /// link (`L source target`) and bundle (`B id serial:agents:contexts:nodes`).
     var stateText: String {
         var lines: [String] = []
         lines.reserveCapacity(nodes.count + links.count + bundles.count)
         for (id, spec) in nodes { lines.append("N \(id) \(spec.text)") }
+        for (id, version) in versions { lines.append("V \(id) \(version)") }
         for link in links.members { lines.append("L \(link.source) \(link.target)") }
         for (id, bundle) in bundles { lines.append("B \(id) \(bundle.text)") }
         return lines.map { $0 + "\n" }.joined()
@@ -151,6 +171,10 @@ extension CrashModel {
                 else { break }
                 nodes[id] = spec
                 nodeIDs.insert(id)
+                continue
+            case ("V", 3):
+                guard let id = NodeID(String(tokens[1])), let version = Int(String(tokens[2])) else { break }
+                versions[id] = version
                 continue
             case ("L", 3):
                 guard let source = NodeID(String(tokens[1])), let target = NodeID(String(tokens[2])) else { break }

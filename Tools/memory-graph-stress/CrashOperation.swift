@@ -28,6 +28,9 @@ enum CrashOperation: Hashable, Sendable {
     case addNode(CrashDraft)
     case addNodes([CrashDraft])
     case removeNode(NodeID)
+    /// A compare-and-set update of the node of `serial` at `expectedVersion` to the content of
+    /// the next version (``CrashContent/result(_:version:)``).
+    case updateNode(NodeID, serial: Int, expectedVersion: Int)
     case link(NodeID, NodeID)
     case unlink(NodeID, NodeID)
     case createBundle(CrashBundleSpec)
@@ -41,6 +44,8 @@ enum CrashOutcome: Hashable, Sendable {
     case nodes([NodeID])
     case bundle(BundleID)
     case flag(Bool)
+    /// The version an update stored.
+    case version(Int)
     case done
 }
 
@@ -52,6 +57,7 @@ extension CrashOperation {
         case .addNode(let draft): "add \(draft.text)"
         case .addNodes(let drafts): "add-many " + drafts.map(\.text).joined(separator: " ")
         case .removeNode(let id): "remove \(id)"
+        case .updateNode(let id, let serial, let expected): "update \(id) \(serial) \(expected)"
         case .link(let source, let target): "link \(source) \(target)"
         case .unlink(let source, let target): "unlink \(source) \(target)"
         case .createBundle(let bundle): "bundle \(bundle.text)"
@@ -74,6 +80,11 @@ extension CrashOperation {
         case ("remove", 1):
             guard let id = NodeID(String(arguments[0])) else { return nil }
             self = .removeNode(id)
+        case ("update", 3):
+            guard let id = NodeID(String(arguments[0])), let serial = Int(String(arguments[1])),
+                let expected = Int(String(arguments[2]))
+            else { return nil }
+            self = .updateNode(id, serial: serial, expectedVersion: expected)
         case ("link", 2), ("unlink", 2):
             guard let source = NodeID(String(arguments[0])), let target = NodeID(String(arguments[1])) else {
                 return nil
@@ -103,6 +114,7 @@ extension CrashOutcome {
         case .nodes(let ids): "nodes \(listText(ids))"
         case .bundle(let id): "bundle \(id)"
         case .flag(let flag): "flag \(flag)"
+        case .version(let version): "version \(version)"
         case .done: "done"
         }
     }
@@ -122,6 +134,9 @@ extension CrashOutcome {
         case ("flag", 1):
             guard let flag = Bool(String(arguments[0])) else { return nil }
             self = .flag(flag)
+        case ("version", 1):
+            guard let version = Int(String(arguments[0])) else { return nil }
+            self = .version(version)
         case ("done", 0):
             self = .done
         default:

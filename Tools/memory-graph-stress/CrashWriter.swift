@@ -158,11 +158,15 @@ final class CrashWriter: Sendable {
             Array((0..<count).shuffled(using: &random).prefix(Int.random(in: 0...2, using: &random)))
         }
 
-        // The mix, in percent: single adds 26 (the fallback), batched adds 12, links 14, unlinks 8,
-        // node removals 18, new bundles 8, additions to bundles 9, bundle removals 5.
+        // The mix, in percent: updates 8, single adds 18 (the fallback), batched adds 12, links 14,
+        // unlinks 8, node removals 18, new bundles 8, additions to bundles 9, bundle removals 5.
         let dice = Int.random(in: 0..<100, using: &random)
         let prefersRemoval = model.nodes.count > Self.nodeCeiling && dice < 38 && Bool.random(using: &random)
         switch prefersRemoval ? 60 /* a node removal */ : dice {
+        case 0..<8:
+            if let id = freeNodes(1).first, let serial = model.nodes[id]?.serial {
+                return (.updateNode(id, serial: serial, expectedVersion: model.version(of: id)), [id], [])
+            }
         case 26..<38:
             var drafts: [CrashDraft] = []
             var targets: [NodeID] = []
@@ -222,6 +226,10 @@ final class CrashWriter: Sendable {
             return .nodes(try graph.addNodes(drafts.map { CrashContent.draft($0.spec, id: $0.id, links: $0.links) }))
         case .removeNode(let id):
             return .flag(try graph.removeNode(id))
+        case .updateNode(let id, let serial, let expected):
+            return .version(
+                try graph.updateNode(
+                    id, result: CrashContent.result(serial, version: expected + 1), expectedVersion: expected))
         case .link(let source, let target):
             return .flag(try graph.link(from: source, to: target))
         case .unlink(let source, let target):
@@ -253,6 +261,10 @@ final class CrashWriter: Sendable {
                 try await graph.addNodes(drafts.map { CrashContent.draft($0.spec, id: $0.id, links: $0.links) }))
         case .removeNode(let id):
             return .flag(try await graph.removeNode(id))
+        case .updateNode(let id, let serial, let expected):
+            return .version(
+                try await graph.updateNode(
+                    id, result: CrashContent.result(serial, version: expected + 1), expectedVersion: expected))
         case .link(let source, let target):
             return .flag(try await graph.link(from: source, to: target))
         case .unlink(let source, let target):
