@@ -179,8 +179,13 @@ extension InMemoryGraphStore {
         } catch {
             throw MemoryGraphError.from(error)
         }
-        stored.node = stored.node.updated(
-            update, revision: NodeRevision(version: stored.node.version + 1, updatedAt: time.date))
+        let version: Int
+        do {
+            version = try Validation.nextVersion(after: stored.node.version, of: id)
+        } catch {
+            throw MemoryGraphError.from(error)
+        }
+        stored.node = stored.node.updated(update, revision: NodeRevision(version: version, updatedAt: time.date))
         if update.result != nil {
             stored.type = type
             stored.confidence = confidence

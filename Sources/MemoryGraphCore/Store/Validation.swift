@@ -137,8 +137,10 @@ package enum Validation {
 
     /// Checks a draft's revision: a version from 1, a time in the stored range.
     private static func revision(_ revision: NodeRevision) throws -> Microseconds {
-        guard revision.version >= 1 else {
-            throw MemoryGraphError(.invalidArgument, "version \(revision.version) is not valid; versions start at 1")
+        guard revision.version >= 1, revision.version <= Limits.maximumVersion else {
+            throw MemoryGraphError(
+                .invalidArgument,
+                "version \(revision.version) is not valid; versions run from 1 to \(Limits.maximumVersion)")
         }
         guard let updatedAt = Microseconds(revision.updatedAt) else {
             throw MemoryGraphError(
@@ -182,6 +184,16 @@ package enum Validation {
             prepared.metadata = bytes
         }
         return prepared
+    }
+
+    /// Checks that a node at `version` can take one more update.
+    package static func nextVersion(after version: Int, of id: NodeID) throws -> Int {
+        guard version < Limits.maximumVersion else {
+            throw MemoryGraphError(
+                .invalidArgument,
+                "node \(id) is at the highest version, \(Limits.maximumVersion); add a new node instead")
+        }
+        return version + 1
     }
 
     /// Checks the size of a node's result and metadata encoded, `size` bytes, against `limit`.

@@ -141,7 +141,7 @@ struct NodeHeader: Hashable, Sendable {
                     message: "node record of \(record.count) bytes is shorter than its version", offset: Self.size)
             }
             let version = record.bigEndianUInt64(at: Self.size)
-            guard version >= 1, version <= UInt64(Int.max) else {
+            guard version >= 1, version <= UInt64(Limits.maximumVersion) else {
                 throw RecordCorruption(message: "node version \(version) is not valid", offset: Self.size)
             }
             self.version = Int(version)

@@ -38,7 +38,7 @@ extension StoreTransaction {
         let metadata = update.metadata ?? storedMetadata
         try Validation.payloadSize(result.count + metadata.count, limit: maximumPayloadSize)
         var new = old
-        new.version = old.version + 1
+        new.version = try Validation.nextVersion(after: old.version, of: id)
         new.updatedAt = updatedAt
         if let updated = update.result {
             new.type = try updated.type.map { try intern($0, kind: .type) }

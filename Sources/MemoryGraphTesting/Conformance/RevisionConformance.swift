@@ -67,6 +67,27 @@ public enum RevisionConformance {
         await expectError(.nodeNotFound) { try await store.graph.updateNode(NodeID(), metadata: [:]) }
         #expect(try await store.graph.node(id) == unchanged)
 
+        // Imported revisions: versions from 1 to the limit; a node at the limit takes no update.
+        for version in [0, -3, Limits.maximumVersion + 1] {
+            await expectError(.invalidArgument) {
+                try await store.graph.addNodes([
+                    NodeDraft(
+                        agentID: "a", taskContext: "c", result: [:],
+                        revision: NodeRevision(version: version, updatedAt: timestamp))
+                ])
+            }
+        }
+        let highest = try await store.graph.addNodes([
+            NodeDraft(
+                agentID: "a", taskContext: "c", result: [:], timestamp: timestamp,
+                revision: NodeRevision(version: Limits.maximumVersion, updatedAt: timestamp.addingTimeInterval(60)))
+        ])[0]
+        let imported = try #require(try await store.graph.node(highest))
+        #expect(imported.version == Limits.maximumVersion && imported.updatedAt == timestamp.addingTimeInterval(60))
+        await expectError(.invalidArgument) { try await store.graph.updateNode(highest, metadata: ["x": 1]) }
+        #expect(try await store.graph.node(highest) == imported)
+        #expect(try await store.graph.removeNode(highest))
+
         // Versions are stored: after a reopen, and in a dump and its restore.
         if store.canReopen {
             try store.reopen()
