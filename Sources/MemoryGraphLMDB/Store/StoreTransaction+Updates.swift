@@ -49,8 +49,9 @@ extension StoreTransaction {
         changes?.nodes.insert(id)
         // A node still waiting for its index entries gets them from its new header; the others
         // move when a field their entries carry changed.
-        let pending = try id.withUnsafeBytes { try txn.contains($0, in: schema.pendingIndexing) }
-        if !pending, FilterFields(new) != FilterFields(old) {
+        if FilterFields(new) != FilterFields(old),
+            try !id.withUnsafeBytes({ try txn.contains($0, in: schema.pendingIndexing) })
+        {
             try unindex(id, old)
             try index([(id, new)])
         }
