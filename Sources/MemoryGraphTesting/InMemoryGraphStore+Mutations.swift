@@ -15,9 +15,11 @@ extension InMemoryGraphStore {
     ///
     /// A batch with at least one successful mutation counts as one commit in ``usage()``.
     public func applySynchronously(_ mutations: [GraphMutation]) -> [Result<MutationOutcome, MemoryGraphError>] {
-        state.withLockedValue { state in
+        let (results, appended) = state.withLockedValue { state in
             var results: [Result<MutationOutcome, MemoryGraphError>] = []
             var committed = 0
+            state.commitTime = Microseconds.now().date
+            state.appendedInBatch = 0
             for mutation in mutations {
                 guard !state.isClosed else {
                     results.append(.failure(Self.closedError))
@@ -35,8 +37,11 @@ extension InMemoryGraphStore {
                 state.writes += committed
                 state.commits += 1
             }
-            return results
+            state.trimLog(configuration.changeRetention)
+            return (results, state.appendedInBatch)
         }
+        if appended > 0 { commits.signal() }
+        return results
     }
 
     /// Checks `mutation` against `state` and returns what it changes.
@@ -45,13 +50,18 @@ extension InMemoryGraphStore {
         case .addNodes(let drafts):
             let (checked, new) = try check(drafts, in: state)
             return { state in
-                for draft in new { Self.insert(draft, into: &state) }
+                for draft in new {
+                    Self.insert(draft, into: &state)
+                    if let id = draft.id, let added = state.nodes[id]?.node { state.log(.nodeAdded, added) }
+                }
                 return .added(checked.compactMap(\.id))
             }
         case .updateNode(let id, let update, let expectedVersion, let updatedAt):
             let updated = try check(update, of: id, expectedVersion: expectedVersion, at: updatedAt, in: state)
+            let previous = state.nodes[id]?.node
             return { state in
                 state.nodes[id] = updated
+                state.log(.nodeUpdated, updated.node, previous: previous)
                 return .updated(updated.node.revision)
             }
         case .removeNode(let id):
@@ -63,11 +73,16 @@ extension InMemoryGraphStore {
             for id in [source, target] where state.nodes[id] == nil {
                 throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist")
             }
-            return { state in .changed(state.links[source, default: []].insert(target).inserted) }
+            return { state in
+                guard state.links[source, default: []].insert(target).inserted else { return .changed(false) }
+                state.logLink(.linked, from: source, to: target)
+                return .changed(true)
+            }
         case .unlink(let source, let target):
             return { state in
                 let removed = state.links[source]?.remove(target) != nil
                 if state.links[source]?.isEmpty == true { state.links[source] = nil }
+                if removed { state.logLink(.unlinked, from: source, to: target) }
                 return .changed(removed)
             }
         case .createBundle(var bundle):
@@ -80,6 +95,7 @@ extension InMemoryGraphStore {
             bundle.createdAt = (Microseconds(bundle.createdAt) ?? Microseconds(0)).date
             return { [bundle] state in
                 state.bundles[bundle.id] = bundle
+                state.logBundle(.bundleCreated, bundle.id)
                 return .bundleCreated(bundle.id)
             }
         case .addToBundle(let id, let nodeIDs):
@@ -88,15 +104,21 @@ extension InMemoryGraphStore {
                 throw MemoryGraphError(.bundleNotFound, "bundle \(id) does not exist")
             }
             let present = Set(bundle.nodeIDs)
-            bundle.nodeIDs += OrderedSet(nodeIDs).filter { !present.contains($0) }
+            let added = OrderedSet(nodeIDs).filter { !present.contains($0) }
+            bundle.nodeIDs += added
             try checkMembers(bundle.nodeIDs, in: state)
             return { [bundle] state in
                 state.bundles[id] = bundle
+                if !added.isEmpty { state.logBundle(.bundleChanged, id) }
                 return .done
             }
         case .removeBundle(let id):
             try ensureBundling()
-            return { state in .changed(state.bundles.removeValue(forKey: id) != nil) }
+            return { state in
+                guard state.bundles.removeValue(forKey: id) != nil else { return .changed(false) }
+                state.logBundle(.bundleRemoved, id)
+                return .changed(true)
+            }
         case .setCreationTime(let date):
             guard let time = Microseconds(date) else {
                 throw MemoryGraphError(
@@ -213,7 +235,8 @@ extension InMemoryGraphStore {
 
     /// Removes node `id` with its links in both directions and its place in every bundle.
     private static func remove(_ id: NodeID, from state: inout State) -> Bool {
-        guard state.nodes.removeValue(forKey: id) != nil else { return false }
+        guard let removed = state.nodes.removeValue(forKey: id) else { return false }
+        state.log(.nodeRemoved, removed.node, previous: removed.node)
         state.links[id] = nil
         for (source, targets) in state.links where targets.contains(id) {
             state.links[source]?.remove(id)

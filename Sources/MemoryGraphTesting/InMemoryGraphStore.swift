@@ -1,3 +1,4 @@
+import Foundation
 public import MemoryGraphCore
 import NIOConcurrencyHelpers
 
@@ -19,11 +20,14 @@ import NIOConcurrencyHelpers
 public final class InMemoryGraphStore: SynchronousGraphStore {
     /// The options the store follows: ``MemoryGraph/Configuration/maxNodesPerBundle``,
     /// ``MemoryGraph/Configuration/enableBundling`` and
-    /// ``MemoryGraph/Configuration/maximumPayloadSize``.
+    /// ``MemoryGraph/Configuration/maximumPayloadSize``, and keeps the change log as
+    /// ``MemoryGraph/Configuration/changeRetention`` says.
     public let configuration: MemoryGraph.Configuration
 
     /// Everything the store holds.
     let state: LockedValue<State>
+    /// Signalled after each batch that appended to the change log.
+    let commits = CommitSignal()
 
     /// What the store holds: nodes, their out-links, bundles, and the figures of
     /// ``usage()``. Every other answer is derived from these when it is asked for.
@@ -37,6 +41,12 @@ public final class InMemoryGraphStore: SynchronousGraphStore {
         var bundles: [BundleID: MemoryBundle] = [:]
         var writes = 0
         var commits = 0
+        /// The change log, oldest first, and the sequence number of the newest entry ever.
+        var log: [LoggedChange] = []
+        var lastSequence: UInt64 = 0
+        /// The commit time of the batch being applied, and how many entries it appended.
+        var commitTime = Date(timeIntervalSince1970: 0)
+        var appendedInBatch = 0
     }
 
     /// A node as stored: its fields without links, and the fields queries filter on.

@@ -140,4 +140,21 @@ struct ConformanceTests {
     func dumpDuringWrites(_ subject: ConformanceSubject) async throws {
         try await DumpConformance.dumpDuringWrites(on: subject)
     }
+
+    @Test("every change is logged once, in commit order; pages, filters and history", arguments: ConformanceSubject.all)
+    func changeLog(_ subject: ConformanceSubject) async throws {
+        try await ChangeLogConformance.changes(on: subject)
+    }
+
+    @Test(
+        "a follower sees every change of 4 writers exactly once, in order, and resumes",
+        arguments: ConformanceSubject.all)
+    func followingChanges(_ subject: ConformanceSubject) async throws {
+        try await ChangeLogConformance.following(on: subject)
+    }
+
+    @Test("retention drops the oldest changes and says so", arguments: ConformanceSubject.all)
+    func changeRetention(_ subject: ConformanceSubject) async throws {
+        try await ChangeLogConformance.retention(on: subject)
+    }
 }

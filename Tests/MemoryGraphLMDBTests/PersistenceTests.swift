@@ -158,7 +158,7 @@ struct PersistenceTests {
         graph.close()
         let environment = try Environment.open(path: store.path)
         defer { environment.close() }
-        for (name, _) in Schema.layout {
+        for (name, _) in Schema.layout + Schema.logLayout {
             #expect(throws: Never.self) { try environment.openDatabase(name) }
         }
     }

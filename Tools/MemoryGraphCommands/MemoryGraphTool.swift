@@ -13,7 +13,7 @@ public struct MemoryGraphTool: ParsableCommand {
         subcommands: [
             StatCommand.self, DumpCommand.self, RestoreCommand.self, VerifyCommand.self, CopyCommand.self,
             GetCommand.self,
-            RecallCommand.self, QueryCommand.self, UpdateCommand.self,
+            RecallCommand.self, QueryCommand.self, UpdateCommand.self, ChangesCommand.self, HistoryCommand.self,
         ])
 
     public init() {}

@@ -17,6 +17,21 @@ enum OutputFormat {
         return .object(object)
     }
 
+    /// A change log entry as a JSON object; absent fields are left out.
+    static func json(_ change: GraphChange) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "sequence": .int(Int(clamping: change.sequence)), "committed_at": .string(iso8601(change.committedAt)),
+            "kind": .string(change.kind.rawValue),
+        ]
+        if let id = change.nodeID { object["node_id"] = .string(id.description) }
+        if let id = change.targetID { object["target_id"] = .string(id.description) }
+        if let id = change.bundleID { object["bundle_id"] = .string(id.description) }
+        if let agent = change.agentID { object["agent_id"] = .string(agent) }
+        if let context = change.taskContext { object["task_context"] = .string(context) }
+        if let version = change.version { object["version"] = .int(version) }
+        return .object(object)
+    }
+
     static func iso8601(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }

@@ -76,6 +76,24 @@ public protocol GraphStore: AnyObject, Sendable {
     /// Writes, commits and storage size since the store was opened.
     func usage() async throws -> StoreUsage
 
+    // MARK: The change log
+
+    /// The sequence number of the newest entry ever appended to the change log; 0 when none was.
+    func currentSequence() async throws -> UInt64
+    /// The entries after `sequence` that match `filter`, oldest first: at most `limit` of them,
+    /// from at most ``ChangePage/maximumScanned`` entries examined.
+    ///
+    /// - Throws: ``MemoryGraphError/Code/changesTruncated`` when retention dropped entries after
+    ///   `sequence`.
+    func changes(after sequence: UInt64, matching filter: ChangeFilter, limit: Int) async throws -> ChangePage
+    /// Returns once the log may hold entries after `sequence` — commits of other processes
+    /// included — or when `timeout` passed or the task was cancelled, whichever comes first.
+    func waitForChanges(after sequence: UInt64, timeout: Duration) async
+    /// Node `id` as it is and as it was, newest first: the current node (when it exists), then
+    /// each earlier version that the retained change log holds, with its version, update time,
+    /// result and metadata. Earlier versions carry no links.
+    func history(of id: NodeID) async throws -> [MemoryNode]
+
     /// What the backend's node cache did (all zero for a backend without one).
     var cacheStatistics: MemoryGraph.CacheStatistics { get }
     /// Whether ``close()`` was called.

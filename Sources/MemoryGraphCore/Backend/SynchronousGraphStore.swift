@@ -48,6 +48,12 @@ public protocol SynchronousGraphStore: GraphStore {
     func export(_ visit: (ExportedRecord) throws -> Void) throws
     /// Writes, commits and storage size since the store was opened.
     func usage() throws -> StoreUsage
+    /// See ``GraphStore/currentSequence()``.
+    func currentSequence() throws -> UInt64
+    /// See ``GraphStore/changes(after:matching:limit:)``.
+    func changes(after sequence: UInt64, matching filter: ChangeFilter, limit: Int) throws -> ChangePage
+    /// See ``GraphStore/history(of:)``.
+    func history(of id: NodeID) throws -> [MemoryNode]
 }
 
 /// Runs `body` — a synchronous call — where an overload of the same name is `async`.
@@ -123,6 +129,14 @@ extension SynchronousGraphStore {
     public func statistics() async throws -> GraphStatistics { try inline { try statistics() } }
 
     public func usage() async throws -> StoreUsage { try inline { try usage() } }
+
+    public func currentSequence() async throws -> UInt64 { try inline { try currentSequence() } }
+
+    public func changes(after sequence: UInt64, matching filter: ChangeFilter, limit: Int) async throws -> ChangePage {
+        try inline { try changes(after: sequence, matching: filter, limit: limit) }
+    }
+
+    public func history(of id: NodeID) async throws -> [MemoryNode] { try inline { try history(of: id) } }
 
     /// Collects the records synchronously, then hands them to `visit`: a synchronous backend's
     /// export is a snapshot walk that cannot suspend. Use ``export(_:)-(ExportedRecord)->Void``

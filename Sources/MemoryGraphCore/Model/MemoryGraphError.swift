@@ -19,7 +19,7 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
             case invalidArgument, invalidConfiguration, nodeNotFound, bundleNotFound
             case duplicateID, payloadTooLarge, bundleTooLarge, bundlingDisabled, closed
             case alreadyOpen, storageFull, incompatibleSchema, corruption, readOnly
-            case invalidCursor, storage, asyncDisabled, invalidDump, unsupported, versionConflict
+            case invalidCursor, storage, asyncDisabled, invalidDump, unsupported, versionConflict, changesTruncated
         }
 
         let kind: Kind
@@ -69,6 +69,10 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
         /// changed it first. ``MemoryGraphError/currentVersion`` holds the stored version; read
         /// the node again and retry, or use ``MemoryGraph/modify(_:_:)``.
         public static let versionConflict = Code(kind: .versionConflict)
+        /// The change log no longer holds the changes asked for: retention dropped them. The
+        /// error's ``MemoryGraphError/oldestAvailableSequence`` says where the log now starts;
+        /// resynchronise (read the current state), then follow from ``MemoryGraph/currentSequence()``.
+        public static let changesTruncated = Code(kind: .changesTruncated)
 
         /// The code's name, e.g. `nodeNotFound`.
         public var description: String { kind.rawValue }
@@ -83,6 +87,9 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
     /// With ``Code/versionConflict``: the node's stored version, which the failed update did
     /// not expect.
     public var currentVersion: Int?
+    /// With ``Code/changesTruncated``: the sequence number of the oldest change the log still
+    /// holds.
+    public var oldestAvailableSequence: UInt64?
 
     /// Creates an error.
     public init(_ code: Code, _ message: String, underlyingError: (any Error)? = nil) {
@@ -103,6 +110,18 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
     }
 
     /// `"code: message"`, followed by the underlying error when there is one.
+    /// The ``Code/changesTruncated`` of a read of the changes after `sequence` from a log that
+    /// starts at `oldest`.
+    package static func changesTruncated(after sequence: UInt64, oldest: UInt64) -> MemoryGraphError {
+        var error = MemoryGraphError(
+            .changesTruncated,
+            "the change log no longer holds the changes after sequence \(sequence): retention dropped them, and the "
+                + "oldest change kept is \(oldest). Read the current state again, then follow the changes from "
+                + "currentSequence()")
+        error.oldestAvailableSequence = oldest
+        return error
+    }
+
     public var description: String {
         if let underlyingError { return "\(code): \(message) (\(underlyingError))" }
         return "\(code): \(message)"
@@ -148,6 +167,8 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
     public static let unsupported = Code.unsupported
     /// An update expected another version.
     public static let versionConflict = Code.versionConflict
+    /// The change log no longer holds the changes asked for.
+    public static let changesTruncated = Code.changesTruncated
 }
 
 extension MemoryGraphError.Code {

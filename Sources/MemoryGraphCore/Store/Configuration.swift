@@ -32,6 +32,10 @@ extension MemoryGraph {
         public var cacheMaxSize = 10_000
         /// Which nodes the cache admits. Default: ``MemoryGraph/CacheAdmission/all``.
         public var cacheAdmission: CacheAdmission = .all
+        /// How much of the change log the store keeps (see ``ChangeRetention``); a store applies
+        /// the retention of the graph that writes to it. Default: 1 000 000 entries of at most
+        /// 30 days.
+        public var changeRetention = ChangeRetention()
 
         /// Emit swift-metrics counters, timers and gauges (see the README's metrics table). With
         /// `false` nothing is measured at all. Default: `true`. Bootstrap the metrics backend
@@ -65,6 +69,7 @@ extension MemoryGraph {
             guard !enableCaching || cacheMaxSize > 0 else {
                 throw invalid("cacheMaxSize is 0 with enableCaching on; give the cache room or turn caching off")
             }
+            try changeRetention.validate()
             if case .minConfidence(let threshold) = cacheAdmission, !threshold.isFinite {
                 throw invalid("cacheAdmission's confidence threshold must be a finite number, got \(threshold)")
             }

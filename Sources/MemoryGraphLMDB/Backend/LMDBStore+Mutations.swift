@@ -128,7 +128,7 @@ extension LMDBStore {
                         id, prepared, expectedVersion: expectedVersion, updatedAt: time, maximumPayloadSize: limit))
             }
         case .removeNode(let id):
-            return WriteRequest { store in .changed(try store.remove(id)) }
+            return WriteRequest { store in .changed(try store.remove(id, logging: .nodeRemoved)) }
         case .link(let source, let target):
             guard source != target else {
                 throw MemoryGraphError(.invalidArgument, "node \(source) cannot link to itself")
@@ -137,10 +137,16 @@ extension LMDBStore {
                 for id in [source, target] where try !store.nodeExists(id) {
                     throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist")
                 }
-                return .changed(try store.putLink(from: source, to: target))
+                guard try store.putLink(from: source, to: target) else { return .changed(false) }
+                try store.logLink(.linked, from: source, to: target)
+                return .changed(true)
             }
         case .unlink(let source, let target):
-            return WriteRequest { store in .changed(try store.deleteLink(from: source, to: target)) }
+            return WriteRequest { store in
+                guard try store.deleteLink(from: source, to: target) else { return .changed(false) }
+                try store.logLink(.unlinked, from: source, to: target)
+                return .changed(true)
+            }
         case .createBundle(let bundle):
             try ensureBundling()
             let maximumNodes = configuration.maxNodesPerBundle
@@ -151,6 +157,7 @@ extension LMDBStore {
                 }
                 try store.checkMembers(bundle.nodeIDs, maximumNodes: maximumNodes)
                 try store.insert(bundle)
+                store.log(PendingChange(kind: .bundleCreated, bundle: bundle.id))
                 return .bundleCreated(bundle.id)
             }
         case .addToBundle(let id, let nodeIDs):
@@ -166,11 +173,16 @@ extension LMDBStore {
                 try store.checkMembers(bundle.nodeIDs, maximumNodes: maximumNodes)
                 try store.writeBundleRecord(bundle)
                 try store.addMembership(id, nodes: added)
+                if !added.isEmpty { store.log(PendingChange(kind: .bundleChanged, bundle: id)) }
                 return .done
             }
         case .removeBundle(let id):
             try ensureBundling()
-            return WriteRequest { store in .changed(try store.removeBundle(id)) }
+            return WriteRequest { store in
+                guard try store.removeBundle(id) else { return .changed(false) }
+                store.log(PendingChange(kind: .bundleRemoved, bundle: id))
+                return .changed(true)
+            }
         case .setCreationTime(let date):
             guard let time = Microseconds(date) else {
                 throw MemoryGraphError(

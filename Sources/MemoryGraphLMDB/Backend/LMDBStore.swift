@@ -70,7 +70,7 @@ public final class LMDBStore: MaintainableGraphStore {
         options.mapSize = lmdb.mapSize
         options.maximumMapSize = lmdb.maximumMapSize
         options.maximumReaders = lmdb.maxReaders
-        options.maximumDatabases = Schema.layout.count + 4
+        options.maximumDatabases = Schema.layout.count + Schema.logLayout.count + 4
         options.readOnly = lmdb.readOnly
         options.fileMode = lmdb.fileMode
         options.durability = Environment.Durability(rawValue: lmdb.durability.rawValue) ?? .full
@@ -89,7 +89,7 @@ public final class LMDBStore: MaintainableGraphStore {
             let databases = try environment.openDatabases(
                 Schema.layout.map { (name: $0.name, flags: lmdb.readOnly ? $0.flags : $0.flags.union(.create)) }
             )
-            let schema = Schema(databases)
+            let schema = Schema(databases, log: try Self.openLog(environment, readOnly: lmdb.readOnly))
             let interner = Interner(schema: schema)
             let logger = configuration.logger
             try Self.checkSchemaVersion(
@@ -108,7 +108,8 @@ public final class LMDBStore: MaintainableGraphStore {
                     transaction: try environment.info().lastTransactionID, metrics: metrics) : nil
             parts = StoreParts(
                 path: path, environment: environment, schema: schema, interner: interner, cache: cache,
-                metrics: metrics, gauges: metrics.map(LMDBGauges.init), maximumMapSize: lmdb.maximumMapSize)
+                metrics: metrics, gauges: metrics.map(LMDBGauges.init), maximumMapSize: lmdb.maximumMapSize,
+                retention: configuration.changeRetention, commits: CommitSignal())
             writer = Writer(store: parts, strategy: lmdb.indexUpdateStrategy)
         } catch {
             environment.close()
@@ -131,6 +132,17 @@ public final class LMDBStore: MaintainableGraphStore {
 
     /// The error for an environment that LMDB could not open: damage and foreign files are
     /// told apart from plain I/O and permission problems.
+    /// The change log's databases: created by a writable open, absent (`nil`) in a read-only open
+    /// of a store from before schema version 5.
+    private static func openLog(_ environment: Environment, readOnly: Bool) throws -> [Database]? {
+        do {
+            return try environment.openDatabases(
+                Schema.logLayout.map { (name: $0.name, flags: readOnly ? $0.flags : $0.flags.union(.create)) })
+        } catch let error as LMDBError where readOnly && error.code == .notFound {
+            return nil
+        }
+    }
+
     private static func openingError(_ error: LMDBError, path: String) -> MemoryGraphError {
         switch error.code {
         case .invalid, .corrupted, .pageNotFound, .panic:

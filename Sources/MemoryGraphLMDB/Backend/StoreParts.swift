@@ -18,6 +18,10 @@ struct StoreParts: Sendable {
     let gauges: LMDBGauges?
     /// The map's maximum size, named in the error of a write that does not fit.
     let maximumMapSize: Int
+    /// How much of the change log this process's writes keep.
+    let retention: MemoryGraph.ChangeRetention
+    /// Signalled after each commit of this process that appended to the change log.
+    let commits: CommitSignal
 
     /// Runs `body`, turning what LMDB and the record decoders throw into ``MemoryGraphError``s.
     func translatingErrors<T>(_ body: () throws -> T) throws -> T {

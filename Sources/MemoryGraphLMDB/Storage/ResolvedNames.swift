@@ -13,10 +13,17 @@ struct ResolvedNames {
     mutating func names(of header: NodeHeader, interner: Interner, in txn: Transaction) throws -> (
         agent: String, context: String
     ) {
-        if let agent = agents[header.agent], let context = contexts[header.context] { return (agent, context) }
-        let names = try interner.names(agent: header.agent, context: header.context, in: txn)
-        agents[header.agent] = names.agent
-        contexts[header.context] = names.context
+        try names(agent: header.agent, context: header.context, interner: interner, in: txn)
+    }
+
+    /// The names interned as `agent` and `context`.
+    mutating func names(agent: UInt32, context: UInt32, interner: Interner, in txn: Transaction) throws -> (
+        agent: String, context: String
+    ) {
+        if let name = agents[agent], let contextName = contexts[context] { return (name, contextName) }
+        let names = try interner.names(agent: agent, context: context, in: txn)
+        agents[agent] = names.agent
+        contexts[context] = names.context
         return names
     }
 }

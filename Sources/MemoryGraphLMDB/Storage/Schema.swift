@@ -19,17 +19,22 @@ import MemoryGraphCore
 /// | `idx.bundle_context` | context id (4) | created-at (8) · bundle id (16) (DUPFIXED) |
 /// | `idx.bundle_node` | node id (16) | bundle ids (DUPFIXED, 16) |
 /// | `idx.pending` | node id (16) | empty: nodes whose index entries are not written yet |
+/// | `log` | sequence (8, BE) | change entry (``ChangeRecord``) |
+/// | `log.node` | node id (16) | sequences (DUPFIXED, 8, BE) of the entries that keep an earlier version of the node |
 final class Schema: Sendable {
     /// The on-disk format version this library writes.
     ///
     /// Version 2 node records carry their out-links (version 1 records keep them only in
     /// `links.out`); in version 3 the entries of the posting lists keyed by interned ids carry
     /// the node's ``FilterFields``; version 4 records may carry a version and an update time
-    /// (``NodeHeader``), which older libraries would drop on their next rewrite of the record.
-    static let version: UInt32 = 4
+    /// (``NodeHeader``), which older libraries would drop on their next rewrite of the record;
+    /// version 5 adds the change log (`log`, `log.node`), which older libraries would not
+    /// write.
+    static let version: UInt32 = 5
     /// The older versions this library also reads; a writable open upgrades them (rebuilding
-    /// the indexes of those before ``filterFieldsVersion``) and marks the store as ``version``.
-    static let readableVersions: ClosedRange<UInt32> = 1...3
+    /// the indexes of those before ``filterFieldsVersion``, creating the change log, empty) and
+    /// marks the store as ``version``.
+    static let readableVersions: ClosedRange<UInt32> = 1...4
     /// The first version whose posting lists keyed by interned ids carry ``FilterFields``.
     static let filterFieldsVersion: UInt32 = 3
 
@@ -44,6 +49,10 @@ final class Schema: Sendable {
         ("idx.bundle_task", postingList), ("idx.bundle_context", postingList),
         ("idx.bundle_node", postingList), ("idx.pending", []),
     ]
+
+    /// The change log's databases (schema version 5): a read-only open of an older store finds
+    /// none and reads an empty log.
+    static let logLayout: [(name: String, flags: DatabaseFlags)] = [("log", []), ("log.node", postingList)]
 
     let meta: Database
     let dictionary: Database
@@ -62,13 +71,20 @@ final class Schema: Sendable {
     let bundlesByContext: Database
     let bundlesByNode: Database
     let pendingIndexing: Database
+    /// The change log, `nil` in a read-only open of a store older than schema version 5.
+    let log: Database?
+    /// The change log's index by node id, `nil` when ``log`` is.
+    let logByNode: Database?
 
     /// Every database, for statistics and verification.
     let all: [Database]
 
-    init(_ databases: [Database]) {
+    init(_ databases: [Database], log: [Database]?) {
         precondition(databases.count == Self.layout.count)
-        all = databases
+        precondition(log == nil || log?.count == Self.logLayout.count)
+        all = databases + (log ?? [])
+        self.log = log?[0]
+        logByNode = log?[1]
         meta = databases[0]
         dictionary = databases[1]
         reverseDictionary = databases[2]
@@ -120,6 +136,14 @@ extension Schema {
                 + "written. Open the store again, with a library that reads its version")
     }
 
+    /// The sequence number of the newest change log entry ever appended; 0 when none was.
+    func lastSequence(in txn: Transaction) throws -> UInt64 {
+        try txn.withValue(forKey: MetaKey.lastSequence, in: meta) { bytes in
+            guard let bytes, bytes.count == 8 else { return 0 }
+            return bytes.bigEndianUInt64(at: 0)
+        }
+    }
+
     /// Marks the store as schema ``version``.
     func storeVersion(in txn: Transaction) throws {
         var version: [UInt8] = []
@@ -135,4 +159,6 @@ enum MetaKey {
     static let agentCount = Array("count.agents".utf8)
     static let contextCount = Array("count.contexts".utf8)
     static let typeCount = Array("count.types".utf8)
+    /// The sequence number of the newest change log entry ever appended (8, BE).
+    static let lastSequence = Array("log.last".utf8)
 }

@@ -58,6 +58,7 @@ extension StoreTransaction {
         var unindexed: [(id: NodeID, header: NodeHeader)] = []
         for node in nodes {
             let header = try writeRecord(of: node)
+            logNode(.nodeAdded, node.id, header, version: node.version)
             if defersIndexing {
                 try node.id.withUnsafeBytes { key in
                     _ = try txn.put([UInt8](), forKey: key, in: schema.pendingIndexing)
@@ -95,10 +96,12 @@ extension StoreTransaction {
     }
 
     /// Deletes node `id` with its index entries, its links in both directions and its bundle
-    /// memberships. Returns `false` when it does not exist.
-    func remove(_ id: NodeID) throws -> Bool {
-        guard let header = try header(of: id) else { return false }
+    /// memberships, and logs it as a change of `kind` that keeps its last version. Returns
+    /// `false` when it does not exist.
+    func remove(_ id: NodeID, logging kind: GraphChange.Kind) throws -> Bool {
+        guard let header = try header(of: id), let previous = try record(of: id) else { return false }
         changes?.nodes.insert(id)
+        logNode(kind, id, header, version: header.version, previous: previous)
         // A node still waiting for its index entries has none to remove.
         if try !id.withUnsafeBytes({ try txn.delete($0, in: schema.pendingIndexing) }) {
             try unindex(id, header)

@@ -3,8 +3,8 @@ import MemoryGraphCore
 
 extension StoreTransaction {
     /// Replaces node `id`'s result and/or metadata with `update`'s, as the next version updated
-    /// at `updatedAt`, and moves its index entries when its type or confidence changed. Checks
-    /// everything before the first put.
+    /// at `updatedAt`, and moves its index entries when its type or confidence changed; logs
+    /// the change with the node's record before it. Checks everything before the first put.
     ///
     /// - Returns: The node's new revision.
     /// - Throws: ``MemoryGraphError/Code/nodeNotFound``, ``MemoryGraphError/Code/versionConflict``
@@ -15,7 +15,8 @@ extension StoreTransaction {
         maximumPayloadSize: Int
     ) throws -> NodeRevision {
         let stored = try id.withUnsafeBytes { key in
-            try txn.withValue(forKey: key, in: schema.nodes) { bytes -> (NodeHeader, [UInt8], [UInt8], [NodeID]?)? in
+            try txn.withValue(forKey: key, in: schema.nodes) {
+                bytes -> (NodeHeader, [UInt8], [UInt8], [NodeID]?, [UInt8])? in
                 guard let bytes else { return nil }
                 let record: NodeRecord
                 do {
@@ -25,10 +26,12 @@ extension StoreTransaction {
                 }
                 let start = record.header.payloadOffset
                 let end = start + record.header.resultLength
-                return (record.header, Array(bytes[start..<end]), Array(bytes[end...]), record.links)
+                return (
+                    record.header, Array(bytes[start..<end]), Array(bytes[end...]), record.links, Array(bytes)
+                )
             }
         }
-        guard let (old, storedResult, storedMetadata, carriedLinks) = stored else {
+        guard let (old, storedResult, storedMetadata, carriedLinks, previous) = stored else {
             throw MemoryGraphError.missingNode(id)
         }
         if let expectedVersion, expectedVersion != old.version {
@@ -47,6 +50,7 @@ extension StoreTransaction {
         let record = new.record(result: result, metadata: metadata, links: carriedLinks)
         try id.withUnsafeBytes { key in _ = try txn.put(record, forKey: key, in: schema.nodes) }
         changes?.nodes.insert(id)
+        logNode(.nodeUpdated, id, new, version: new.version, previous: previous)
         // A node still waiting for its index entries gets them from its new header; the others
         // move when a field their entries carry changed.
         if FilterFields(new) != FilterFields(old),

@@ -13,9 +13,9 @@ struct StoreTransaction {
     private var interns: InternSession?
     /// The node cache, in read transactions of a graph that caches.
     let cache: NodeCache?
-    /// The nodes whose decoded form a write changed (record or out-links); `nil` in read-only
-    /// transactions, which change nothing.
-    let changes: ChangeLog?
+    /// What a write changed: for the cache and the change log; `nil` in read-only transactions,
+    /// which change nothing.
+    let changes: WriteEffects?
     /// Write new nodes' index entries later (``MemoryGraph/IndexUpdateStrategy/lazy``).
     var defersIndexing = false
 
@@ -24,7 +24,7 @@ struct StoreTransaction {
         self.schema = schema
         self.interner = interner
         self.cache = cache
-        changes = txn.isReadOnly ? nil : ChangeLog()
+        changes = txn.isReadOnly ? nil : WriteEffects()
     }
 
     /// Whether, in this snapshot, the lists keyed by interned ids carry ``FilterFields`` in their
@@ -34,11 +34,14 @@ struct StoreTransaction {
         try (schema.storedVersion(in: txn) ?? Schema.version) >= Schema.filterFieldsVersion
     }
 
-    /// The node ids a write transaction changed, for cache invalidation after its commit.
-    final class ChangeLog {
+    /// What a write changed: the node ids whose decoded form changed (record or out-links), for
+    /// cache invalidation after its commit, and the changes for the log.
+    final class WriteEffects {
         var nodes: Set<NodeID> = []
         /// Nodes inserted without their index entries.
         var deferredNodes = 0
+        /// The changes to log, in order.
+        var entries: [PendingChange] = []
     }
 
     // MARK: Interning

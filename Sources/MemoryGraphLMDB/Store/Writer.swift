@@ -145,6 +145,7 @@ final class Writer: Sendable {
         var transaction = 0
         var nodeCount = 0
         var nesting = false
+        var log: LogAppender? = nil
         let store = self.store
         while true {
             do {
@@ -156,6 +157,7 @@ final class Writer: Sendable {
                         changed.removeAll()
                         deferred = 0
                         try store.schema.requireCurrentVersion(in: txn, path: store.path)
+                        var appender = try LogAppender(txn, schema: store.schema, committedAt: .now())
                         if nesting {
                             for write in group.writes {
                                 outcomes.append(
@@ -163,7 +165,7 @@ final class Writer: Sendable {
                                         try txn.nested { child in
                                             try run(
                                                 write, in: child, created: &created, changed: &changed,
-                                                deferred: &deferred)
+                                                deferred: &deferred, log: &appender)
                                         }
                                     }.mapError(store.translate))
                             }
@@ -174,10 +176,12 @@ final class Writer: Sendable {
                                         .success(
                                             try run(
                                                 write, in: txn, created: &created, changed: &changed,
-                                                deferred: &deferred)))
+                                                deferred: &deferred, log: &appender)))
                                 }
                             } while group.takeArrivals()
                         }
+                        try appender.finish(retention: store.retention, in: txn, schema: store.schema)
+                        log = appender
                         transaction = txn.id
                         if store.metrics != nil { nodeCount = try txn.statistics(of: store.schema.nodes).entries }
                         store.cache?.willCommit(transaction)
@@ -196,6 +200,7 @@ final class Writer: Sendable {
         }
         store.interner.remember(created)
         store.cache?.didCommit(transaction, changed: changed)
+        if let log, log.appended > 0 { store.commits.signal() }
         if deferred > 0 {
             unindexed.add(deferred, ordering: .releasing)
             submit([PendingWrite(indexing) { self.indexed($0) }])
@@ -211,11 +216,15 @@ final class Writer: Sendable {
 
     private func run(
         _ write: PendingWrite, in txn: Transaction, created: inout [InternSession.Created],
-        changed: inout Set<NodeID>, deferred: inout Int
+        changed: inout Set<NodeID>, deferred: inout Int, log: inout LogAppender
     ) throws -> PendingWrite.Done {
         var transaction = StoreTransaction(txn, schema: store.schema, interner: store.interner)
         transaction.defersIndexing = strategy == .lazy
         let done = try write.run(&transaction)
+        // Numbered only once the write succeeded, so a failed write leaves no gap.
+        var appended = log
+        try appended.append(transaction.changes?.entries ?? [], in: txn, schema: store.schema)
+        log = appended
         created += transaction.createdNames
         changed.formUnion(transaction.changes?.nodes ?? [])
         deferred += transaction.changes?.deferredNodes ?? 0

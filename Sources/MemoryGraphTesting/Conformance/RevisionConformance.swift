@@ -140,7 +140,8 @@ public enum RevisionConformance {
 
     /// 8 tasks each make 500 increments of a counter in one node's result — half of them by
     /// compare-and-set with a retry on conflict, half by `modify`: the counter ends at exactly
-    /// 4 000 and the node at version 4 001, so no increment was lost.
+    /// 4 000 and the node at version 4 001, so no increment was lost, and the change log holds
+    /// versions 2 to 4 001 in order.
     ///
     /// - Throws: When the store cannot be opened, or a write fails other than by a conflict.
     public static func arbitration(on subject: ConformanceSubject) async throws {
@@ -183,6 +184,12 @@ public enum RevisionConformance {
         let node = try #require(try await graph.node(id))
         #expect(node.result["count"] == 4_000, "\(conflicts) conflicts")
         #expect(node.version == 4_001)
+        // The log holds each increment once, in commit order.
+        var versions: [Int] = []
+        for try await change in graph.changes(matching: ChangeFilter(kinds: [.nodeUpdated]), follow: false) {
+            versions.append(change.version ?? 0)
+        }
+        #expect(versions == Array(2...4_001))
     }
 
     /// An add with a client-chosen id that exists with the same content succeeds with that id

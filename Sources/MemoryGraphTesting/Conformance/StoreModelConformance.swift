@@ -7,7 +7,8 @@ import Testing
 /// same seeded sequence of writes (valid and invalid, through the facade and as batches of
 /// mutations straight to the store) goes to both, and after each step a sample of reads —
 /// nodes, recall, links, backlinks, neighbors, bundles, statistics, a query with its next
-/// page — must answer the same; every 200 steps and at the end, everything is compared.
+/// page — must answer the same; every 200 steps and at the end, everything is compared, the
+/// change log and node histories included.
 public enum StoreModelConformance {
     static let agents = ["planner", "critic", "scout", "writer", "agent-ü", "a"]
     static let contexts = ["trip-42", "trip-43", "ctx", "long-" + String(repeating: "x", count: 200)]
@@ -51,6 +52,8 @@ public enum StoreModelConformance {
         /// The ids of the stored nodes, in the order they were added: what random picks choose
         /// from, so that a seed replays the same operations.
         var nodeIDs: [NodeID] = []
+        /// The ids of the nodes removed, whose history the log still holds.
+        var removedIDs: [NodeID] = []
 
         var graph: MemoryGraph { store.graph }
         var context: Comment { "seed \(seed), step \(step), after \(operation)" }
@@ -67,7 +70,9 @@ public enum StoreModelConformance {
         mutating func note(_ mutation: GraphMutation, _ answer: Answer<MutationOutcome>) {
             switch (mutation, answer) {
             case (.addNodes, .value(.added(let ids))): nodeIDs += ids
-            case (.removeNode(let id), .value(.changed(true))): nodeIDs.removeAll { $0 == id }
+            case (.removeNode(let id), .value(.changed(true))):
+                nodeIDs.removeAll { $0 == id }
+                removedIDs.append(id)
             default: break
             }
         }
@@ -417,6 +422,12 @@ public enum StoreModelConformance {
                 }
             }
             await both("statistics") { try await $0.statistics() }
+            await both("the change log") { graph in
+                try await ChangeLogConformance.allChanges(graph).map(ChangeLogConformance.Entry.init)
+            }
+            for id in nodeIDs.suffix(10) + removedIDs.suffix(10) {
+                await both("history of \(id)") { try await $0.history(of: id) }
+            }
             var query = randomQuery()
             query.limit = 50
             try await compare(query, walkingEveryPage: true)

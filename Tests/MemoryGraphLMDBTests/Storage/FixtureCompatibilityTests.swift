@@ -128,13 +128,13 @@ struct FixtureCompatibilityTests {
         #expect(try graph.verify().isClean)
     }
 
-    @Test("writable: it is marked schema version 4 without a rewrite, verifies clean and takes new writes")
+    @Test("writable: it is marked schema version 5 without a rewrite, verifies clean and takes new writes")
     func opensWritable() throws {
         let path = try Self.copy()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let graph = try MemoryGraph(path: path)
         defer { graph.close() }
-        #expect(try graph.status().schemaVersion == 4)
+        #expect(try graph.status().schemaVersion == 5)
         let before = try graph.statistics()
         #expect(before.nodes == 89 && before.bundles == 3 && before.links == 111)
         let newest = try #require(NodeID(try Self.lines("query-all.txt")[0]))
