@@ -154,4 +154,85 @@ struct MultiProcessAccessTests {
         #expect(try graph.verify().isClean)
         print("4 processes made 4 000 increments of one counter with \(conflicts) compare-and-set conflicts")
     }
+
+    @Test(
+        "a consumer process follows 4 writer processes: every change once, in order, also across a SIGKILL and resume"
+    )
+    func changeFeedAcrossProcesses() throws {
+        let scratch = try ScratchDirectory()
+        let store = scratch.child("store")
+        var configuration = MemoryGraph.Configuration()
+        configuration.enableMetrics = false
+        do {
+            let graph = try MemoryGraph(path: store, configuration: configuration)
+            defer { graph.close() }
+            try graph.addNode(agentID: "planner", taskContext: "trip-1", result: ["type": "plan"])
+        }
+        let first = try BuiltTool.memoryGraph.start(
+            ["changes", store, "--follow"], output: scratch.child("consumer-1.out"),
+            errors: scratch.child("consumer-1.err"))
+        let strategies = ["immediate", "batch", "lazy", "batch"]
+        let writers = try strategies.indices.map { index in
+            try BuiltTool.stress.start(
+                [
+                    "contention", "write", "--path", store, "--log", scratch.child("writer-\(index).log"),
+                    "--seconds", "3", "--threads", "2", "--strategy", strategies[index], "--seed", "\(index + 1)",
+                ], output: scratch.child("writer-\(index).out"))
+        }
+        // Killed mid-stream, the consumer's last printed line is the last change it handled.
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let handled = try Self.changes(in: scratch.child("consumer-1.out"))
+        let resumeAfter = handled.last?.sequence ?? 0
+        let second = try BuiltTool.memoryGraph.start(
+            ["changes", store, "--follow", "--after", "\(resumeAfter)"], output: scratch.child("consumer-2.out"),
+            errors: scratch.child("consumer-2.err"))
+        for (index, process) in writers.enumerated() {
+            process.waitUntilExit()
+            let errors = (try? String(contentsOfFile: scratch.child("writer-\(index).out"), encoding: .utf8)) ?? ""
+            #expect(process.terminationStatus == 0, "writer \(index): \(errors)")
+        }
+        let graph = try MemoryGraph(path: store, configuration: configuration)
+        defer { graph.close() }
+        let last = try graph.currentSequence()
+        var resumed: [(sequence: UInt64, kind: String, node: String?)] = []
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            resumed = try Self.changes(in: scratch.child("consumer-2.out"))
+            if (resumed.last?.sequence ?? resumeAfter) >= last { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        kill(second.processIdentifier, SIGKILL)
+        second.waitUntilExit()
+
+        let seen = handled + resumed
+        #expect(seen.map(\.sequence) == Array(1...last), "each change exactly once, in order")
+        var logged: [(sequence: UInt64, kind: String, node: String?)] = []
+        var position: UInt64 = 0
+        while position < last {
+            let page = try graph.changePage(after: position)
+            logged += page.changes.map { ($0.sequence, $0.kind.rawValue, $0.nodeID?.description) }
+            position = page.scannedThrough
+        }
+        #expect(seen.map(\.kind) == logged.map(\.kind) && seen.map(\.node) == logged.map(\.node))
+        var acknowledged = AcknowledgedWrites()
+        for index in writers.indices { try acknowledged.read(log: scratch.child("writer-\(index).log")) }
+        let added = Set(seen.filter { $0.kind == "nodeAdded" }.compactMap { $0.node.flatMap(NodeID.init) })
+        #expect(added.isSuperset(of: acknowledged.nodes.keys), "every acknowledged node was delivered")
+        print(
+            "a consumer process followed 4 writer processes through \(last) changes: \(handled.count) before its "
+                + "SIGKILL, \(resumed.count) after resuming from sequence \(resumeAfter)")
+    }
+
+    /// The changes a `memory-graph changes` process printed, up to its last complete line.
+    private static func changes(in path: String) throws -> [(sequence: UInt64, kind: String, node: String?)] {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        let complete = text.hasSuffix("\n") ? text : String(text[..<(text.lastIndex(of: "\n") ?? text.startIndex)])
+        return try complete.split(separator: "\n").map { line in
+            let change = try JSONValue(jsonString: String(line))
+            let sequence = try #require(change["sequence"]?.intValue, "\(line)")
+            return (UInt64(sequence), change["kind"]?.stringValue ?? "", change["node_id"]?.stringValue)
+        }
+    }
 }
