@@ -6,7 +6,8 @@ extension StoreTransaction {
     /// dictionaries from the node and bundle records (and `links.out`), and rewrites the out-links
     /// each node record carries from `links.out`. Links and bundle members naming missing nodes
     /// are dropped; records whose header does not decode are left as they are (a record whose
-    /// payload is damaged keeps that payload, with its links brought up to date).
+    /// payload is damaged keeps that payload, with its links brought up to date). The change
+    /// log loses the entries that do not decode, and its index by node is rebuilt.
     mutating func repair() throws {
         try repairDictionaries()
 
@@ -38,6 +39,7 @@ extension StoreTransaction {
             bundle.nodeIDs = try bundle.nodeIDs.filter { try nodeExists($0) }
             try insert(bundle)
         }
+        try repairLog()
     }
 
     /// Restores each missing half of `dict` / `dict.rev` from the other half.

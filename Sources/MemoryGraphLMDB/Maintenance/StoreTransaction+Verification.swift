@@ -5,7 +5,8 @@ import MemoryGraphCore
 private typealias ProblemSink = (VerificationProblem.Kind, Database, String) -> Void
 
 extension StoreTransaction {
-    /// Checks every index, link, bundle, counter and dictionary entry against the records.
+    /// Checks every index, link, bundle, counter and dictionary entry against the records, and
+    /// the change log's entries and index.
     func verify() throws -> VerificationReport {
         var report = VerificationReport(problems: [], nodesChecked: 0, bundlesChecked: 0)
         func problem(_ kind: VerificationProblem.Kind, _ database: Database, _ detail: String) {
@@ -93,6 +94,7 @@ extension StoreTransaction {
         try verifyLinks(problem)
         report.bundlesChecked = try verifyBundles(problem)
         try verifyDictionaries(problem)
+        try verifyLog(problem)
         return report
     }
 
