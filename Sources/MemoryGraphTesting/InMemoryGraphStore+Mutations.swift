@@ -66,6 +66,13 @@ extension InMemoryGraphStore {
             }
         case .removeNode(let id):
             return { state in .changed(Self.remove(id, from: &state)) }
+        case .forgetNodes(var query, let limit):
+            guard limit > 0 else { throw MemoryGraphError(.invalidArgument, "a forget batch's limit must be positive") }
+            query.limit = limit
+            let ids = state.matching(query, after: nil).prefix(limit).map(\.posting.id)
+            return { state in
+                .removed(ids.reduce(0) { count, id in count + (Self.remove(id, from: &state) ? 1 : 0) })
+            }
         case .link(let source, let target):
             guard source != target else {
                 throw MemoryGraphError(.invalidArgument, "node \(source) cannot link to itself")

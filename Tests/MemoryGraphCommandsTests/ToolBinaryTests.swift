@@ -117,6 +117,87 @@ struct ToolBinaryTests {
         #expect(query.output.split(separator: "\n").count == 1 && query.output.contains(id))
     }
 
+    @Test("changes, history and forget through the binary: JSON Lines, filters and usage errors")
+    func changesHistoryAndForget() throws {
+        let space = try Workspace()
+        let ids = try Self.makeStore(at: space.path("store"))
+        let store = space.path("store")
+        let id = ids[4].description
+        #expect(try Tool.run(["update", store, id, "--metadata", #"{"n":1}"#]).status == 0)
+
+        let all = try Tool.run(["changes", store])
+        #expect(all.status == 0, "\(all.errors)")
+        let lines = try all.output.split(separator: "\n").map { try JSONValue(jsonString: String($0)) }
+        // 60 adds in one call, a link, a bundle, an update.
+        #expect(lines.count == 63)
+        #expect(lines.map { $0["sequence"]?.intValue } == Array(1...63))
+        #expect(lines[60]["kind"] == "linked" && lines[61]["kind"] == "bundleCreated")
+        #expect(lines[62]["kind"] == "nodeUpdated" && lines[62]["node_id"] == .string(id) && lines[62]["version"] == 2)
+        let filtered = try Tool.run(["changes", store, "--after", "10", "--agent", "critic", "--kind", "nodeAdded"])
+        let critics = filtered.output.split(separator: "\n").map { try? JSONValue(jsonString: String($0)) }
+        #expect(critics.count == 25 && critics.allSatisfy { $0?["agent_id"] == "critic" })
+        #expect(try Tool.run(["changes", store, "--kind", "exploded"]).status == 2)
+
+        let history = try Tool.run(["history", store, id])
+        #expect(history.status == 0, "\(history.errors)")
+        let versions = try history.output.split(separator: "\n").map { try JSONValue(jsonString: String($0)) }
+        #expect(versions.map { $0["version"] } == [2, 1] && versions[0]["metadata"] == ["n": 1])
+        #expect(try Tool.run(["history", store, NodeID().description]).status == 3)
+
+        #expect(try Tool.run(["forget", store]).status == 2, "no criterion and no --all")
+        let forget = try Tool.run(["forget", store, "--agent", "critic", "--context", "trip-1"])
+        let forgotten = try JSONValue(jsonString: forget.output)["forgotten"]
+        #expect(forget.status == 0 && forgotten == 10, "\(forget.output)")
+        let rest = try Tool.run(["query", store, "--agent", "critic", "--context", "trip-1"])
+        #expect(rest.status == 0 && rest.output.isEmpty)
+        let removed = try Tool.run(["changes", store, "--after", "63", "--kind", "nodeRemoved"])
+        #expect(removed.output.split(separator: "\n").count == 10)
+        #expect(try Tool.run(["verify", store]).status == 0)
+    }
+
+    @Test("a forget killed with SIGKILL leaves a store that verifies clean, and running it again finishes it")
+    func interruptedForget() throws {
+        let space = try Workspace()
+        let store = space.path("store")
+        let count = 30_000
+        do {
+            let graph = try MemoryGraph(path: store)
+            defer { graph.close() }
+            for start in stride(from: 0, to: count, by: 5_000) {
+                try graph.addNodes(
+                    (start..<start + 5_000).map { index in
+                        NodeDraft(agentID: "subject", taskContext: "c\(index % 7)", result: ["n": .int(index)])
+                    })
+            }
+            try graph.addNode(agentID: "keeper", taskContext: "c0", result: [:])
+        }
+        let process = Process()
+        process.executableURL = Tool.executable
+        process.arguments = ["forget", store, "--agent", "subject"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.3)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        let verify = try Tool.run(["verify", store])
+        #expect(verify.status == 0, "\(verify.output) \(verify.errors)")
+        let graph = try MemoryGraph(path: store)
+        var subject = MemoryQuery()
+        subject.agentIDs = ["subject"]
+        let left = try graph.count(subject)
+        #expect(left % MemoryGraph.forgetBatchSize == 0, "whole batches only: \(left) left")
+        graph.close()
+        let again = try Tool.run(["forget", store, "--agent", "subject"])
+        let removedAgain = try JSONValue(jsonString: again.output)["forgotten"]
+        #expect(again.status == 0 && removedAgain == .int(left))
+        #expect(try Tool.run(["verify", store]).status == 0)
+        let stat = try Tool.run(["stat", store, "--json"])
+        let status = try JSONDecoder().decode(StoreStatus.self, from: Data(stat.output.utf8))
+        #expect(status.statistics.nodes == 1)
+        print("a forget of \(count) nodes killed after 0.3 s had left \(left); the second run removed them")
+    }
+
     @Test("dump and restore through the binary, with the documented exit codes")
     func dumpRestoreAndExitCodes() throws {
         let space = try Workspace()

@@ -157,4 +157,11 @@ struct ConformanceTests {
     func changeRetention(_ subject: ConformanceSubject) async throws {
         try await ChangeLogConformance.retention(on: subject)
     }
+
+    @Test(
+        "forget removes every matching node in batches, with its links and memberships",
+        arguments: ConformanceSubject.all)
+    func forget(_ subject: ConformanceSubject) async throws {
+        try await ForgetConformance.forget(on: subject)
+    }
 }

@@ -14,6 +14,7 @@ public struct MemoryGraphTool: ParsableCommand {
             StatCommand.self, DumpCommand.self, RestoreCommand.self, VerifyCommand.self, CopyCommand.self,
             GetCommand.self,
             RecallCommand.self, QueryCommand.self, UpdateCommand.self, ChangesCommand.self, HistoryCommand.self,
+            ForgetCommand.self,
         ])
 
     public init() {}

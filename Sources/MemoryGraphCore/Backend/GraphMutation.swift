@@ -24,6 +24,10 @@ public enum GraphMutation: Sendable, Hashable, Codable {
     case updateNode(NodeID, NodeUpdate, expectedVersion: Int?, updatedAt: Date)
     /// Removes a node with every index entry, link and bundle membership.
     case removeNode(NodeID)
+    /// Removes up to `limit` of the nodes that match `query` (whose own limit, order and cursor
+    /// play no part), each as ``removeNode(_:)`` does, all in one transaction: one batch of
+    /// ``MemoryGraph/forget(matching:)``.
+    case forgetNodes(MemoryQuery, limit: Int)
     /// Links `from` to `to`; both must exist.
     case link(from: NodeID, to: NodeID)
     /// Removes the link from `from` to `to`.
@@ -43,6 +47,7 @@ public enum GraphMutation: Sendable, Hashable, Codable {
         case .addNodes: "addNodes"
         case .updateNode: "updateNode"
         case .removeNode: "removeNode"
+        case .forgetNodes: "forgetNodes"
         case .link: "link"
         case .unlink: "unlink"
         case .createBundle: "createBundle"
@@ -63,6 +68,8 @@ public enum MutationOutcome: Sendable, Hashable, Codable {
     /// ``GraphMutation/unlink(from:to:)``, ``GraphMutation/removeBundle(_:)``: whether anything
     /// changed (`false`: the node, link or bundle was not there, or the link existed already).
     case changed(Bool)
+    /// ``GraphMutation/forgetNodes(_:limit:)``: how many nodes were removed.
+    case removed(Int)
     /// ``GraphMutation/createBundle(_:)``: the bundle's id.
     case bundleCreated(BundleID)
     /// A mutation with nothing to report.

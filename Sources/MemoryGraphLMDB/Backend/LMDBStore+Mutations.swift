@@ -129,6 +129,19 @@ extension LMDBStore {
             }
         case .removeNode(let id):
             return WriteRequest { store in .changed(try store.remove(id, logging: .nodeRemoved)) }
+        case .forgetNodes(var query, let limit):
+            guard limit > 0 else { throw MemoryGraphError(.invalidArgument, "a forget batch's limit must be positive") }
+            query.limit = limit
+            let lazy = lmdbConfiguration.indexUpdateStrategy == .lazy
+            return WriteRequest { [query] store in
+                // Nodes still waiting for their index entries must be found too.
+                if lazy { store.changes?.deferredNodes -= try store.applyPendingIndexing() }
+                var removed = 0
+                for id in try store.queryIDs(query) where try store.remove(id, logging: .nodeRemoved) {
+                    removed += 1
+                }
+                return .removed(removed)
+            }
         case .link(let source, let target):
             guard source != target else {
                 throw MemoryGraphError(.invalidArgument, "node \(source) cannot link to itself")

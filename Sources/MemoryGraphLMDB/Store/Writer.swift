@@ -201,10 +201,9 @@ final class Writer: Sendable {
         store.interner.remember(created)
         store.cache?.didCommit(transaction, changed: changed)
         if let log, log.appended > 0 { store.commits.signal() }
-        if deferred > 0 {
-            unindexed.add(deferred, ordering: .releasing)
-            submit([PendingWrite(indexing) { self.indexed($0) }])
-        }
+        // Negative when a write indexed nodes that earlier writes left waiting.
+        if deferred != 0 { unindexed.add(deferred, ordering: .releasing) }
+        if deferred > 0 { submit([PendingWrite(indexing) { self.indexed($0) }]) }
         record(group: outcomes, nanoseconds: monotonicNanoseconds() &- start, nodeCount: nodeCount)
         for (write, outcome) in zip(group.writes, outcomes) {
             switch outcome {

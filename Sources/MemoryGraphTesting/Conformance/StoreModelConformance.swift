@@ -349,6 +349,9 @@ public enum StoreModelConformance {
                                 createdAt: Date(), metadata: [:])))
                 case 5: batch.append(.addToBundle(someBundleID(), nodeIDs: [someNodeID(), someNodeID()]))
                 case 6: batch.append(.removeBundle(someBundleID()))
+                case 8 where chance(25):
+                    // Forgetting a few of the nodes a random query matches, in the query's order.
+                    batch.append(.forgetNodes(randomQuery(), limit: Int.random(in: 1...3, using: &random)))
                 case 7:
                     batch.append(
                         .updateNode(
@@ -366,6 +369,14 @@ public enum StoreModelConformance {
             let expected = await reference.store.apply(batch).map(Self.answer)
             #expect(answers == expected, "\(context)")
             for (mutation, answer) in zip(batch, expected) { note(mutation, answer) }
+            if batch.contains(where: { if case .forgetNodes = $0 { true } else { false } }),
+                let stored = try? await reference.nodes(nodeIDs)
+            {
+                // A forget removed nodes the run did not pick: keep the list to what is stored.
+                let gone = zip(nodeIDs, stored).filter { $0.1 == nil }.map(\.0)
+                nodeIDs.removeAll { gone.contains($0) }
+                removedIDs += gone
+            }
         }
 
         static func answer(_ result: Result<MutationOutcome, MemoryGraphError>) -> Answer<MutationOutcome> {
