@@ -31,6 +31,7 @@ struct BenchReport: Codable {
             }
         }
         lines.append("")
+        for detail in scenarios.compactMap(\.detail) { lines.append(detail) }
         lines.append(
             "on disk: MemoryGraph \(megabytes(memoryGraphDiskBytes))"
                 + (sqliteDiskBytes.map { " · SQLite \(megabytes($0))" } ?? "")

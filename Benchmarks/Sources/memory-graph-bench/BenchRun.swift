@@ -5,7 +5,7 @@ import MemoryGraph
 import MemoryGraphWorkload
 import SeededRandom
 
-/// Runs the reference scenarios S1–S7 on MemoryGraph and, when asked, on SQLite.
+/// Runs the reference scenarios S1–S8 on MemoryGraph and, when asked, on SQLite.
 final class BenchRun {
     let workload: Workload
     let directory: String

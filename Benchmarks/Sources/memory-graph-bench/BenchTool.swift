@@ -7,5 +7,5 @@ struct BenchTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "memory-graph-bench",
         abstract: "Measure MemoryGraph on the reference workload, side by side with SQLite and raw LMDB.",
-        subcommands: [RunCommand.self])
+        subcommands: [RunCommand.self, FollowLatencyCommand.self])
 }

@@ -25,6 +25,13 @@ struct Measurement: Codable {
         return Measurement(histogram: histogram, operations: count, seconds: seconds)
     }
 
+    /// The figures of operations that took `latencies` nanoseconds each, `seconds` in all.
+    init(latencies: [UInt64], seconds: Double) {
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+        for latency in latencies { _ = histogram.record(max(1, latency)) }
+        self.init(histogram: histogram, operations: latencies.count, seconds: seconds)
+    }
+
     init(histogram: Histogram<UInt64>, operations: Int, seconds: Double) {
         self.operations = operations
         self.seconds = seconds

@@ -12,7 +12,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Nodes in the data set.") var nodes = 100_000
     @Option(help: "The data set's seed.") var seed: UInt64 = 42
     @Option(help: "Scenarios to run, comma-separated (S1 always runs: it loads the data).")
-    var scenarios = "S1,S2c,S2h,S3,S4,S5,S7"
+    var scenarios = "S1,S2c,S2h,S3,S4,S5,S7,S8,S9"
     @Option(help: "Directory for the stores (default: a temporary one, removed afterwards).") var path: String?
     @Option(help: "Write every figure to this JSON file.") var json: String?
     @Option(help: "Run the same scenarios on another engine: sqlite.") var compare: String?
@@ -20,12 +20,15 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Queries per repetition in S3, S4 and S5.") var queries = 20_000
     @Option(help: "Timed repetitions; the median is reported.") var repetitions = 3
     @Option(help: "Rounds of 64 concurrent durable writes in S7.") var writeRounds = 20
+    @Option(help: "Revisions per producer (of 64) in S8.") var revisions = 50
+    @Option(help: "Changes delivered to each consumer in S9.") var feedChanges = 2_000
 
     func validate() throws {
         guard nodes >= 100 else { throw ValidationError("--nodes must be at least 100") }
         guard compare == nil || compare == "sqlite" else { throw ValidationError("--compare takes only sqlite") }
-        guard reads > 0, queries > 0, repetitions > 0, writeRounds > 0 else {
-            throw ValidationError("--reads, --queries, --repetitions and --write-rounds must be positive")
+        guard reads > 0, queries > 0, repetitions > 0, writeRounds > 0, revisions > 0, feedChanges > 0 else {
+            throw ValidationError(
+                "--reads, --queries, --repetitions, --write-rounds, --revisions and --feed-changes must be positive")
         }
     }
 
@@ -41,14 +44,17 @@ struct RunCommand: ParsableCommand {
             workload: workload, directory: directory, reads: reads, queries: queries, repetitions: repetitions,
             compare: compare == "sqlite", seed: seed)
         var results: [ScenarioResult] = []
-        let steps: [(String, () throws -> ScenarioResult)] = [
-            ("S1", bench.s1Load), ("S2c", bench.s2Cold), ("S2h", bench.s2Hot), ("S3", bench.s3Recall),
-            ("S4", bench.s4Query), ("S5", bench.s5Neighbors),
-            ("S7", { try bench.s7DurableWrites(rounds: writeRounds) }),
+        let steps: [(String, () throws -> [ScenarioResult])] = [
+            ("S1", { [try bench.s1Load()] }), ("S2c", { [try bench.s2Cold()] }), ("S2h", { [try bench.s2Hot()] }),
+            ("S3", { [try bench.s3Recall()] }), ("S4", { [try bench.s4Query()] }),
+            ("S5", { [try bench.s5Neighbors()] }),
+            ("S7", { [try bench.s7DurableWrites(rounds: writeRounds)] }),
+            ("S8", { [try bench.s8CompareAndSet(updatesPerProducer: revisions)] }),
+            ("S9", { try bench.s9ChangeFeedLatency(count: feedChanges) }),
         ]
         for (id, step) in steps where id == "S1" || selected.contains(id) {
             log("running \(id)")
-            results.append(try step())
+            results += try step()
             // The load leaves hundreds of megabytes for the kernel to write back; flushed now,
             // that work does not land on whichever scenario is timed next.
             if id == "S1" { sync() }

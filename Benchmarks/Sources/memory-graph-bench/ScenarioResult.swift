@@ -7,6 +7,8 @@ struct ScenarioResult: Codable {
     var baselineName = "SQLite"
     var baseline: Measurement?
     var rawLMDB: Measurement?
+    /// Figures beyond throughput and latency, printed under the table.
+    var detail: String?
 
     /// MemoryGraph's throughput over the baseline's (> 1: MemoryGraph is faster).
     var ratio: Double? { baseline.map { memoryGraph.operationsPerSecond / max($0.operationsPerSecond, 1e-9) } }
