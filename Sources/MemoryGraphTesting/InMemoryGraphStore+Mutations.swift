@@ -20,6 +20,10 @@ extension InMemoryGraphStore {
             var committed = 0
             state.commitTime = Microseconds.now().date
             state.appendedInBatch = 0
+            if !state.isClosed {
+                // Nodes whose time has come go first, as in every backend's write transaction.
+                _ = Self.sweepExpired(from: &state, limit: Self.sweepLimit, now: configuration.currentTime())
+            }
             for mutation in mutations {
                 guard !state.isClosed else {
                     results.append(.failure(Self.closedError))
@@ -65,14 +69,20 @@ extension InMemoryGraphStore {
                 return .updated(updated.node.revision)
             }
         case .removeNode(let id):
-            return { state in .changed(Self.remove(id, from: &state)) }
+            return { state in .changed(Self.remove(id, from: &state, logging: .nodeRemoved)) }
         case .forgetNodes(var query, let limit):
             guard limit > 0 else { throw MemoryGraphError(.invalidArgument, "a forget batch's limit must be positive") }
             query.limit = limit
             let ids = state.matching(query, after: nil).prefix(limit).map(\.posting.id)
             return { state in
-                .removed(ids.reduce(0) { count, id in count + (Self.remove(id, from: &state) ? 1 : 0) })
+                .removed(
+                    ids.reduce(0) { count, id in count + (Self.remove(id, from: &state, logging: .nodeRemoved) ? 1 : 0)
+                    })
             }
+        case .sweepExpired(let limit):
+            guard limit > 0 else { throw MemoryGraphError(.invalidArgument, "a sweep's limit must be positive") }
+            let now = configuration.currentTime()
+            return { state in .removed(Self.sweepExpired(from: &state, limit: limit, now: now)) }
         case .link(let source, let target):
             guard source != target else {
                 throw MemoryGraphError(.invalidArgument, "node \(source) cannot link to itself")
@@ -149,7 +159,9 @@ extension InMemoryGraphStore {
         var checked: [NodeDraft] = []
         for (index, draft) in drafts.enumerated() {
             do {
-                checked.append(try Validation.check(draft, maximumPayloadSize: configuration.maximumPayloadSize))
+                checked.append(
+                    try Validation.check(
+                        draft, maximumPayloadSize: configuration.maximumPayloadSize, now: configuration.currentTime()))
             } catch var error as MemoryGraphError {
                 if drafts.count > 1 { error.message = "draft \(index): \(error.message)" }
                 throw error
@@ -188,7 +200,7 @@ extension InMemoryGraphStore {
         let confidence: Double?
         let time: Microseconds?
         do {
-            try Validation.check(update, expectedVersion: expectedVersion)
+            try Validation.check(update, expectedVersion: expectedVersion, now: configuration.currentTime())
             time = Microseconds(updatedAt)
             type = try update.result.map(Validation.type) ?? nil
             confidence = try update.result.map(Validation.confidence) ?? nil
@@ -230,7 +242,7 @@ extension InMemoryGraphStore {
         let node = MemoryNode(
             id: id, agentID: draft.agentID, taskContext: draft.taskContext, result: draft.result,
             timestamp: timestamp.date, metadata: draft.metadata, version: draft.revision?.version ?? 1,
-            updatedAt: draft.revision?.updatedAt)
+            updatedAt: draft.revision?.updatedAt, expiresAt: draft.expiresAt)
         // The checked draft's type and confidence are valid, so these are the values queries see.
         let type = try? Validation.type(of: draft.result)
         let confidence = try? Validation.confidence(of: draft.result)
@@ -240,10 +252,22 @@ extension InMemoryGraphStore {
         if !draft.links.isEmpty { state.links[id] = Set(draft.links) }
     }
 
-    /// Removes node `id` with its links in both directions and its place in every bundle.
-    private static func remove(_ id: NodeID, from state: inout State) -> Bool {
+    /// The most expired nodes one batch removes before its mutations: 1 000, as the LMDB writer.
+    static let sweepLimit = 1_000
+
+    /// Removes up to `limit` of the nodes expired at `now`, soonest first (ties by id), each
+    /// logged as ``GraphChange/Kind/nodeExpired``; returns how many.
+    static func sweepExpired(from state: inout State, limit: Int, now: Date) -> Int {
+        let due = state.expired(at: now).prefix(limit)
+        for id in due { _ = remove(id, from: &state, logging: .nodeExpired) }
+        return due.count
+    }
+
+    /// Removes node `id` with its links in both directions and its place in every bundle,
+    /// logged as a change of `kind` (none when `kind` is `nil`).
+    static func remove(_ id: NodeID, from state: inout State, logging kind: GraphChange.Kind?) -> Bool {
         guard let removed = state.nodes.removeValue(forKey: id) else { return false }
-        state.log(.nodeRemoved, removed.node, previous: removed.node)
+        if let kind { state.log(kind, removed.node, previous: removed.node) }
         state.links[id] = nil
         for (source, targets) in state.links where targets.contains(id) {
             state.links[source]?.remove(id)

@@ -92,9 +92,14 @@ public final class InMemoryGraphStore: SynchronousGraphStore {
     /// The state of this moment.
     ///
     /// - Throws: ``MemoryGraphError/Code/closed`` after ``close()``.
+    /// The nodes that have expired but not been swept are not in it: every read works on the
+    /// state as it will be once they are.
     func snapshot() throws(MemoryGraphError) -> State {
-        let current = state.withLockedValue { $0 }
+        var current = state.withLockedValue { $0 }
         guard !current.isClosed else { throw Self.closedError }
+        for id in current.expired(at: configuration.currentTime()) {
+            _ = Self.remove(id, from: &current, logging: nil)
+        }
         return current
     }
 
@@ -113,5 +118,19 @@ extension MemoryGraph {
     /// - Throws: ``MemoryGraphError/Code/invalidConfiguration`` naming the first invalid value.
     public static func inMemory(configuration: Configuration = Configuration()) throws -> MemoryGraph {
         try MemoryGraph(store: InMemoryGraphStore(configuration: configuration), configuration: configuration)
+    }
+}
+
+extension InMemoryGraphStore.State {
+    /// The nodes expired at `now`, soonest first (ties by id), as the LMDB store lists them.
+    func expired(at now: Date) -> [NodeID] {
+        let moment = Microseconds(nearest: now)
+        return nodes.compactMap { id, stored -> (Microseconds, NodeID)? in
+            guard let expiresAt = stored.node.expiresAt else { return nil }
+            let time = Microseconds(nearest: expiresAt)
+            return time <= moment ? (time, id) : nil
+        }
+        .sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        .map(\.1)
     }
 }

@@ -90,7 +90,8 @@ struct PersistenceTests {
         // The other process's upgrade commits with this graph's last write, so that with `.lazy`
         // the node's index entries are still pending when the version changes.
         let node = try Validation.prepare(
-            NodeDraft(agentID: "a", taskContext: "c", result: ["type": "fact"]), maximumPayloadSize: 1 << 20)
+            NodeDraft(agentID: "a", taskContext: "c", result: ["type": "fact"]), maximumPayloadSize: 1 << 20,
+            now: Date())
         var bytes: [UInt8] = []
         bytes.appendBigEndian(Schema.version + 1)
         let upgrade = bytes
@@ -158,7 +159,7 @@ struct PersistenceTests {
         graph.close()
         let environment = try Environment.open(path: store.path)
         defer { environment.close() }
-        for (name, _) in Schema.layout + Schema.logLayout {
+        for (name, _) in Schema.layout + Schema.version5Layout {
             #expect(throws: Never.self) { try environment.openDatabase(name) }
         }
     }

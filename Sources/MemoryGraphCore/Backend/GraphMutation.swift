@@ -28,6 +28,11 @@ public enum GraphMutation: Sendable, Hashable, Codable {
     /// play no part), each as ``removeNode(_:)`` does, all in one transaction: one batch of
     /// ``MemoryGraph/forget(matching:)``.
     case forgetNodes(MemoryQuery, limit: Int)
+    /// Removes up to `limit` of the nodes that have expired, soonest first, each as
+    /// ``removeNode(_:)`` does but logged as ``GraphChange/Kind/nodeExpired``: one batch of
+    /// ``MemoryGraph/sweepExpired()``. (Every write transaction removes the nodes due first, up
+    /// to a bound of the backend's.)
+    case sweepExpired(limit: Int)
     /// Links `from` to `to`; both must exist.
     case link(from: NodeID, to: NodeID)
     /// Removes the link from `from` to `to`.
@@ -48,6 +53,7 @@ public enum GraphMutation: Sendable, Hashable, Codable {
         case .updateNode: "updateNode"
         case .removeNode: "removeNode"
         case .forgetNodes: "forgetNodes"
+        case .sweepExpired: "sweepExpired"
         case .link: "link"
         case .unlink: "unlink"
         case .createBundle: "createBundle"
@@ -68,7 +74,8 @@ public enum MutationOutcome: Sendable, Hashable, Codable {
     /// ``GraphMutation/unlink(from:to:)``, ``GraphMutation/removeBundle(_:)``: whether anything
     /// changed (`false`: the node, link or bundle was not there, or the link existed already).
     case changed(Bool)
-    /// ``GraphMutation/forgetNodes(_:limit:)``: how many nodes were removed.
+    /// ``GraphMutation/forgetNodes(_:limit:)``, ``GraphMutation/sweepExpired(limit:)``: how many
+    /// nodes were removed.
     case removed(Int)
     /// ``GraphMutation/createBundle(_:)``: the bundle's id.
     case bundleCreated(BundleID)

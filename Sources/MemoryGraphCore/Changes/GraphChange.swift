@@ -9,11 +9,11 @@ public import Foundation
 /// |---|---|---|---|---|---|
 /// | ``Kind/nodeAdded`` | the node | – | – | the node's | 1 (or the imported version) |
 /// | ``Kind/nodeUpdated`` | the node | – | – | the node's | the new version |
-/// | ``Kind/nodeRemoved`` | the node | – | – | the node's | its last version |
+/// | ``Kind/nodeRemoved``, ``Kind/nodeExpired`` | the node | – | – | the node's | its last version |
 /// | ``Kind/linked``, ``Kind/unlinked`` | the link's source | the link's target | – | the source's | – |
 /// | ``Kind/bundleCreated``, ``Kind/bundleChanged``, ``Kind/bundleRemoved`` | – | – | the bundle | – | – |
 ///
-/// A removal has one entry: the links and bundle memberships that go with the node
+/// A removal (or expiry) has one entry: the links and bundle memberships that go with the node
 /// have none of their own. An add that stored nothing (a retried add of an identical node), a
 /// link that existed, an unlink or removal of something absent add no entry.
 public struct GraphChange: Sendable, Hashable, Codable {
@@ -21,10 +21,12 @@ public struct GraphChange: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         /// A node was added.
         case nodeAdded
-        /// A node's result or metadata was replaced (``MemoryGraph/updateNode(_:result:metadata:expectedVersion:)``).
+        /// A node's result or metadata was replaced (``MemoryGraph/updateNode(_:result:metadata:expiry:expectedVersion:)``).
         case nodeUpdated
         /// A node was removed (``MemoryGraph/removeNode(_:)`` or a forget).
         case nodeRemoved
+        /// A node expired and the store removed it.
+        case nodeExpired
         /// A link was added.
         case linked
         /// A link was removed.

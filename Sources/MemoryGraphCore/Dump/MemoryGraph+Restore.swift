@@ -110,7 +110,8 @@ extension MemoryGraph {
                     throw invalid(line, "node \(draft.id?.description ?? "?") appears twice")
                 }
                 do {
-                    _ = try Validation.check(draft, maximumPayloadSize: configuration.maximumPayloadSize)
+                    _ = try Validation.check(
+                        draft, maximumPayloadSize: configuration.maximumPayloadSize, now: configuration.currentTime())
                 } catch let error as MemoryGraphError {
                     throw invalid(line, error.message)
                 }

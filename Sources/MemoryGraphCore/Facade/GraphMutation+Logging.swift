@@ -14,7 +14,7 @@ extension GraphMutation {
         case .updateNode(let id, _, let expected, _):
             return [["node_id": "\(id)", "expected_version": "\(expected.map { "\($0)" } ?? "any")"]]
         case .removeNode(let id): return [["node_id": "\(id)"]]
-        case .forgetNodes(_, let limit): return [["limit": "\(limit)"]]
+        case .forgetNodes(_, let limit), .sweepExpired(let limit): return [["limit": "\(limit)"]]
         case .link(let source, let target), .unlink(let source, let target):
             return [["node_id": "\(source)", "target_id": "\(target)"]]
         case .createBundle(let bundle): return [["bundle_id": "\(bundle.id)", "task_id": .string(bundle.taskID)]]

@@ -47,10 +47,11 @@ extension MemoryGraph {
     /// The checked insertion of `drafts`, each with its id and timestamp.
     func insertion(_ drafts: [NodeDraft]) throws -> GraphMutation {
         let limit = configuration.maximumPayloadSize
+        let now = configuration.currentTime()
         return .addNodes(
             try drafts.enumerated().map { index, draft in
                 do {
-                    return try Validation.check(draft, maximumPayloadSize: limit)
+                    return try Validation.check(draft, maximumPayloadSize: limit, now: now)
                 } catch var error as MemoryGraphError where drafts.count > 1 {
                     error.message = "draft \(index): \(error.message)"
                     throw error

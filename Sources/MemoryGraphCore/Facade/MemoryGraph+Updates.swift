@@ -18,8 +18,8 @@ import Logging
 ///
 /// ``modify(_:_:)`` does the read, the decision and the write as one step.
 extension MemoryGraph {
-    /// Replaces the result and/or the metadata of node `id`, re-indexes its type and
-    /// confidence, and makes it one version newer, in one transaction.
+    /// Replaces the result, the metadata and/or the expiry of node `id`, re-indexes its type
+    /// and confidence, and makes it one version newer, in one transaction.
     ///
     /// Without `expectedVersion` the last writer wins. With it, the update is a compare-and-set:
     /// it is written only while the node is at that version.
@@ -27,26 +27,32 @@ extension MemoryGraph {
     /// - Parameters:
     ///   - result: The new result (rules of ``NodeDraft/result``); `nil` keeps the stored one.
     ///   - metadata: The new metadata, replacing the stored metadata; `nil` keeps it.
+    ///   - expiry: When the node expires from now on (``NodeUpdate/Expiry/never`` for never);
+    ///     `nil` keeps the stored expiry.
     ///   - expectedVersion: The version the caller read; `nil` updates whatever version is stored.
     /// - Returns: The node's new version.
     /// - Throws: ``MemoryGraphError`` — ``MemoryGraphError/Code/versionConflict`` (with
     ///   ``MemoryGraphError/currentVersion``), ``MemoryGraphError/Code/nodeNotFound``,
-    ///   ``MemoryGraphError/Code/invalidArgument`` (nothing to change, an invalid result or an
-    ///   expected version below 1), ``MemoryGraphError/Code/payloadTooLarge``. Nothing is
+    ///   ``MemoryGraphError/Code/invalidArgument`` (nothing to change, an invalid result, an
+    ///   expiry not in the future or an expected version below 1), ``MemoryGraphError/Code/payloadTooLarge``. Nothing is
     ///   written when it throws.
     @discardableResult
     public func updateNode(
-        _ id: NodeID, result: JSONValue? = nil, metadata: [String: JSONValue]? = nil, expectedVersion: Int? = nil
+        _ id: NodeID, result: JSONValue? = nil, metadata: [String: JSONValue]? = nil,
+        expiry: NodeUpdate.Expiry? = nil, expectedVersion: Int? = nil
     ) throws -> Int {
-        try Self.updated(perform(update(id, NodeUpdate(result: result, metadata: metadata), expectedVersion)))
+        try Self.updated(
+            perform(update(id, NodeUpdate(result: result, metadata: metadata, expiry: expiry), expectedVersion)))
     }
 
-    /// Updates a node; see ``updateNode(_:result:metadata:expectedVersion:)``.
+    /// Updates a node; see ``updateNode(_:result:metadata:expiry:expectedVersion:)``.
     @discardableResult
     public func updateNode(
-        _ id: NodeID, result: JSONValue? = nil, metadata: [String: JSONValue]? = nil, expectedVersion: Int? = nil
+        _ id: NodeID, result: JSONValue? = nil, metadata: [String: JSONValue]? = nil,
+        expiry: NodeUpdate.Expiry? = nil, expectedVersion: Int? = nil
     ) async throws -> Int {
-        try Self.updated(await perform(update(id, NodeUpdate(result: result, metadata: metadata), expectedVersion)))
+        try Self.updated(
+            await perform(update(id, NodeUpdate(result: result, metadata: metadata, expiry: expiry), expectedVersion)))
     }
 
     /// Read-modify-write of node `id`: `body` gets the node as stored and returns its new
@@ -67,7 +73,7 @@ extension MemoryGraph {
     /// - Returns: The node with the update applied (and its new version), or as it was when
     ///   `body` returned `nil`.
     /// - Throws: ``MemoryGraphError/Code/nodeNotFound``; the errors of
-    ///   ``updateNode(_:result:metadata:expectedVersion:)`` for the update `body` returns; what
+    ///   ``updateNode(_:result:metadata:expiry:expectedVersion:)`` for the update `body` returns; what
     ///   `body` throws, as it is. Nothing is written when it throws.
     @discardableResult
     public func modify(_ id: NodeID, _ body: @escaping @Sendable (MemoryNode) throws -> NodeUpdate?) throws
@@ -92,7 +98,7 @@ extension MemoryGraph {
 
     /// The checked update mutation.
     private func update(_ id: NodeID, _ update: NodeUpdate, _ expectedVersion: Int?) throws -> GraphMutation {
-        try Validation.check(update, expectedVersion: expectedVersion)
+        try Validation.check(update, expectedVersion: expectedVersion, now: configuration.currentTime())
         return .updateNode(id, update, expectedVersion: expectedVersion, updatedAt: Microseconds.now().date)
     }
 

@@ -18,6 +18,7 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
         var links: [NodeID]
         var version: Int
         var updatedAt: Date
+        var expiresAt: Date?
     }
 
     /// The fields and the payload behind one reference, so copying a node (out of the cache,
@@ -101,7 +102,7 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
         set { set(\.links, newValue) }
     }
     /// The node's version: 1 when it was added, one more on each update of its result or
-    /// metadata. What ``MemoryGraph/updateNode(_:result:metadata:expectedVersion:)`` compares.
+    /// metadata. What ``MemoryGraph/updateNode(_:result:metadata:expiry:expectedVersion:)`` compares.
     public var version: Int {
         get { storage.fields.version }
         set { set(\.version, newValue) }
@@ -112,27 +113,34 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
         get { storage.fields.updatedAt }
         set { set(\.updatedAt, newValue) }
     }
+    /// When the node expires, to the microsecond; `nil` when it never does. From that moment
+    /// no read returns it, and the store soon removes it (``GraphChange/Kind/nodeExpired``).
+    public var expiresAt: Date? {
+        get { storage.fields.expiresAt }
+        set { set(\.expiresAt, newValue) }
+    }
 
     /// Creates a node value; `updatedAt` `nil` means `timestamp`.
     public init(
         id: NodeID, agentID: String, taskContext: String, result: JSONValue, timestamp: Date,
-        metadata: [String: JSONValue] = [:], links: [NodeID] = [], version: Int = 1, updatedAt: Date? = nil
+        metadata: [String: JSONValue] = [:], links: [NodeID] = [], version: Int = 1, updatedAt: Date? = nil,
+        expiresAt: Date? = nil
     ) {
         self.init(
             id: id, agentID: agentID, taskContext: taskContext, timestamp: timestamp, links: links,
             revision: NodeRevision(version: version, updatedAt: updatedAt ?? timestamp),
-            payload: NodePayload(result: result, metadata: metadata))
+            payload: NodePayload(result: result, metadata: metadata), expiresAt: expiresAt)
     }
 
     /// A node whose result and metadata are `payload`.
     package init(
         id: NodeID, agentID: String, taskContext: String, timestamp: Date, links: [NodeID], revision: NodeRevision,
-        payload: NodePayload
+        payload: NodePayload, expiresAt: Date? = nil
     ) {
         storage = Storage(
             Fields(
                 id: id, agentID: agentID, taskContext: taskContext, timestamp: timestamp, links: links,
-                version: revision.version, updatedAt: revision.updatedAt), payload)
+                version: revision.version, updatedAt: revision.updatedAt, expiresAt: expiresAt), payload)
     }
 
     /// The node's ``version`` and ``updatedAt``.
@@ -145,7 +153,8 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
         return MemoryNode(
             id: id, agentID: agentID, taskContext: taskContext, timestamp: timestamp, links: links,
             revision: revision,
-            payload: NodePayload(result: update.result ?? values.result, metadata: update.metadata ?? values.metadata))
+            payload: NodePayload(result: update.result ?? values.result, metadata: update.metadata ?? values.metadata),
+            expiresAt: update.expiry.map { $0.date.map { Microseconds(nearest: $0).date } } ?? expiresAt)
     }
 
     /// Whether every field of the two nodes is equal.
@@ -162,7 +171,7 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, agentID, taskContext, result, timestamp, metadata, links, version, updatedAt
+        case id, agentID, taskContext, result, timestamp, metadata, links, version, updatedAt, expiresAt
     }
 
     /// Decodes a node from the keys `id`, `agentID`, `taskContext`, `result`, `timestamp`,
@@ -179,7 +188,8 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
             metadata: try container.decode([String: JSONValue].self, forKey: .metadata),
             links: try container.decode([NodeID].self, forKey: .links),
             version: try container.decodeIfPresent(Int.self, forKey: .version) ?? 1,
-            updatedAt: try container.decodeIfPresent(Date.self, forKey: .updatedAt) ?? timestamp)
+            updatedAt: try container.decodeIfPresent(Date.self, forKey: .updatedAt) ?? timestamp,
+            expiresAt: try container.decodeIfPresent(Date.self, forKey: .expiresAt))
     }
 
     /// Encodes the node under the keys ``init(from:)`` reads.
@@ -194,6 +204,7 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
         try container.encode(links, forKey: .links)
         try container.encode(version, forKey: .version)
         try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encodeIfPresent(expiresAt, forKey: .expiresAt)
     }
 
     /// `result["type"]` when it is a string.

@@ -28,12 +28,17 @@ public struct NodeDraft: Hashable, Sendable, Codable {
     /// The version and update time to store the node with (for imports: a restore or a copy
     /// keeps them); `nil` stores version 1, updated at the timestamp.
     public var revision: NodeRevision?
+    /// When the node expires: from that moment no read returns it, and the store removes it
+    /// soon after, as ``MemoryGraph/removeNode(_:)`` would (logged as
+    /// ``GraphChange/Kind/nodeExpired``). It must be in the future and before 2100-01-01 UTC;
+    /// kept to the microsecond. `nil` (the default): the node never expires.
+    public var expiresAt: Date?
 
     /// Creates a draft.
     public init(
         id: NodeID? = nil, agentID: String, taskContext: String, result: JSONValue,
         metadata: [String: JSONValue] = [:], links: [NodeID] = [], timestamp: Date? = nil,
-        revision: NodeRevision? = nil
+        revision: NodeRevision? = nil, expiresAt: Date? = nil
     ) {
         self.id = id
         self.agentID = agentID
@@ -43,14 +48,16 @@ public struct NodeDraft: Hashable, Sendable, Codable {
         self.links = links
         self.timestamp = timestamp
         self.revision = revision
+        self.expiresAt = expiresAt
     }
 
     /// Whether a stored `node` holds what this draft would store: the same agent, context,
-    /// result, metadata and links (the timestamp and revision are not compared: a retried add
+    /// result, metadata, links and expiry (the timestamp and revision are not compared: a retried add
     /// without a timestamp is stamped anew). An add of a draft whose id exists with this
     /// content succeeds without a change, so that a retried request adds nothing twice.
     package func matches(_ node: MemoryNode) -> Bool {
         node.agentID == agentID && node.taskContext == taskContext && node.links == Array(Set(links)).sorted()
             && node.result == result && node.metadata == metadata
+            && node.expiresAt == expiresAt.flatMap(Microseconds.init)?.date
     }
 }

@@ -1,4 +1,6 @@
-/// New content for a node: what ``MemoryGraph/updateNode(_:result:metadata:expectedVersion:)``
+public import Foundation
+
+/// New content for a node: what ``MemoryGraph/updateNode(_:result:metadata:expiry:expectedVersion:)``
 /// writes and a ``MemoryGraph/modify(_:_:)`` closure returns.
 ///
 /// A field left `nil` keeps the stored value; the node's id, agent, context, timestamp and
@@ -15,10 +17,27 @@ public struct NodeUpdate: Hashable, Sendable, Codable {
     public var result: JSONValue?
     /// The new metadata, replacing the stored metadata as a whole; `nil` keeps it.
     public var metadata: [String: JSONValue]?
+    /// A new expiry, or none (``Expiry/never``); `nil` keeps the stored one.
+    public var expiry: Expiry?
+
+    /// When a node expires, as an update sets it.
+    public enum Expiry: Hashable, Sendable, Codable {
+        /// At this moment, which must be in the future and before 2100 (see ``NodeDraft/expiresAt``).
+        case at(Date)
+        /// Never: the node stays until it is removed.
+        case never
+
+        /// The moment, `nil` for ``never``.
+        public var date: Date? {
+            if case .at(let date) = self { return date }
+            return nil
+        }
+    }
 
     /// Creates an update; give at least one of the fields.
-    public init(result: JSONValue? = nil, metadata: [String: JSONValue]? = nil) {
+    public init(result: JSONValue? = nil, metadata: [String: JSONValue]? = nil, expiry: Expiry? = nil) {
         self.result = result
         self.metadata = metadata
+        self.expiry = expiry
     }
 }

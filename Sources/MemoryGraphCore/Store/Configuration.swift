@@ -1,3 +1,4 @@
+public import Foundation
 public import Logging
 public import Metrics
 
@@ -36,6 +37,13 @@ extension MemoryGraph {
         /// the retention of the graph that writes to it. Default: 1 000 000 entries of at most
         /// 30 days.
         public var changeRetention = ChangeRetention()
+        /// The clock that decides which nodes have expired (``NodeDraft/expiresAt``). Default: the
+        /// system clock; tests give a controllable one.
+        public var currentTime: @Sendable () -> Date = { Date() }
+        /// How often, in seconds, the store looks for expired nodes to remove when nothing is
+        /// written (every write transaction removes those due first anyway); `nil`: only writes
+        /// and ``MemoryGraph/sweepExpired()`` remove them. Default: 1 s.
+        public var expirySweepInterval: Double? = 1
 
         /// Emit swift-metrics counters, timers and gauges (see the README's metrics table). With
         /// `false` nothing is measured at all. Default: `true`. Bootstrap the metrics backend
@@ -70,6 +78,9 @@ extension MemoryGraph {
                 throw invalid("cacheMaxSize is 0 with enableCaching on; give the cache room or turn caching off")
             }
             try changeRetention.validate()
+            if let expirySweepInterval, !(expirySweepInterval > 0) || !expirySweepInterval.isFinite {
+                throw invalid("expirySweepInterval must be a positive number of seconds, got \(expirySweepInterval)")
+            }
             if case .minConfidence(let threshold) = cacheAdmission, !threshold.isFinite {
                 throw invalid("cacheAdmission's confidence threshold must be a finite number, got \(threshold)")
             }

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// A node checked and encoded before its write transaction begins.
 package struct PreparedNode: Sendable {
@@ -16,6 +16,8 @@ package struct PreparedNode: Sendable {
     package let version: Int
     /// When the content became that version (the timestamp unless the draft gave a revision).
     package let updatedAt: Microseconds
+    /// When the node expires, if it does.
+    package let expiresAt: Microseconds?
 }
 
 /// An update checked and encoded before its write transaction begins.
@@ -24,6 +26,8 @@ package struct PreparedUpdate: Sendable {
     package var result: (bytes: [UInt8], type: String?, confidence: Double?)?
     /// The new metadata encoded; `nil` keeps the stored one.
     package var metadata: [UInt8]?
+    /// The new expiry: `.some(nil)` for none; `nil` keeps the stored one.
+    package var expiresAt: Microseconds??
 }
 
 /// Checks of user input that need no storage access; each failure is a clear
@@ -101,7 +105,7 @@ package enum Validation {
     /// Checks a draft without encoding it and returns it complete: its id (a new one when it
     /// has none), its timestamp (now when it has none, to the microsecond), and its links distinct
     /// and in id order. What a backend is handed in a ``GraphMutation/addNodes(_:)``.
-    package static func check(_ draft: NodeDraft, maximumPayloadSize: Int) throws -> NodeDraft {
+    package static func check(_ draft: NodeDraft, maximumPayloadSize: Int, now: Date) throws -> NodeDraft {
         try name(draft.agentID, "agentID")
         try name(draft.taskContext, "taskContext")
         try json(draft.result, "result")
@@ -112,6 +116,7 @@ package enum Validation {
         let size = BinaryJSON.encodedSize(draft.result) + BinaryJSON.encodedSize(.object(draft.metadata))
         try payloadSize(size, limit: maximumPayloadSize)
         var checked = draft
+        checked.expiresAt = try draft.expiresAt.map { try expiry($0, now: draft.revision == nil ? now : nil).date }
         if let revision = draft.revision {
             checked.revision = NodeRevision(version: revision.version, updatedAt: try self.revision(revision).date)
         }
@@ -135,6 +140,20 @@ package enum Validation {
         return micros
     }
 
+    /// Checks an expiry: in the stored range and, unless `now` is `nil`, after it. (A draft with a
+    /// ``NodeDraft/revision`` is an import of a stored node, which may have expired since it was
+    /// exported: it is stored, invisible, and swept.)
+    package static func expiry(_ date: Date, now: Date?) throws -> Microseconds {
+        guard let micros = Microseconds(date) else {
+            throw MemoryGraphError(
+                .invalidArgument, "expiresAt \(date) is outside the stored range, 1900-01-01 up to 2100-01-01 UTC")
+        }
+        guard let now, micros.date <= now else { return micros }
+        throw MemoryGraphError(
+            .invalidArgument,
+            "expiresAt \(date) is not in the future (now is \(now)); give a later time, or remove the node instead")
+    }
+
     /// Checks a draft's revision: a version from 1, a time in the stored range.
     private static func revision(_ revision: NodeRevision) throws -> Microseconds {
         guard revision.version >= 1, revision.version <= Limits.maximumVersion else {
@@ -153,10 +172,11 @@ package enum Validation {
     /// Checks an update without encoding it: at least one field, each valid as in a draft, and
     /// an expected version from 1. The payload limit is the backend's to check, against the
     /// stored part the update keeps.
-    package static func check(_ update: NodeUpdate, expectedVersion: Int?) throws {
-        guard update.result != nil || update.metadata != nil else {
-            throw MemoryGraphError(.invalidArgument, "the update changes nothing; give a result or metadata")
+    package static func check(_ update: NodeUpdate, expectedVersion: Int?, now: Date) throws {
+        guard update.result != nil || update.metadata != nil || update.expiry != nil else {
+            throw MemoryGraphError(.invalidArgument, "the update changes nothing; give a result, metadata or an expiry")
         }
+        if case .at(let date) = update.expiry { _ = try expiry(date, now: now) }
         if let expectedVersion, expectedVersion < 1 {
             throw MemoryGraphError(
                 .invalidArgument, "expectedVersion \(expectedVersion) is not valid; versions start at 1")
@@ -170,9 +190,14 @@ package enum Validation {
     }
 
     /// Checks and encodes an update, for a backend that stores binary JSON.
-    package static func prepare(_ update: NodeUpdate, expectedVersion: Int?) throws -> PreparedUpdate {
-        try check(update, expectedVersion: expectedVersion)
+    package static func prepare(_ update: NodeUpdate, expectedVersion: Int?, now: Date) throws -> PreparedUpdate {
+        try check(update, expectedVersion: expectedVersion, now: now)
         var prepared = PreparedUpdate()
+        switch update.expiry {
+        case .at(let date)?: prepared.expiresAt = .some(try expiry(date, now: now))
+        case .never?: prepared.expiresAt = .some(nil)
+        case nil: break
+        }
         if let result = update.result {
             var bytes: [UInt8] = []
             BinaryJSON.encode(result, into: &bytes)
@@ -207,7 +232,7 @@ package enum Validation {
     }
 
     /// Checks and encodes a draft, for a backend that stores binary JSON.
-    package static func prepare(_ draft: NodeDraft, maximumPayloadSize: Int) throws -> PreparedNode {
+    package static func prepare(_ draft: NodeDraft, maximumPayloadSize: Int, now: Date) throws -> PreparedNode {
         try name(draft.agentID, "agentID")
         try name(draft.taskContext, "taskContext")
         try json(draft.result, "result")
@@ -225,9 +250,10 @@ package enum Validation {
             throw MemoryGraphError(.invalidArgument, "node \(id) cannot link to itself")
         }
         let updatedAt = try draft.revision.map(revision) ?? timestamp
+        let expiresAt = try draft.expiresAt.map { try expiry($0, now: draft.revision == nil ? now : nil) }
         return PreparedNode(
             id: id, agentID: draft.agentID, taskContext: draft.taskContext, type: type, confidence: confidence,
             timestamp: timestamp, result: result, metadata: metadata, links: Array(Set(draft.links)).sorted(),
-            version: draft.revision?.version ?? 1, updatedAt: updatedAt)
+            version: draft.revision?.version ?? 1, updatedAt: updatedAt, expiresAt: expiresAt)
     }
 }

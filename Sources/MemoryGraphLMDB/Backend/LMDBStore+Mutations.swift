@@ -43,6 +43,7 @@ extension LMDBStore {
         }
         guard let time = Microseconds(updatedAt) else { throw MemoryGraphError.updateTimeOutOfRange(updatedAt) }
         let limit = configuration.maximumPayloadSize
+        let clock = configuration.currentTime
         return WriteRequest { store in
             guard let node = try store.node(id) else { throw MemoryGraphError.missingNode(id) }
             let update: NodeUpdate?
@@ -52,7 +53,7 @@ extension LMDBStore {
                 return .failure(error)
             }
             guard let update else { return .success(node) }
-            let prepared = try Validation.prepare(update, expectedVersion: nil)
+            let prepared = try Validation.prepare(update, expectedVersion: nil, now: clock())
             let revision = try store.update(
                 id, prepared, expectedVersion: nil, updatedAt: time, maximumPayloadSize: limit)
             return .success(node.updated(update, revision: revision))
@@ -100,9 +101,10 @@ extension LMDBStore {
         switch mutation {
         case .addNodes(let drafts):
             let limit = configuration.maximumPayloadSize
+            let now = configuration.currentTime()
             let nodes = try drafts.enumerated().map { index, draft in
                 do {
-                    return try Validation.prepare(draft, maximumPayloadSize: limit)
+                    return try Validation.prepare(draft, maximumPayloadSize: limit, now: now)
                 } catch var error as MemoryGraphError where drafts.count > 1 {
                     error.message = "draft \(index): \(error.message)"
                     throw error
@@ -119,7 +121,8 @@ extension LMDBStore {
                 return .added(nodes.map(\.id))
             }
         case .updateNode(let id, let update, let expectedVersion, let updatedAt):
-            let prepared = try Validation.prepare(update, expectedVersion: expectedVersion)
+            let prepared = try Validation.prepare(
+                update, expectedVersion: expectedVersion, now: configuration.currentTime())
             guard let time = Microseconds(updatedAt) else { throw MemoryGraphError.updateTimeOutOfRange(updatedAt) }
             let limit = configuration.maximumPayloadSize
             return WriteRequest { store in
@@ -142,6 +145,10 @@ extension LMDBStore {
                 }
                 return .removed(removed)
             }
+        case .sweepExpired(let limit):
+            guard limit > 0 else { throw MemoryGraphError(.invalidArgument, "a sweep's limit must be positive") }
+            let parts = parts
+            return WriteRequest { store in .removed(try store.sweepExpired(at: parts.now, limit: limit)) }
         case .link(let source, let target):
             guard source != target else {
                 throw MemoryGraphError(.invalidArgument, "node \(source) cannot link to itself")

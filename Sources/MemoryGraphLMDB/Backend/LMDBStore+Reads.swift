@@ -13,10 +13,15 @@ extension LMDBStore {
     /// The cached node `id` when the cache is current, found without a read transaction: the
     /// last commit of any process is read from LMDB's meta page, and a commit this process did
     /// not make empties the cache first.
+    ///
+    /// Only while no node is due to expire in that snapshot: otherwise the read transaction
+    /// leaves out the expired ones.
     private func cachedWithoutTransaction(_ id: NodeID) throws -> MemoryNode? {
         guard let cache else { return nil }
         try ensureOpen()
-        cache.observe(snapshot: try parts.translatingErrors { try environment.lastCommittedTransaction() })
+        let snapshot = try parts.translatingErrors { try environment.lastCommittedTransaction() }
+        cache.observe(snapshot: snapshot)
+        guard parts.expiryHint.nothingDue(snapshot: snapshot, at: parts.now) else { return nil }
         return cache.node(id, countingMiss: false)
     }
 

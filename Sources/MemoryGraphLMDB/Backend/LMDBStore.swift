@@ -2,6 +2,7 @@ import Foundation
 import LMDB
 import Logging
 public import MemoryGraphCore
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// The embedded backend: a graph in an LMDB environment directory, shared safely by every
@@ -32,6 +33,8 @@ public final class LMDBStore: MaintainableGraphStore {
     let writer: Writer
     private let removeOnClose: Bool
     private let closed = Atomic(false)
+    /// The background sweep of expired nodes, in a writable store.
+    private let sweeper = LockedValue<ExpirySweeper?>(nil)
 
     var environment: Environment { parts.environment }
     var schema: Schema { parts.schema }
@@ -70,7 +73,7 @@ public final class LMDBStore: MaintainableGraphStore {
         options.mapSize = lmdb.mapSize
         options.maximumMapSize = lmdb.maximumMapSize
         options.maximumReaders = lmdb.maxReaders
-        options.maximumDatabases = Schema.layout.count + Schema.logLayout.count + 4
+        options.maximumDatabases = Schema.layout.count + Schema.version5Layout.count + 4
         options.readOnly = lmdb.readOnly
         options.fileMode = lmdb.fileMode
         options.durability = Environment.Durability(rawValue: lmdb.durability.rawValue) ?? .full
@@ -89,7 +92,7 @@ public final class LMDBStore: MaintainableGraphStore {
             let databases = try environment.openDatabases(
                 Schema.layout.map { (name: $0.name, flags: lmdb.readOnly ? $0.flags : $0.flags.union(.create)) }
             )
-            let schema = Schema(databases, log: try Self.openLog(environment, readOnly: lmdb.readOnly))
+            let schema = Schema(databases, version5: try Self.openVersion5(environment, readOnly: lmdb.readOnly))
             let interner = Interner(schema: schema)
             let logger = configuration.logger
             try Self.checkSchemaVersion(
@@ -109,7 +112,7 @@ public final class LMDBStore: MaintainableGraphStore {
             parts = StoreParts(
                 path: path, environment: environment, schema: schema, interner: interner, cache: cache,
                 metrics: metrics, gauges: metrics.map(LMDBGauges.init), maximumMapSize: lmdb.maximumMapSize,
-                retention: configuration.changeRetention, commits: CommitSignal())
+                retention: configuration.changeRetention, commits: CommitSignal(), clock: configuration.currentTime)
             writer = Writer(store: parts, strategy: lmdb.indexUpdateStrategy)
         } catch {
             environment.close()
@@ -128,16 +131,21 @@ public final class LMDBStore: MaintainableGraphStore {
             }
             throw MemoryGraphError(.storage, "cannot open the store at \(path)", underlyingError: error)
         }
+        if !lmdb.readOnly, let interval = configuration.expirySweepInterval {
+            sweeper.withLockedValue { sweeper in
+                sweeper = ExpirySweeper(interval: interval) { [weak self] in await self?.sweepInBackground() ?? false }
+            }
+        }
     }
 
     /// The error for an environment that LMDB could not open: damage and foreign files are
     /// told apart from plain I/O and permission problems.
-    /// The change log's databases: created by a writable open, absent (`nil`) in a read-only open
-    /// of a store from before schema version 5.
-    private static func openLog(_ environment: Environment, readOnly: Bool) throws -> [Database]? {
+    /// The databases of schema version 5: created by a writable open, absent (`nil`) in a
+    /// read-only open of an older store.
+    private static func openVersion5(_ environment: Environment, readOnly: Bool) throws -> [Database]? {
         do {
             return try environment.openDatabases(
-                Schema.logLayout.map { (name: $0.name, flags: readOnly ? $0.flags : $0.flags.union(.create)) })
+                Schema.version5Layout.map { (name: $0.name, flags: readOnly ? $0.flags : $0.flags.union(.create)) })
         } catch let error as LMDBError where readOnly && error.code == .notFound {
             return nil
         }
@@ -218,6 +226,7 @@ public final class LMDBStore: MaintainableGraphStore {
     /// removed. Calling it twice is harmless.
     public func close() {
         guard !closed.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        sweeper.withLockedValue { $0?.stop() }
         writer.waitForQueuedWrites()
         environment.close()
         if removeOnClose {
@@ -261,7 +270,8 @@ public final class LMDBStore: MaintainableGraphStore {
         try parts.translatingErrors {
             try environment.read { txn in
                 cache?.observe(snapshot: txn.id)
-                return try body(StoreTransaction(txn, schema: schema, interner: interner, cache: cache))
+                let expiry = ExpiryView(now: parts.now, hint: parts.expiryHint)
+                return try body(StoreTransaction(txn, schema: schema, interner: interner, cache: cache, expiry: expiry))
             }
         }
     }

@@ -22,6 +22,13 @@ struct StoreParts: Sendable {
     let retention: MemoryGraph.ChangeRetention
     /// Signalled after each commit of this process that appended to the change log.
     let commits: CommitSignal
+    /// The clock that decides which nodes have expired.
+    let clock: @Sendable () -> Date
+    /// Spares reads a look at `idx.expiry` while no node is due.
+    let expiryHint = ExpiryHint()
+
+    /// The clock's time to the microsecond.
+    var now: Microseconds { Microseconds(nearest: clock()) }
 
     /// Runs `body`, turning what LMDB and the record decoders throw into ``MemoryGraphError``s.
     func translatingErrors<T>(_ body: () throws -> T) throws -> T {

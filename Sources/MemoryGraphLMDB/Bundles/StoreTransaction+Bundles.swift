@@ -4,11 +4,16 @@ import MemoryGraphCore
 extension StoreTransaction {
     /// The bundle `id`, or `nil`.
     func bundle(_ id: BundleID) throws -> MemoryBundle? {
-        try id.withUnsafeBytes { key in
+        let stored = try id.withUnsafeBytes { key in
             try txn.withValue(forKey: key, in: schema.bundles) { bytes in
                 try bytes.map { try BundleRecord.decode($0, id: id) }
             }
         }
+        // A read leaves out the members that expired.
+        guard var bundle = stored, expiry != nil, !bundle.nodeIDs.isEmpty else { return stored }
+        let hidden = try hidden()
+        if !hidden.isEmpty { bundle.nodeIDs.removeAll(where: hidden.contains) }
+        return bundle
     }
 
     /// `created-at (8) | bundle id (16)`: the value of the bundle's entries in the task and

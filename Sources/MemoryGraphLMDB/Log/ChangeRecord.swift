@@ -37,7 +37,7 @@ struct ChangeRecord {
 
     private static let kinds: [GraphChange.Kind] = [
         .nodeAdded, .nodeUpdated, .nodeRemoved, .linked, .unlinked, .bundleCreated, .bundleChanged,
-        .bundleRemoved,
+        .bundleRemoved, .nodeExpired,
     ]
     private static let hasNode: UInt8 = 1
     private static let hasTarget: UInt8 = 2

@@ -139,7 +139,8 @@ extension StoreTransaction {
         let names = try interner.names(agent: record.header.agent, context: record.header.context, in: txn)
         return MemoryNode(
             id: id, agentID: names.agent, taskContext: names.context, timestamp: record.header.timestamp.date,
-            links: [], revision: record.header.revision, payload: record.payload)
+            links: [], revision: record.header.revision, payload: record.payload,
+            expiresAt: record.header.expiresAt?.date)
     }
 }
 

@@ -109,6 +109,10 @@ extension StoreTransaction {
                     }
                 }
             }
+            if !query.excluded.isEmpty, query.excluded.contains(candidate.id) {
+                try source.advance()
+                continue
+            }
             postings.append(candidate)
             if postings.count >= plan.limit { break }
             try source.advance()

@@ -20,6 +20,8 @@ struct ResolvedQuery {
     var ascending: Bool
     /// Whether some criterion rules out every node (an empty set, only unknown names, an empty range).
     var matchesNothing = false
+    /// The nodes to leave out: those expired but not swept yet.
+    var excluded: Set<NodeID> = []
 
     /// Resolves `query`; `after` is the last posting of the previous page.
     init(_ query: MemoryQuery, after: Posting?, store: StoreTransaction) throws {
@@ -31,6 +33,8 @@ struct ResolvedQuery {
         maxConfidence = query.maxConfidence
         linkedFrom = query.linkedFrom
         linkedTo = query.linkedTo
+        excluded = try store.hidden()
+        for origin in [linkedFrom, linkedTo] where origin.map(excluded.contains) == true { matchesNothing = true }
         for set in [agents, contexts, types] where set?.isEmpty == true { matchesNothing = true }
         if let low = minConfidence, let high = maxConfidence, low > high { matchesNothing = true }
         if let low = minConfidence, low > 1 { matchesNothing = true }

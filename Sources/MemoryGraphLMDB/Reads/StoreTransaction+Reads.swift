@@ -26,14 +26,30 @@ extension StoreTransaction {
     }
 
     /// Counts of nodes, agents, contexts, types, links and bundles.
+    ///
+    /// Expired nodes not swept yet are left out of the node and link counts; the distinct
+    /// agents, contexts and types drop them at the sweep.
     func statistics() throws -> GraphStatistics {
-        GraphStatistics(
-            nodes: try txn.statistics(of: schema.nodes).entries,
+        let (hiddenNodes, hiddenLinks) = try hiddenCounts()
+        return GraphStatistics(
+            nodes: try txn.statistics(of: schema.nodes).entries - hiddenNodes,
             agents: try counter(MetaKey.agentCount),
             contexts: try counter(MetaKey.contextCount),
             types: try counter(MetaKey.typeCount),
-            links: try txn.statistics(of: schema.linksOut).entries,
+            links: try txn.statistics(of: schema.linksOut).entries - hiddenLinks,
             bundles: try txn.statistics(of: schema.bundles).entries)
+    }
+
+    /// How many expired nodes not swept yet this read leaves out, and their links both ways.
+    private func hiddenCounts() throws -> (nodes: Int, links: Int) {
+        let hidden = try hidden()
+        guard !hidden.isEmpty else { return (0, 0) }
+        var links = Set<[NodeID]>()
+        for id in hidden {
+            for target in try idList(id, in: schema.linksOut) as [NodeID] { links.insert([id, target]) }
+            for source in try idList(id, in: schema.linksIn) as [NodeID] { links.insert([source, id]) }
+        }
+        return (hidden.count, links.count)
     }
 
     /// Up to `query.limit + 1` nodes of `query` after `cursor`.
@@ -52,6 +68,8 @@ extension StoreTransaction {
     func count(_ query: MemoryQuery) throws -> Int {
         let resolved = try ResolvedQuery(query, after: nil, store: self)
         if resolved.matchesNothing { return 0 }
+        // While expired nodes wait for the sweep, only the walk leaves them out.
+        if !resolved.excluded.isEmpty { return try run(resolved, limit: .max).postings.count }
         if query.isUnconstrained { return try txn.statistics(of: schema.nodes).entries }
         if resolved.window.lower == nil, resolved.window.upper == nil {
             // A list path that answers every criterion: its posting lists are disjoint and counted exactly.
@@ -116,12 +134,14 @@ extension StoreTransaction {
         let createdAt = try txn.withValue(forKey: MetaKey.createdAt, in: schema.meta) { bytes in
             bytes.map { $0.count == 8 ? Microseconds(sortable: $0.bigEndianUInt64(at: 0)) : Microseconds(0) }
         }
+        let (hiddenNodes, hiddenLinks) = try hiddenCounts()
         try visit(
             .summary(
                 StoreSummary(
-                    createdAt: (createdAt ?? Microseconds(0)).date, nodes: try txn.statistics(of: schema.nodes).entries,
+                    createdAt: (createdAt ?? Microseconds(0)).date,
+                    nodes: try txn.statistics(of: schema.nodes).entries - hiddenNodes,
                     bundles: try txn.statistics(of: schema.bundles).entries,
-                    links: try txn.statistics(of: schema.linksOut).entries)))
+                    links: try txn.statistics(of: schema.linksOut).entries - hiddenLinks)))
         for (database, isNode) in [(schema.nodes, true), (schema.bundles, false)] {
             var failure: (any Error)?
             try txn.scan(database) { key, _ in

@@ -53,7 +53,8 @@ struct NodeRecord {
 /// Layout (big-endian): format version (1) · flags (1) · agent id (4) · context id (4) ·
 /// type id (4, 0 = none) · confidence (8, IEEE 754 bits) · timestamp µs (8, signed) ·
 /// result length (4); when flag 8 is set (schema version 4), the version (8) and the update
-/// time µs (8, signed); when flag 4 is set, the out-link count (4) and the out-links (16 bytes
+/// time µs (8, signed); when flag 16 is set (schema version 5), the expiry time µs (8, signed);
+/// when flag 4 is set, the out-link count (4) and the out-links (16 bytes
 /// each, in `links.out` order); then the result and the metadata in ``BinaryJSON``.
 ///
 /// A record without flag 8 is at version 1, updated at its timestamp: so records of older
@@ -70,6 +71,9 @@ struct NodeHeader: Hashable, Sendable {
     private static let hasConfidence: UInt8 = 2
     private static let carriesLinks: UInt8 = 4
     private static let carriesRevision: UInt8 = 8
+    private static let carriesExpiry: UInt8 = 16
+    /// The size of the expiry time, when the record carries one.
+    static let expirySize = 8
 
     var agent: UInt32
     var context: UInt32
@@ -84,10 +88,12 @@ struct NodeHeader: Hashable, Sendable {
     var version: Int
     /// When the content became ``version``.
     var updatedAt: Microseconds
+    /// When the node expires, if it does.
+    var expiresAt: Microseconds?
 
     init(
         agent: UInt32, context: UInt32, type: UInt32?, confidence: Double?, timestamp: Microseconds,
-        resultLength: Int, version: Int = 1, updatedAt: Microseconds? = nil
+        resultLength: Int, version: Int = 1, updatedAt: Microseconds? = nil, expiresAt: Microseconds? = nil
     ) {
         self.agent = agent
         self.context = context
@@ -98,6 +104,7 @@ struct NodeHeader: Hashable, Sendable {
         linkCount = nil
         self.version = version
         self.updatedAt = updatedAt ?? timestamp
+        self.expiresAt = expiresAt
     }
 
     /// Whether the record carries the version and update time: unless it is at version 1,
@@ -105,7 +112,12 @@ struct NodeHeader: Hashable, Sendable {
     var carriesRevision: Bool { version != 1 || updatedAt != timestamp }
 
     /// Where the link count is, when the record carries links.
-    private var linkCountOffset: Int { Self.size + (carriesRevision ? Self.revisionSize : 0) }
+    private var linkCountOffset: Int {
+        Self.size + (carriesRevision ? Self.revisionSize : 0) + (expiresAt == nil ? 0 : Self.expirySize)
+    }
+
+    /// Whether the node has expired at `now`.
+    func hasExpired(at now: Microseconds) -> Bool { expiresAt.map { $0 <= now } ?? false }
 
     /// Where the record's out-links start, after their count.
     var linksOffset: Int { linkCountOffset + 4 }
@@ -126,7 +138,8 @@ struct NodeHeader: Hashable, Sendable {
             throw RecordCorruption(message: "unknown node record format \(record[0])", offset: 0)
         }
         let flags = record[1]
-        guard flags & ~(Self.hasType | Self.hasConfidence | Self.carriesLinks | Self.carriesRevision) == 0 else {
+        let known = Self.hasType | Self.hasConfidence | Self.carriesLinks | Self.carriesRevision | Self.carriesExpiry
+        guard flags & ~known == 0 else {
             throw RecordCorruption(message: "unknown node record flags \(flags)", offset: 1)
         }
         agent = record.bigEndianUInt32(at: 2)
@@ -155,7 +168,17 @@ struct NodeHeader: Hashable, Sendable {
             version = 1
             updatedAt = timestamp
         }
-        let linkCountOffset = Self.size + (flags & Self.carriesRevision != 0 ? Self.revisionSize : 0)
+        let expiryOffset = Self.size + (flags & Self.carriesRevision != 0 ? Self.revisionSize : 0)
+        if flags & Self.carriesExpiry != 0 {
+            guard record.count >= expiryOffset + Self.expirySize else {
+                throw RecordCorruption(
+                    message: "node record of \(record.count) bytes is shorter than its expiry", offset: expiryOffset)
+            }
+            expiresAt = Microseconds(Int64(bitPattern: record.bigEndianUInt64(at: expiryOffset)))
+        } else {
+            expiresAt = nil
+        }
+        let linkCountOffset = expiryOffset + (flags & Self.carriesExpiry != 0 ? Self.expirySize : 0)
         if flags & Self.carriesLinks != 0 {
             guard record.count >= linkCountOffset + 4 else {
                 throw RecordCorruption(
@@ -197,7 +220,8 @@ struct NodeHeader: Hashable, Sendable {
         bytes.append(Self.formatVersion)
         bytes.append(
             (type == nil ? 0 : Self.hasType) | (confidence == nil ? 0 : Self.hasConfidence)
-                | (links == nil ? 0 : Self.carriesLinks) | (carriesRevision ? Self.carriesRevision : 0))
+                | (links == nil ? 0 : Self.carriesLinks) | (carriesRevision ? Self.carriesRevision : 0)
+                | (expiresAt == nil ? 0 : Self.carriesExpiry))
         bytes.appendBigEndian(agent)
         bytes.appendBigEndian(context)
         bytes.appendBigEndian(type ?? 0)
@@ -208,6 +232,7 @@ struct NodeHeader: Hashable, Sendable {
             bytes.appendBigEndian(UInt64(version))
             bytes.appendBigEndian(UInt64(bitPattern: updatedAt.value))
         }
+        if let expiresAt { bytes.appendBigEndian(UInt64(bitPattern: expiresAt.value)) }
         if let links {
             bytes.appendBigEndian(UInt32(links.count))
             for link in links { link.withUnsafeBytes { bytes.append(contentsOf: $0) } }

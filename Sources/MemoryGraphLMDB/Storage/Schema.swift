@@ -21,6 +21,7 @@ import MemoryGraphCore
 /// | `idx.pending` | node id (16) | empty: nodes whose index entries are not written yet |
 /// | `log` | sequence (8, BE) | change entry (``ChangeRecord``) |
 /// | `log.node` | node id (16) | sequences (DUPFIXED, 8, BE) of the entries that keep an earlier version of the node |
+/// | `idx.expiry` | expiry µs (8, sortable) · node id (16) | empty: the nodes that expire, soonest first |
 final class Schema: Sendable {
     /// The on-disk format version this library writes.
     ///
@@ -28,11 +29,12 @@ final class Schema: Sendable {
     /// `links.out`); in version 3 the entries of the posting lists keyed by interned ids carry
     /// the node's ``FilterFields``; version 4 records may carry a version and an update time
     /// (``NodeHeader``), which older libraries would drop on their next rewrite of the record;
-    /// version 5 adds the change log (`log`, `log.node`), which older libraries would not
-    /// write.
+    /// version 5 adds the change log (`log`, `log.node`) and expiry (`idx.expiry`, record flag
+    /// 16), which older libraries would not maintain.
     static let version: UInt32 = 5
     /// The older versions this library also reads; a writable open upgrades them (rebuilding
-    /// the indexes of those before ``filterFieldsVersion``, creating the change log, empty) and
+    /// the indexes of those before ``filterFieldsVersion``, creating the databases of version 5,
+    /// empty) and
     /// marks the store as ``version``.
     static let readableVersions: ClosedRange<UInt32> = 1...4
     /// The first version whose posting lists keyed by interned ids carry ``FilterFields``.
@@ -50,9 +52,11 @@ final class Schema: Sendable {
         ("idx.bundle_node", postingList), ("idx.pending", []),
     ]
 
-    /// The change log's databases (schema version 5): a read-only open of an older store finds
-    /// none and reads an empty log.
-    static let logLayout: [(name: String, flags: DatabaseFlags)] = [("log", []), ("log.node", postingList)]
+    /// The databases schema version 5 added: a read-only open of an older store finds none, and
+    /// reads an empty log and no expiries.
+    static let version5Layout: [(name: String, flags: DatabaseFlags)] = [
+        ("log", []), ("log.node", postingList), ("idx.expiry", []),
+    ]
 
     let meta: Database
     let dictionary: Database
@@ -75,16 +79,19 @@ final class Schema: Sendable {
     let log: Database?
     /// The change log's index by node id, `nil` when ``log`` is.
     let logByNode: Database?
+    /// The nodes that expire, by expiry time; `nil` when ``log`` is.
+    let byExpiry: Database?
 
     /// Every database, for statistics and verification.
     let all: [Database]
 
-    init(_ databases: [Database], log: [Database]?) {
+    init(_ databases: [Database], version5: [Database]?) {
         precondition(databases.count == Self.layout.count)
-        precondition(log == nil || log?.count == Self.logLayout.count)
-        all = databases + (log ?? [])
-        self.log = log?[0]
-        logByNode = log?[1]
+        precondition(version5 == nil || version5?.count == Self.version5Layout.count)
+        all = databases + (version5 ?? [])
+        log = version5?[0]
+        logByNode = version5?[1]
+        byExpiry = version5?[2]
         meta = databases[0]
         dictionary = databases[1]
         reverseDictionary = databases[2]

@@ -25,8 +25,8 @@ extension StoreTransaction {
         return true
     }
 
-    /// Whether the stored node with `node`'s id has its agent, context, result, metadata and
-    /// links. Binary JSON is canonical (object members in key order), so equal values have
+    /// Whether the stored node with `node`'s id has its agent, context, result, metadata, links
+    /// and expiry. Binary JSON is canonical (object members in key order), so equal values have
     /// equal bytes.
     private func holds(_ node: PreparedNode) throws -> Bool {
         let stored = try node.id.withUnsafeBytes { key in
@@ -45,7 +45,9 @@ extension StoreTransaction {
                 return (record.header, record.links, samePayload)
             }
         }
-        guard let (header, carriedLinks, samePayload) = stored, samePayload else { return false }
+        guard let (header, carriedLinks, samePayload) = stored, samePayload, header.expiresAt == node.expiresAt else {
+            return false
+        }
         guard try existingID(node.agentID, kind: .agent) == header.agent,
             try existingID(node.taskContext, kind: .context) == header.context
         else { return false }
@@ -59,6 +61,7 @@ extension StoreTransaction {
         for node in nodes {
             let header = try writeRecord(of: node)
             logNode(.nodeAdded, node.id, header, version: node.version)
+            if let expiresAt = node.expiresAt { try fileExpiry(of: node.id, at: expiresAt) }
             if defersIndexing {
                 try node.id.withUnsafeBytes { key in
                     _ = try txn.put([UInt8](), forKey: key, in: schema.pendingIndexing)
@@ -81,7 +84,7 @@ extension StoreTransaction {
             context: try intern(node.taskContext, kind: .context),
             type: try node.type.map { try intern($0, kind: .type) },
             confidence: node.confidence, timestamp: node.timestamp, resultLength: node.result.count,
-            version: node.version, updatedAt: node.updatedAt)
+            version: node.version, updatedAt: node.updatedAt, expiresAt: node.expiresAt)
         let links = Set(node.links).sorted()
         let record = header.record(
             result: node.result, metadata: node.metadata,
@@ -102,6 +105,7 @@ extension StoreTransaction {
         guard let header = try header(of: id), let previous = try record(of: id) else { return false }
         changes?.nodes.insert(id)
         logNode(kind, id, header, version: header.version, previous: previous)
+        if let expiresAt = header.expiresAt { try unfileExpiry(of: id, at: expiresAt) }
         // A node still waiting for its index entries has none to remove.
         if try !id.withUnsafeBytes({ try txn.delete($0, in: schema.pendingIndexing) }) {
             try unindex(id, header)
@@ -185,12 +189,15 @@ extension StoreTransaction {
         try source.withUnsafeBytes { key in _ = try txn.put(record, forKey: key, in: schema.nodes) }
     }
 
-    /// Node ids, newest first, of the posting list `key` in `database`.
+    /// Node ids, newest first, of the posting list `key` in `database` (in a read, without the
+    /// expired ones).
     func newestFirst(_ key: [UInt8], in database: Database, limit: Int?) throws -> [NodeID] {
         var ids: [NodeID] = []
         guard limit != 0 else { return ids }
+        let hidden = try hidden()
         try txn.forEachDuplicate(of: key, in: database, direction: .backward) { value in
             let entry = try IndexEntry.decode(value, in: database)
+            if !hidden.isEmpty, hidden.contains(entry.posting.id) { return true }
             ids.append(entry.posting.id)
             return limit.map { ids.count < $0 } ?? true
         }

@@ -47,10 +47,15 @@ extension StoreTransaction {
             new.type = try updated.type.map { try intern($0, kind: .type) }
             new.confidence = updated.confidence
         }
+        if let expiresAt = update.expiresAt { new.expiresAt = expiresAt }
         let record = new.record(result: result, metadata: metadata, links: carriedLinks)
         try id.withUnsafeBytes { key in _ = try txn.put(record, forKey: key, in: schema.nodes) }
         changes?.nodes.insert(id)
         logNode(.nodeUpdated, id, new, version: new.version, previous: previous)
+        if new.expiresAt != old.expiresAt {
+            if let time = old.expiresAt { try unfileExpiry(of: id, at: time) }
+            if let time = new.expiresAt { try fileExpiry(of: id, at: time) }
+        }
         // A node still waiting for its index entries gets them from its new header; the others
         // move when a field their entries carry changed.
         if FilterFields(new) != FilterFields(old),

@@ -18,12 +18,18 @@ struct StoreTransaction {
     let changes: WriteEffects?
     /// Write new nodes' index entries later (``MemoryGraph/IndexUpdateStrategy/lazy``).
     var defersIndexing = false
+    /// In read transactions: the time that decides which nodes have expired. `nil` in write
+    /// transactions, which remove the expired nodes first.
+    let expiry: ExpiryView?
 
-    init(_ txn: Transaction, schema: Schema, interner: Interner, cache: NodeCache? = nil) {
+    init(
+        _ txn: Transaction, schema: Schema, interner: Interner, cache: NodeCache? = nil, expiry: ExpiryView? = nil
+    ) {
         self.txn = txn
         self.schema = schema
         self.interner = interner
         self.cache = cache
+        self.expiry = expiry
         changes = txn.isReadOnly ? nil : WriteEffects()
     }
 
@@ -79,8 +85,10 @@ struct StoreTransaction {
 
     // MARK: Reading nodes
 
+    /// Whether node `id` is stored (in a read: and has not expired).
     func nodeExists(_ id: NodeID) throws -> Bool {
-        try id.withUnsafeBytes { try txn.contains($0, in: schema.nodes) }
+        guard try id.withUnsafeBytes({ try txn.contains($0, in: schema.nodes) }) else { return false }
+        return try expiry == nil || !hidden().contains(id)
     }
 
     /// The header of node `id`, or `nil` when it does not exist.
@@ -114,6 +122,22 @@ struct StoreTransaction {
     /// Node `id`, its agent and context names from `names` when given (which keeps them for the
     /// next node) or else from the interner.
     private func node(_ id: NodeID, names: inout ResolvedNames?) throws -> MemoryNode? {
+        guard let node = try storedNode(id, names: &names), !hasExpired(node) else { return nil }
+        return try withoutHiddenLinks(node)
+    }
+
+    /// `node` without its links to expired nodes (in a read, while some are not swept yet).
+    func withoutHiddenLinks(_ node: MemoryNode) throws -> MemoryNode {
+        guard !node.links.isEmpty, expiry != nil else { return node }
+        let hidden = try hidden()
+        guard !hidden.isEmpty, node.links.contains(where: hidden.contains) else { return node }
+        var visible = node
+        visible.links.removeAll(where: hidden.contains)
+        return visible
+    }
+
+    /// Node `id` as stored, expired or not.
+    private func storedNode(_ id: NodeID, names: inout ResolvedNames?) throws -> MemoryNode? {
         if let cache, let cached = cache.node(id) { return cached }
         let decoded = try id.withUnsafeBytes { key in
             try txn.withValue(forKey: key, in: schema.nodes) { bytes -> MemoryNode? in
@@ -142,7 +166,7 @@ struct StoreTransaction {
         return MemoryNode(
             id: id, agentID: names.agent, taskContext: names.context,
             timestamp: record.header.timestamp.date, links: try record.links ?? links(from: id),
-            revision: record.header.revision, payload: record.payload)
+            revision: record.header.revision, payload: record.payload, expiresAt: record.header.expiresAt?.date)
     }
 
     /// The node ids stored under `key` in a 16-byte DUPFIXED list, in order.
@@ -153,9 +177,19 @@ struct StoreTransaction {
         }
     }
 
-    func links(from id: NodeID) throws -> [NodeID] { try idList(id, in: schema.linksOut) }
+    /// The out-links of `id` (in a read, without those from or to expired nodes).
+    func links(from id: NodeID) throws -> [NodeID] { try visible(idList(id, in: schema.linksOut), of: id) }
 
-    func backlinks(to id: NodeID) throws -> [NodeID] { try idList(id, in: schema.linksIn) }
+    /// The nodes that link to `id` (in a read, without those from or to expired nodes).
+    func backlinks(to id: NodeID) throws -> [NodeID] { try visible(idList(id, in: schema.linksIn), of: id) }
+
+    /// `ids`, the links of node `id`, without expired nodes: none at all when `id` expired.
+    private func visible(_ ids: [NodeID], of id: NodeID) throws -> [NodeID] {
+        guard expiry != nil, !ids.isEmpty else { return ids }
+        let hidden = try hidden()
+        guard !hidden.isEmpty else { return ids }
+        return hidden.contains(id) ? [] : ids.filter { !hidden.contains($0) }
+    }
 }
 
 /// A 16-byte identifier stored in keys and DUPFIXED lists.

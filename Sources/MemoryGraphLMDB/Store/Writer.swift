@@ -158,6 +158,12 @@ final class Writer: Sendable {
                         deferred = 0
                         try store.schema.requireCurrentVersion(in: txn, path: store.path)
                         var appender = try LogAppender(txn, schema: store.schema, committedAt: .now())
+                        // Nodes whose time has come go first, so that no write meets them.
+                        let sweep = StoreTransaction(txn, schema: store.schema, interner: store.interner)
+                        if try sweep.sweepExpired(at: store.now, limit: Self.sweepLimit) > 0 {
+                            try appender.append(sweep.changes?.entries ?? [], in: txn, schema: store.schema)
+                            changed.formUnion(sweep.changes?.nodes ?? [])
+                        }
                         if nesting {
                             for write in group.writes {
                                 outcomes.append(
@@ -250,6 +256,9 @@ final class Writer: Sendable {
             gauges.readersInUse.record(info.readersUsed)
         }
     }
+
+    /// The most expired nodes one transaction removes before its writes: 1 000.
+    static let sweepLimit = 1_000
 
     // MARK: Lazy indexing
 

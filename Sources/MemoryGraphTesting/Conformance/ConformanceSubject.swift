@@ -124,11 +124,14 @@ public final class ConformanceStore {
 }
 
 extension MemoryGraph.Configuration {
-    /// The defaults with metrics off, as the conformance suite opens stores unless a test
-    /// needs other limits.
+    /// The defaults with metrics and the background expiry sweep off, as the conformance suite
+    /// opens stores unless a test needs other limits.
     public static var conformance: MemoryGraph.Configuration {
         var configuration = MemoryGraph.Configuration()
         configuration.enableMetrics = false
+        // Expired nodes go with the writes and explicit sweeps only, so that every backend logs
+        // their removal at the same point.
+        configuration.expirySweepInterval = nil
         return configuration
     }
 }

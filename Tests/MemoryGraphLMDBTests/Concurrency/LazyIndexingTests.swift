@@ -64,7 +64,7 @@ struct LazyIndexingTests {
     /// Commits a node the way a lazy writer does, without scheduling its indexing.
     private static func addWithoutIndexing(to graph: MemoryGraph, agent: String) throws -> NodeID {
         let prepared = try Validation.prepare(
-            NodeDraft(agentID: agent, taskContext: "ctx", result: [:]), maximumPayloadSize: 1 << 20)
+            NodeDraft(agentID: agent, taskContext: "ctx", result: [:]), maximumPayloadSize: 1 << 20, now: Date())
         let (schema, interner) = (graph.schema, graph.interner)
         var created: [InternSession.Created] = []
         try graph.environment.write { txn in

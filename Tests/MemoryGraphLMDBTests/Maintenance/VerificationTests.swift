@@ -184,7 +184,8 @@ struct VerificationTests {
         let graph = try store.open()
         defer { graph.close() }
         let prepared = try Validation.prepare(
-            NodeDraft(agentID: "late", taskContext: "ctx", result: ["type": "note"]), maximumPayloadSize: 1 << 20)
+            NodeDraft(agentID: "late", taskContext: "ctx", result: ["type": "note"]), maximumPayloadSize: 1 << 20,
+            now: Date())
         try Self.corrupt(graph) { _, store in
             var store = store
             store.defersIndexing = true

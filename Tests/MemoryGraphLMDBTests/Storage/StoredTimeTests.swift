@@ -31,7 +31,7 @@ struct StoredTimeTests {
     func timesOutsideTheRangeAreRefused(micros: Int64) {
         #expect(Microseconds(Microseconds(micros).date) == nil)
         let draft = NodeDraft(agentID: "a", taskContext: "c", result: .null, timestamp: Microseconds(micros).date)
-        expectError(.invalidArgument) { try Validation.prepare(draft, maximumPayloadSize: .max) }
+        expectError(.invalidArgument) { try Validation.prepare(draft, maximumPayloadSize: .max, now: Date()) }
     }
 
     @Test("a dump line with a time outside the range is an invalid dump")
