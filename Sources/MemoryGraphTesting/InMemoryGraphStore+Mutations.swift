@@ -20,8 +20,10 @@ extension InMemoryGraphStore {
             var committed = 0
             state.commitTime = Microseconds.now().date
             state.appendedInBatch = 0
-            if !state.isClosed {
-                // Nodes whose time has come go first, as in every backend's write transaction.
+            let onlySweeps = mutations.allSatisfy { if case .sweepExpired = $0 { true } else { false } }
+            if !state.isClosed, !onlySweeps {
+                // Nodes whose time has come go first, as in every backend's write transaction
+                // (a batch of sweeps alone counts what it removes itself).
                 _ = Self.sweepExpired(from: &state, limit: Self.sweepLimit, now: configuration.currentTime())
             }
             for mutation in mutations {

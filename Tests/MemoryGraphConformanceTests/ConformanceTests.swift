@@ -164,4 +164,11 @@ struct ConformanceTests {
     func forget(_ subject: ConformanceSubject) async throws {
         try await ForgetConformance.forget(on: subject)
     }
+
+    @Test(
+        "an expired node is invisible to every read before the sweep, and swept as a removal",
+        arguments: ConformanceSubject.all)
+    func expiry(_ subject: ConformanceSubject) async throws {
+        try await ExpiryConformance.expiry(on: subject)
+    }
 }

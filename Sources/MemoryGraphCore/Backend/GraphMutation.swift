@@ -30,8 +30,8 @@ public enum GraphMutation: Sendable, Hashable, Codable {
     case forgetNodes(MemoryQuery, limit: Int)
     /// Removes up to `limit` of the nodes that have expired, soonest first, each as
     /// ``removeNode(_:)`` does but logged as ``GraphChange/Kind/nodeExpired``: one batch of
-    /// ``MemoryGraph/sweepExpired()``. (Every write transaction removes the nodes due first, up
-    /// to a bound of the backend's.)
+    /// ``MemoryGraph/sweepExpired()``. (Every other write transaction removes the nodes due
+    /// first, up to a bound of the backend's, so a sweep that shares one may find none left.)
     case sweepExpired(limit: Int)
     /// Links `from` to `to`; both must exist.
     case link(from: NodeID, to: NodeID)

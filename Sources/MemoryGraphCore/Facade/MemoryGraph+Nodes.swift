@@ -17,6 +17,7 @@ extension MemoryGraph {
     ///   - metadata: Free-form metadata.
     ///   - links: Existing nodes this node links to.
     ///   - timestamp: The node's time; `nil` means now.
+    ///   - expiresAt: When the node expires (see ``NodeDraft/expiresAt``); `nil`: never.
     /// - Throws: ``MemoryGraphError`` — ``MemoryGraphError/Code/invalidArgument``,
     ///   ``MemoryGraphError/Code/nodeNotFound`` (a link target is missing),
     ///   ``MemoryGraphError/Code/payloadTooLarge``, ``MemoryGraphError/Code/storageFull``. Nothing
@@ -24,11 +25,11 @@ extension MemoryGraph {
     @discardableResult
     public func addNode(
         agentID: String, taskContext: String, result: JSONValue, metadata: [String: JSONValue] = [:],
-        links: [NodeID] = [], timestamp: Date? = nil
+        links: [NodeID] = [], timestamp: Date? = nil, expiresAt: Date? = nil
     ) throws -> NodeID {
         let draft = NodeDraft(
             agentID: agentID, taskContext: taskContext, result: result, metadata: metadata, links: links,
-            timestamp: timestamp)
+            timestamp: timestamp, expiresAt: expiresAt)
         return try Self.added(perform(insertion([draft])))[0]
     }
 

@@ -148,7 +148,10 @@ extension LMDBStore {
         case .sweepExpired(let limit):
             guard limit > 0 else { throw MemoryGraphError(.invalidArgument, "a sweep's limit must be positive") }
             let parts = parts
-            return WriteRequest { store in .removed(try store.sweepExpired(at: parts.now, limit: limit)) }
+            // A sweep is its own: the transaction's first sweep would leave it nothing to count.
+            return WriteRequest(sweepsFirst: false) { store in
+                .removed(try store.sweepExpired(at: parts.now, limit: limit))
+            }
         case .link(let source, let target):
             guard source != target else {
                 throw MemoryGraphError(.invalidArgument, "node \(source) cannot link to itself")

@@ -5,9 +5,13 @@ import MemoryGraphCore
 /// seam as ``GraphMutation`` values).
 struct WriteRequest<Value: Sendable>: Sendable {
     var body: @Sendable (inout StoreTransaction) throws -> Value
+    /// Whether the transaction removes the expired nodes before this write: every write but
+    /// the writer's own lazy indexing, which must not move a sweep to another moment.
+    var sweepsFirst: Bool
 
-    init(_ body: @escaping @Sendable (inout StoreTransaction) throws -> Value) {
+    init(sweepsFirst: Bool = true, _ body: @escaping @Sendable (inout StoreTransaction) throws -> Value) {
         self.body = body
+        self.sweepsFirst = sweepsFirst
     }
 }
 
@@ -20,6 +24,7 @@ struct PendingWrite: Sendable {
 
     var run: @Sendable (inout StoreTransaction) throws -> Done
     var fail: @Sendable (MemoryGraphError) -> Void
+    var sweepsFirst: Bool
 
     init<Value>(
         _ request: WriteRequest<Value>, completion: @escaping @Sendable (Result<Value, MemoryGraphError>) -> Void
@@ -29,5 +34,6 @@ struct PendingWrite: Sendable {
             return Done(deliver: { completion(.success(value)) })
         }
         fail = { completion(.failure($0)) }
+        sweepsFirst = request.sweepsFirst
     }
 }

@@ -146,6 +146,8 @@ final class Writer: Sendable {
         var nodeCount = 0
         var nesting = false
         var log: LogAppender? = nil
+        var swept = false
+        let sweeps = group.writes.contains(where: \.sweepsFirst)
         let store = self.store
         while true {
             do {
@@ -160,7 +162,8 @@ final class Writer: Sendable {
                         var appender = try LogAppender(txn, schema: store.schema, committedAt: .now())
                         // Nodes whose time has come go first, so that no write meets them.
                         let sweep = StoreTransaction(txn, schema: store.schema, interner: store.interner)
-                        if try sweep.sweepExpired(at: store.now, limit: Self.sweepLimit) > 0 {
+                        swept = try sweeps && sweep.sweepExpired(at: store.now, limit: Self.sweepLimit) > 0
+                        if swept {
                             try appender.append(sweep.changes?.entries ?? [], in: txn, schema: store.schema)
                             changed.formUnion(sweep.changes?.nodes ?? [])
                         }
@@ -195,7 +198,8 @@ final class Writer: Sendable {
                 }
                 break
             } catch {
-                if !nesting && group.writes.count > 1 && !Self.isSchemaChange(error) {
+                // Nested, a failing write fails alone, and the sweep before it still commits.
+                if !nesting && (group.writes.count > 1 || swept) && !Self.isSchemaChange(error) {
                     nesting = true
                     continue
                 }
@@ -264,7 +268,7 @@ final class Writer: Sendable {
 
     /// Writes the index entries of every node waiting for them.
     private var indexing: WriteRequest<Int> {
-        WriteRequest { transaction in try transaction.applyPendingIndexing() }
+        WriteRequest(sweepsFirst: false) { transaction in try transaction.applyPendingIndexing() }
     }
 
     private func indexed(_ result: Result<Int, MemoryGraphError>) {

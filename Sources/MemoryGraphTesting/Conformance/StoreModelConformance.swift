@@ -24,11 +24,15 @@ public enum StoreModelConformance {
     {
         var configuration = MemoryGraph.Configuration.conformance
         configuration.maxNodesPerBundle = 6
+        // One clock for both, moved by the run, decides which nodes have expired.
+        let clock = ManualClock(Date(microseconds: 1_770_000_000_000_000))
+        configuration.currentTime = clock.read
         let store = try subject.makeStore(configuration)
         defer { store.close() }
         var run = Run(
             random: SplitMix64(seed: seed), seed: seed, store: store,
-            reference: try MemoryGraph.inMemory(configuration: configuration), configuration: configuration)
+            reference: try MemoryGraph.inMemory(configuration: configuration), configuration: configuration,
+            clock: clock)
         for step in 1...steps {
             run.step = step
             try await run.operate()
@@ -45,6 +49,7 @@ public enum StoreModelConformance {
         let store: ConformanceStore
         let reference: MemoryGraph
         let configuration: MemoryGraph.Configuration
+        let clock: ManualClock
         var step = 0
         var operation = ""
         /// Every bundle id ever created, removed ones included.
@@ -54,6 +59,8 @@ public enum StoreModelConformance {
         var nodeIDs: [NodeID] = []
         /// The ids of the nodes removed, whose history the log still holds.
         var removedIDs: [NodeID] = []
+        /// When the nodes that expire do, as the reference stored it.
+        var expiries: [NodeID: Date] = [:]
 
         var graph: MemoryGraph { store.graph }
         var context: Comment { "seed \(seed), step \(step), after \(operation)" }
@@ -69,7 +76,18 @@ public enum StoreModelConformance {
         /// Keeps ``nodeIDs`` in step with what the reference did.
         mutating func note(_ mutation: GraphMutation, _ answer: Answer<MutationOutcome>) {
             switch (mutation, answer) {
-            case (.addNodes, .value(.added(let ids))): nodeIDs += ids
+            case (.addNodes(let drafts), .value(.added(let ids))):
+                let new = ids.filter { !nodeIDs.contains($0) }
+                nodeIDs += new
+                for draft in drafts {
+                    if let id = draft.id, let time = draft.expiresAt, new.contains(id) { expiries[id] = time }
+                }
+            case (.updateNode(let id, let update, _, _), .value(.updated)):
+                switch update.expiry {
+                case .at(let time)?: expiries[id] = time
+                case .never?: expiries[id] = nil
+                case nil: break
+                }
             case (.removeNode(let id), .value(.changed(true))):
                 nodeIDs.removeAll { $0 == id }
                 removedIDs.append(id)
@@ -99,7 +117,12 @@ public enum StoreModelConformance {
             return NodeDraft(
                 id: id, agentID: pick(StoreModelConformance.agents), taskContext: pick(StoreModelConformance.contexts),
                 result: randomResult(), metadata: ["run": .int(Int(random.next() % 100))], links: links,
-                timestamp: Date(microseconds: micros))
+                timestamp: Date(microseconds: micros), expiresAt: chance(15) ? randomExpiry() : nil)
+        }
+
+        /// A time 1 to 40 seconds ahead of the run's clock.
+        mutating func randomExpiry() -> Date {
+            clock.now.addingTimeInterval(Double(Int.random(in: 1...40, using: &random)))
         }
 
         mutating func invalidDraft(id: NodeID? = nil) -> NodeDraft {
@@ -168,6 +191,17 @@ public enum StoreModelConformance {
             case 90..<94: try await updateNode()
             case 94..<96: await modifyNode()
             case 96..<97: try await repeatAdd()
+            case 97..<99:
+                let seconds = Double(Int.random(in: 0...6, using: &random))
+                operation = "advance the clock \(seconds) s"
+                clock.advance(by: seconds)
+                // What expired is gone for the run's picks too.
+                let gone = nodeIDs.filter { id in expiries[id].map { $0 <= clock.now } ?? false }
+                nodeIDs.removeAll { gone.contains($0) }
+                removedIDs += gone
+            case 99 where chance(50):
+                operation = "sweepExpired"
+                await both(operation) { try await $0.sweepExpired() }
             default:
                 operation = "reads only"
             }
@@ -187,7 +221,8 @@ public enum StoreModelConformance {
             let answer = await Answer { [graph] in
                 try await graph.addNode(
                     agentID: draft.agentID, taskContext: draft.taskContext, result: draft.result,
-                    metadata: draft.metadata, links: draft.links, timestamp: draft.timestamp)
+                    metadata: draft.metadata, links: draft.links, timestamp: draft.timestamp,
+                    expiresAt: draft.expiresAt)
             }
             guard let id = answer.value else {
                 Issue.record("\(context): \(answer)")
@@ -222,6 +257,7 @@ public enum StoreModelConformance {
                 update.metadata = [:]
             case 2: update.result = chance(50) ? ["confidence_score": 1.5] : ["type": 7]
             case 3 where chance(30): break  // nothing to change
+            case 4: update.expiry = chance(70) ? .at(randomExpiry()) : chance(50) ? .never : .at(clock.now)
             default: update.result = randomResult()
             }
             let mutation = GraphMutation.updateNode(id, update, expectedVersion: expected, updatedAt: updateTime)
@@ -229,6 +265,7 @@ public enum StoreModelConformance {
             let answer = await graph.store.apply([mutation]).map(Self.answer)
             let wanted = await reference.store.apply([mutation]).map(Self.answer)
             #expect(answer == wanted, "\(context)")
+            note(mutation, wanted[0])
         }
 
         /// A read-modify-write on both stores, whose closure counts in the result, leaves the
