@@ -12,6 +12,7 @@ enum OutputFormat {
             "result": node.result, "metadata": .object(node.metadata),
             "links": .array(node.links.map { .string($0.description) }),
         ]
+        if let expiresAt = node.expiresAt { object["expires_at"] = .string(iso8601(expiresAt)) }
         if let type = node.type { object["type"] = .string(type) }
         if let confidence = node.confidence { object["confidence"] = .double(confidence) }
         return .object(object)

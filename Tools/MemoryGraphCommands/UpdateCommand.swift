@@ -1,7 +1,8 @@
 import ArgumentParser
 import MemoryGraph
 
-/// `memory-graph update PATH ID [--result JSON] [--metadata JSON] [--expected-version N]`.
+/// `memory-graph update PATH ID [--result JSON] [--metadata JSON] [--expires-at TIME | --never-expires]
+/// [--expected-version N]`.
 struct UpdateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "update",
@@ -17,7 +18,16 @@ struct UpdateCommand: ParsableCommand {
     @Option(help: "The new result, a JSON value (an object with `type` and `confidence_score` by convention).")
     var result: String?
     @Option(help: "The new metadata, a JSON object; it replaces the stored metadata.") var metadata: String?
+    @Option(help: "When the node expires, an ISO 8601 time in the future.") var expiresAt: String?
+    @Flag(help: "The node never expires.") var neverExpires = false
     @Option(help: "The version the node must be at (compare-and-set).") var expectedVersion: Int?
+
+    func validate() throws {
+        if expiresAt != nil, neverExpires { throw ValidationError("give --expires-at or --never-expires, not both") }
+        if let expiresAt, OutputFormat.date(expiresAt) == nil {
+            throw ValidationError("--expires-at \(expiresAt) is not an ISO 8601 time such as 2026-11-24T09:30:00Z")
+        }
+    }
 
     func run() throws {
         guard let nodeID = NodeID(id) else {
@@ -32,7 +42,9 @@ struct UpdateCommand: ParsableCommand {
         }
         let graph = try store.open(writable: true)
         defer { graph.close() }
-        try graph.updateNode(nodeID, result: newResult, metadata: newMetadata, expectedVersion: expectedVersion)
+        let expiry = neverExpires ? .never : expiresAt.flatMap(OutputFormat.date).map(NodeUpdate.Expiry.at)
+        try graph.updateNode(
+            nodeID, result: newResult, metadata: newMetadata, expiry: expiry, expectedVersion: expectedVersion)
         guard let node = try graph.node(nodeID) else {
             throw MemoryGraphError(.nodeNotFound, "node \(id) was removed right after the update")
         }

@@ -90,11 +90,18 @@ package enum DumpRecord {
             default:
                 throw invalid("\"version\" and \"updated_at_us\" must be given together")
             }
+            var expiresAt: Date?
+            if fields["expires_at_us"] != nil {
+                guard revision != nil else {
+                    throw invalid("\"expires_at_us\" needs \"version\" and \"updated_at_us\"")
+                }
+                expiresAt = try date("expires_at_us")
+            }
             self = .node(
                 NodeDraft(
                     id: id, agentID: try string("agent_id"), taskContext: try string("task_context"),
                     result: try field("result"), metadata: try object("metadata"), links: try nodeIDs("links"),
-                    timestamp: try date("timestamp_us"), revision: revision))
+                    timestamp: try date("timestamp_us"), revision: revision, expiresAt: expiresAt))
         case "bundle":
             guard let id = BundleID(try string("id")) else { throw invalid("\"id\" is not a bundle id") }
             self = .bundle(

@@ -7,7 +7,8 @@ extension StoreTransaction {
     /// each node record carries from `links.out`. Links and bundle members naming missing nodes
     /// are dropped; records whose header does not decode are left as they are (a record whose
     /// payload is damaged keeps that payload, with its links brought up to date). The change
-    /// log loses the entries that do not decode, and its index by node is rebuilt.
+    /// log loses the entries that do not decode, and its index by node is rebuilt; so is the
+    /// expiry index.
     mutating func repair() throws {
         try repairDictionaries()
 
@@ -40,6 +41,7 @@ extension StoreTransaction {
             try insert(bundle)
         }
         try repairLog()
+        try repairExpiries()
     }
 
     /// Restores each missing half of `dict` / `dict.rev` from the other half.

@@ -6,7 +6,7 @@ private typealias ProblemSink = (VerificationProblem.Kind, Database, String) -> 
 
 extension StoreTransaction {
     /// Checks every index, link, bundle, counter and dictionary entry against the records, and
-    /// the change log's entries and index.
+    /// the change log's entries and index, and the expiry index.
     func verify() throws -> VerificationReport {
         var report = VerificationReport(problems: [], nodesChecked: 0, bundlesChecked: 0)
         func problem(_ kind: VerificationProblem.Kind, _ database: Database, _ detail: String) {
@@ -95,6 +95,7 @@ extension StoreTransaction {
         report.bundlesChecked = try verifyBundles(problem)
         try verifyDictionaries(problem)
         try verifyLog(problem)
+        try verifyExpiries(problem)
         return report
     }
 

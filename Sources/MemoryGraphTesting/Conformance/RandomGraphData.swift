@@ -68,10 +68,14 @@ public struct RandomGraphData: Sendable {
             for _ in 0..<Int.random(in: 0...3, using: &random) where !ids.isEmpty {
                 links.insert(ids[Int.random(in: max(0, ids.count - 200)..<ids.count, using: &random)])
             }
+            // About one in ten expires, far enough ahead that none does while a test runs.
+            let expiresAt =
+                Int.random(in: 0..<10, using: &random) == 0
+                ? Date(timeIntervalSince1970: 4_000_000_000 + Double(index)) : nil
             batch.append(
                 NodeDraft(
                     id: id, agentID: agent, taskContext: context, result: .object(result), links: links.sorted(),
-                    timestamp: timestamp))
+                    timestamp: timestamp, expiresAt: expiresAt))
             ids.append(id)
             if batch.count == 500 || index == count - 1 {
                 mutations.append(.addNodes(batch))
