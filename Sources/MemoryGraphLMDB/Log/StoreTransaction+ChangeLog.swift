@@ -174,16 +174,24 @@ struct LogAppender {
         appended += changes.count
     }
 
-    /// Records ``last`` and drops the oldest entries beyond `retention`: at most as many as the
-    /// transaction appended plus 1 024, so that one commit stays short after the bounds were
-    /// lowered (the next commits drop the rest).
+    /// Drops the oldest entries beyond `retention`: at most as many as the transaction appended
+    /// plus 1 024, so that one commit stays short after the bounds were lowered (the next
+    /// commits drop the rest). When that empties the log, ``last`` goes to `meta`, so that
+    /// numbering goes on after it.
     func finish(retention: MemoryGraph.ChangeRetention, in txn: Transaction, schema: Schema) throws {
         guard let log = schema.log, let logByNode = schema.logByNode else { return }
-        if appended > 0 {
+        let dropped = try drop(beyond: retention, in: txn, log: log, logByNode: logByNode)
+        if dropped > 0, last > 0, try txn.statistics(of: log).entries == 0 {
             var bytes: [UInt8] = []
             bytes.appendBigEndian(last)
             try txn.put(bytes, forKey: MetaKey.lastSequence, in: schema.meta)
         }
+    }
+
+    /// Drops the oldest entries beyond `retention`, within the budget; returns how many.
+    private func drop(
+        beyond retention: MemoryGraph.ChangeRetention, in txn: Transaction, log: Database, logByNode: Database
+    ) throws -> Int {
         let oldestKept = retention.maximumAgeMicroseconds.map { committedAt.value &- $0 }
         var entries = retention.maximumEntries == nil ? 0 : try txn.statistics(of: log).entries
         var budget = appended + 1024
@@ -206,5 +214,6 @@ struct LogAppender {
             entries -= 1
             budget -= 1
         }
+        return appended + 1024 - budget
     }
 }

@@ -143,12 +143,17 @@ extension Schema {
                 + "written. Open the store again, with a library that reads its version")
     }
 
-    /// The sequence number of the newest change log entry ever appended; 0 when none was.
+    /// The sequence number of the newest change log entry ever appended; 0 when none was: the
+    /// log's last key, or `log.last` in `meta` when retention emptied the log.
     func lastSequence(in txn: Transaction) throws -> UInt64 {
-        try txn.withValue(forKey: MetaKey.lastSequence, in: meta) { bytes in
-            guard let bytes, bytes.count == 8 else { return 0 }
-            return bytes.bigEndianUInt64(at: 0)
+        let kept = try txn.withValue(forKey: MetaKey.lastSequence, in: meta) { bytes in
+            bytes.map { $0.count == 8 ? $0.bigEndianUInt64(at: 0) : 0 } ?? 0
         }
+        guard let log else { return kept }
+        let cursor = try txn.cursor(log)
+        defer { cursor.close() }
+        guard try cursor.last() else { return kept }
+        return max(kept, cursor.withCurrent { key, _ in key.count == 8 ? key.bigEndianUInt64(at: 0) : 0 })
     }
 
     /// Marks the store as schema ``version``.
@@ -166,6 +171,8 @@ enum MetaKey {
     static let agentCount = Array("count.agents".utf8)
     static let contextCount = Array("count.contexts".utf8)
     static let typeCount = Array("count.types".utf8)
-    /// The sequence number of the newest change log entry ever appended (8, BE).
+    /// The sequence number of the newest change log entry, written when retention empties the
+    /// log (8, BE); otherwise the log's last key says it, and no commit rewrites a `meta` page
+    /// for it.
     static let lastSequence = Array("log.last".utf8)
 }
