@@ -21,7 +21,13 @@ extension LMDBStore {
         try ensureOpen()
         let snapshot = try parts.translatingErrors { try environment.lastCommittedTransaction() }
         cache.observe(snapshot: snapshot)
-        guard parts.expiryHint.nothingDue(snapshot: snapshot, at: parts.now) else { return nil }
+        var nothingDue = parts.expiryHint.nothingDue(snapshot: snapshot, at: parts.now)
+        if nothingDue == nil {
+            // The first read of a snapshot looks at `idx.expiry` once, for every later read of it.
+            _ = try self.snapshot { try $0.hidden() }
+            nothingDue = parts.expiryHint.nothingDue(snapshot: snapshot, at: parts.now)
+        }
+        guard nothingDue == true else { return nil }
         return cache.node(id, countingMiss: false)
     }
 

@@ -270,7 +270,7 @@ public final class LMDBStore: MaintainableGraphStore {
         try parts.translatingErrors {
             try environment.read { txn in
                 cache?.observe(snapshot: txn.id)
-                let expiry = ExpiryView(now: parts.now, hint: parts.expiryHint)
+                let expiry = ExpiryView(clock: parts.clock, hint: parts.expiryHint)
                 return try body(StoreTransaction(txn, schema: schema, interner: interner, cache: cache, expiry: expiry))
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import LMDB
 import MemoryGraphCore
 import NIOConcurrencyHelpers
@@ -5,9 +6,13 @@ import NIOConcurrencyHelpers
 /// What a read transaction needs to leave out expired nodes: the time of the read, and a hint
 /// shared by the reads of a store that spares them a look at `idx.expiry` while nothing is due.
 struct ExpiryView {
-    /// The moment of the read: nodes expiring at or before it are left out.
-    let now: Microseconds
+    /// The clock of the read: nodes expiring at or before its time are left out. Read only when
+    /// some node expires, so that reads of a store where none does never look at it.
+    let clock: @Sendable () -> Date
     let hint: ExpiryHint
+
+    /// The time of the read, to the microsecond.
+    var now: Microseconds { Microseconds(nearest: clock()) }
 }
 
 /// The soonest expiry of the last snapshot that looked, so that later reads of the same
@@ -16,10 +21,12 @@ final class ExpiryHint: Sendable {
     private let seen = LockedValue<(snapshot: Int, soonest: Microseconds?)?>(nil)
 
     /// Whether a read of `snapshot` at `now` may skip `idx.expiry`: `true` when that snapshot
-    /// was looked at and its soonest expiry is later than `now` (or there is none).
-    func nothingDue(snapshot: Int, at now: Microseconds) -> Bool {
-        guard let seen = seen.withLockedValue({ $0 }), seen.snapshot == snapshot else { return false }
-        return seen.soonest.map { now < $0 } ?? true
+    /// was looked at and its soonest expiry is later than `now` (or there is none, and then the
+    /// clock is not read); `nil` when that snapshot was not looked at.
+    func nothingDue(snapshot: Int, at now: @autoclosure () -> Microseconds) -> Bool? {
+        guard let seen = seen.withLockedValue({ $0 }), seen.snapshot == snapshot else { return nil }
+        guard let soonest = seen.soonest else { return true }
+        return now() < soonest
     }
 
     func record(snapshot: Int, soonest: Microseconds?) {
@@ -32,16 +39,11 @@ extension StoreTransaction {
     /// write transactions, which sweep them first.
     func hidden() throws -> Set<NodeID> {
         guard let expiry else { return [] }
-        if expiry.hint.nothingDue(snapshot: txn.id, at: expiry.now) { return [] }
-        let due = try dueExpiries(at: expiry.now)
+        if expiry.hint.nothingDue(snapshot: txn.id, at: expiry.now) == true { return [] }
+        let now = expiry.now
+        let due = try dueExpiries(at: now)
         if due.isEmpty { expiry.hint.record(snapshot: txn.id, soonest: try soonestExpiry()) }
         return Set(due.map(\.id))
-    }
-
-    /// Whether `header`'s node has expired at the time of this read.
-    func hasExpired(_ header: NodeHeader) -> Bool {
-        guard let expiry else { return false }
-        return header.hasExpired(at: expiry.now)
     }
 
     /// Whether `node` has expired at the time of this read.

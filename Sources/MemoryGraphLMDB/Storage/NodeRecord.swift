@@ -116,9 +116,6 @@ struct NodeHeader: Hashable, Sendable {
         Self.size + (carriesRevision ? Self.revisionSize : 0) + (expiresAt == nil ? 0 : Self.expirySize)
     }
 
-    /// Whether the node has expired at `now`.
-    func hasExpired(at now: Microseconds) -> Bool { expiresAt.map { $0 <= now } ?? false }
-
     /// Where the record's out-links start, after their count.
     var linksOffset: Int { linkCountOffset + 4 }
 
