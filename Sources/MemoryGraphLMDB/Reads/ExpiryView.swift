@@ -2,6 +2,7 @@ import Foundation
 import LMDB
 import MemoryGraphCore
 import NIOConcurrencyHelpers
+import Synchronization
 
 /// What a read transaction needs to leave out expired nodes: the time of the read, and a hint
 /// shared by the reads of a store that spares them a look at `idx.expiry` while nothing is due.
@@ -17,20 +18,34 @@ struct ExpiryView {
 
 /// The soonest expiry of the last snapshot that looked, so that later reads of the same
 /// snapshot, before that moment, know that no node is due without a cursor.
+///
+/// Every cached point read asks, so reading it takes no lock: three atomic loads, the snapshot
+/// id on both sides of the soonest expiry (a seqlock). Writers, rare — once per snapshot — take
+/// a lock and mark the pair invalid while they change it.
 final class ExpiryHint: Sendable {
-    private let seen = LockedValue<(snapshot: Int, soonest: Microseconds?)?>(nil)
+    private static let changing = -1
+    private static let none = Int64.max
+    private let snapshot = Atomic<Int>(changing)
+    private let soonest = Atomic<Int64>(none)
+    private let writing = LockedValue(())
 
     /// Whether a read of `snapshot` at `now` may skip `idx.expiry`: `true` when that snapshot
     /// was looked at and its soonest expiry is later than `now` (or there is none, and then the
     /// clock is not read); `nil` when that snapshot was not looked at.
-    func nothingDue(snapshot: Int, at now: @autoclosure () -> Microseconds) -> Bool? {
-        guard let seen = seen.withLockedValue({ $0 }), seen.snapshot == snapshot else { return nil }
-        guard let soonest = seen.soonest else { return true }
-        return now() < soonest
+    func nothingDue(snapshot wanted: Int, at now: @autoclosure () -> Microseconds) -> Bool? {
+        guard snapshot.load(ordering: .sequentiallyConsistent) == wanted else { return nil }
+        let time = soonest.load(ordering: .sequentiallyConsistent)
+        guard snapshot.load(ordering: .sequentiallyConsistent) == wanted, wanted != Self.changing else { return nil }
+        guard time != Self.none else { return true }
+        return now() < Microseconds(time)
     }
 
-    func record(snapshot: Int, soonest: Microseconds?) {
-        seen.withLockedValue { $0 = (snapshot, soonest) }
+    func record(snapshot recorded: Int, soonest time: Microseconds?) {
+        writing.withLockedValue { _ in
+            snapshot.store(Self.changing, ordering: .sequentiallyConsistent)
+            soonest.store(time?.value ?? Self.none, ordering: .sequentiallyConsistent)
+            snapshot.store(recorded, ordering: .sequentiallyConsistent)
+        }
     }
 }
 

@@ -109,27 +109,30 @@ struct StoreTransaction {
     /// it holds the node.
     func node(_ id: NodeID) throws -> MemoryNode? {
         var names: ResolvedNames? = nil
-        return try node(id, names: &names)
+        var hidden: Set<NodeID>? = nil
+        return try node(id, names: &names, hidden: &hidden)
     }
 
     /// The nodes `ids` in order, `nil` for each that does not exist. Each distinct agent and
-    /// context name is resolved once for the whole list.
+    /// context name is resolved once for the whole list, and the expired nodes looked up once.
     func nodes(_ ids: some Sequence<NodeID>) throws -> [MemoryNode?] {
         var names: ResolvedNames? = ResolvedNames()
-        return try ids.map { try node($0, names: &names) }
+        var hidden: Set<NodeID>? = nil
+        return try ids.map { try node($0, names: &names, hidden: &hidden) }
     }
 
     /// Node `id`, its agent and context names from `names` when given (which keeps them for the
-    /// next node) or else from the interner.
-    private func node(_ id: NodeID, names: inout ResolvedNames?) throws -> MemoryNode? {
+    /// next node) or else from the interner; without links to the nodes in `hidden`, which is
+    /// looked up when first needed.
+    private func node(_ id: NodeID, names: inout ResolvedNames?, hidden: inout Set<NodeID>?) throws -> MemoryNode? {
         guard let node = try storedNode(id, names: &names), !hasExpired(node) else { return nil }
-        return try withoutHiddenLinks(node)
+        guard !node.links.isEmpty, expiry != nil else { return node }
+        if hidden == nil { hidden = try self.hidden() }
+        return Self.withoutLinks(to: hidden ?? [], node)
     }
 
-    /// `node` without its links to expired nodes (in a read, while some are not swept yet).
-    func withoutHiddenLinks(_ node: MemoryNode) throws -> MemoryNode {
-        guard !node.links.isEmpty, expiry != nil else { return node }
-        let hidden = try hidden()
+    /// `node` without its links to the nodes in `hidden` (expired, not swept yet).
+    private static func withoutLinks(to hidden: Set<NodeID>, _ node: MemoryNode) -> MemoryNode {
         guard !hidden.isEmpty, node.links.contains(where: hidden.contains) else { return node }
         var visible = node
         visible.links.removeAll(where: hidden.contains)
