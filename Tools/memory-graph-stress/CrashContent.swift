@@ -16,7 +16,8 @@ enum CrashContent {
         MemoryNode(
             id: id, agentID: agents[spec.agent], taskContext: contexts[spec.context],
             result: result(spec.serial, version: version), timestamp: timestamp(spec.serial),
-            metadata: metadata(spec.serial), links: links, version: version, updatedAt: updatedAt)
+            metadata: metadata(spec.serial), links: links, version: version, updatedAt: updatedAt,
+            expiresAt: expiresAt(spec.serial))
     }
 
     /// The result of the node of `serial` at `version`: from version 2 on, with the version in
@@ -34,7 +35,16 @@ enum CrashContent {
     static func draft(_ spec: CrashNodeSpec, id: NodeID?, links: [NodeID]) -> NodeDraft {
         NodeDraft(
             id: id, agentID: agents[spec.agent], taskContext: contexts[spec.context], result: result(spec.serial),
-            metadata: metadata(spec.serial), links: links, timestamp: timestamp(spec.serial))
+            metadata: metadata(spec.serial), links: links, timestamp: timestamp(spec.serial),
+            expiresAt: expiresAt(spec.serial))
+    }
+
+    /// When the node of `serial` expires: every sixth one, decades ahead (so none does during a
+    /// test, and the expiry index is written and checked under the kills), a whole number of
+    /// microseconds.
+    static func expiresAt(_ serial: Int) -> Date? {
+        guard serial % 6 == 0 else { return nil }
+        return Date(timeIntervalSince1970: Double(3_800_000_000_000_000 + serial * 1_000) / 1_000_000)
     }
 
     /// A result object of varying shape and size: some nodes lack a type or a confidence, every

@@ -27,7 +27,7 @@ final class ExpiryHint: Sendable {
     private static let none = Int64.max
     private let snapshot = Atomic<Int>(changing)
     private let soonest = Atomic<Int64>(none)
-    private let writing = LockedValue(())
+    private let writing = NIOLock()
 
     /// Whether a read of `snapshot` at `now` may skip `idx.expiry`: `true` when that snapshot
     /// was looked at and its soonest expiry is later than `now` (or there is none, and then the
@@ -41,7 +41,7 @@ final class ExpiryHint: Sendable {
     }
 
     func record(snapshot recorded: Int, soonest time: Microseconds?) {
-        writing.withLockedValue { _ in
+        writing.withLock {
             snapshot.store(Self.changing, ordering: .sequentiallyConsistent)
             soonest.store(time?.value ?? Self.none, ordering: .sequentiallyConsistent)
             snapshot.store(recorded, ordering: .sequentiallyConsistent)
