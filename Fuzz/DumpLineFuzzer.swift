@@ -66,12 +66,14 @@ private func checkRecord(_ line: [UInt8]) {
 
 /// What a restore does with a node line: check it, encode it, and later read its record.
 private func checkRestoredNode(_ draft: NodeDraft, line: [UInt8]) {
-    guard let node = try? Validation.prepare(draft, maximumPayloadSize: .max) else { return }
+    // A restore takes expiries that passed since the dump (its nodes carry revisions).
+    guard let node = try? Validation.prepare(draft, maximumPayloadSize: .max, now: .distantPast) else { return }
     let written = (try? JSONParser.parse(line))?["timestamp_us"]?.intValue
     precondition(node.timestamp.value == written.map(Int64.init), "timestamp_us \(written ?? 0) is not kept exactly")
     let header = NodeHeader(
         agent: 1, context: 2, type: node.type.map { _ in 3 }, confidence: node.confidence,
-        timestamp: node.timestamp, resultLength: node.result.count)
+        timestamp: node.timestamp, resultLength: node.result.count, version: node.version, updatedAt: node.updatedAt,
+        expiresAt: node.expiresAt)
     let links = Set(node.links).sorted()
     let bytes = header.record(result: node.result, metadata: node.metadata, links: links)
     let stored: NodeRecord
@@ -84,6 +86,8 @@ private func checkRestoredNode(_ draft: NodeDraft, line: [UInt8]) {
     precondition(stored.metadata == draft.metadata, "a restored node's metadata changes")
     precondition(stored.links == links, "a restored node's links change")
     precondition(stored.header.confidence == draft.result["confidence_score"]?.doubleValue, "confidence changes")
+    precondition(stored.header.version == (draft.revision?.version ?? 1), "a restored node's version changes")
+    precondition(stored.header.expiresAt == node.expiresAt, "a restored node's expiry changes")
 }
 
 /// The line a dump writes for `record`.
@@ -97,7 +101,8 @@ private func written(_ record: DumpRecord) -> String {
                 MemoryNode(
                     id: draft.id ?? NodeID(high: 0, low: 0), agentID: draft.agentID, taskContext: draft.taskContext,
                     result: draft.result, timestamp: draft.timestamp ?? Date(timeIntervalSince1970: 0),
-                    metadata: draft.metadata, links: draft.links)))
+                    metadata: draft.metadata, links: draft.links, version: draft.revision?.version ?? 1,
+                    updatedAt: draft.revision?.updatedAt, expiresAt: draft.expiresAt)))
     case .bundle(let bundle):
         written(DumpFormat.bundle(bundle))
     case .trailer(let nodes, let bundles, let checksum):

@@ -9,6 +9,8 @@
 // - the same for the whole input read as one bare BinaryJSON value, which the fast scan of node
 //   reads accepts exactly when the detailed walk that reports damage does.
 
+import Foundation
+
 @testable import MemoryGraphCore
 @testable import MemoryGraphLMDB
 
@@ -82,7 +84,7 @@ private func encode(_ value: JSONValue) -> [UInt8] {
 func seeds() -> [String: [UInt8]] {
     var seeds: [String: [UInt8]] = [:]
     for (index, draft) in Samples.drafts.enumerated() {
-        guard let node = try? Validation.prepare(draft, maximumPayloadSize: .max) else {
+        guard let node = try? Validation.prepare(draft, maximumPayloadSize: .max, now: .distantPast) else {
             preconditionFailure("sample node \(index) is invalid")
         }
         let header = NodeHeader(
