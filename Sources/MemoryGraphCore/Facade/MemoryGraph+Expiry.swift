@@ -6,22 +6,12 @@ extension MemoryGraph {
     /// ``GraphChange/Kind/nodeExpired``), in transactions of ``forgetBatchSize``.
     @discardableResult
     public func sweepExpired() throws -> Int {
-        var total = 0
-        while true {
-            let removed = try Self.removed(perform(.sweepExpired(limit: Self.forgetBatchSize)))
-            total += removed
-            if removed < Self.forgetBatchSize { return total }
-        }
+        try removingInBatches { .sweepExpired(limit: $0) }
     }
 
     /// Removes every node that has expired now; see ``sweepExpired()``.
     @discardableResult
     public func sweepExpired() async throws -> Int {
-        var total = 0
-        while true {
-            let removed = try Self.removed(await perform(.sweepExpired(limit: Self.forgetBatchSize)))
-            total += removed
-            if removed < Self.forgetBatchSize { return total }
-        }
+        try await removingInBatches { .sweepExpired(limit: $0) }
     }
 }

@@ -26,24 +26,14 @@ extension MemoryGraph {
     @discardableResult
     public func forget(matching query: MemoryQuery) throws -> Int {
         try Self.check(forgetting: query)
-        var total = 0
-        while true {
-            let removed = try Self.removed(perform(.forgetNodes(query, limit: Self.forgetBatchSize)))
-            total += removed
-            if removed < Self.forgetBatchSize { return total }
-        }
+        return try removingInBatches { .forgetNodes(query, limit: $0) }
     }
 
     /// Removes every node that matches `query`; see ``forget(matching:)``.
     @discardableResult
     public func forget(matching query: MemoryQuery) async throws -> Int {
         try Self.check(forgetting: query)
-        var total = 0
-        while true {
-            let removed = try Self.removed(await perform(.forgetNodes(query, limit: Self.forgetBatchSize)))
-            total += removed
-            if removed < Self.forgetBatchSize { return total }
-        }
+        return try await removingInBatches { .forgetNodes(query, limit: $0) }
     }
 
     /// Removes every node of agent `agentID`; see ``forget(matching:)``.
@@ -81,6 +71,30 @@ extension MemoryGraph {
         var checked = query
         checked.limit = forgetBatchSize
         try check(checked, cursor: nil)
+    }
+
+    /// Applies `batch(forgetBatchSize)` until a batch removes fewer nodes than that; how many
+    /// were removed in all.
+    func removingInBatches(_ batch: (Int) -> GraphMutation, operation: StaticString = #function) throws -> Int {
+        var total = 0
+        while true {
+            let removed = try Self.removed(perform(batch(Self.forgetBatchSize), operation: operation))
+            total += removed
+            if removed < Self.forgetBatchSize { return total }
+        }
+    }
+
+    /// Applies `batch(forgetBatchSize)` until a batch removes fewer nodes than that; see
+    /// ``removingInBatches(_:operation:)``.
+    func removingInBatches(_ batch: (Int) -> GraphMutation, operation: StaticString = #function) async throws
+        -> Int
+    {
+        var total = 0
+        while true {
+            let removed = try Self.removed(await perform(batch(Self.forgetBatchSize), operation: operation))
+            total += removed
+            if removed < Self.forgetBatchSize { return total }
+        }
     }
 
     static func removed(_ outcome: MutationOutcome) throws -> Int {
