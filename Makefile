@@ -78,7 +78,7 @@ bench: deps-bench
 # after it builds again, without the flag).
 BENCH_BUILD := -c release --package-path Benchmarks -Xswiftc -warnings-as-errors
 BENCH_SMOKE_ARGS := run --nodes 2000 --reads 2000 --queries 200 --repetitions 1 --write-rounds 2 --revisions 5 --feed-changes 50 --compare sqlite
-BENCH_SMOKE_ROWS := '| scenario | engine | ops/s |' '| S1 ' '| S2c ' '| S2h ' '| S3 ' '| S4 ' '| S5 ' '| S7 ' '| S8 ' 'S8 conflicts: ' '| S9 ' '| S9p ' 'on disk: '
+BENCH_SMOKE_ROWS := '| scenario | engine | ops/s |' '| S1 ' '| S2c ' '| S2h ' '| S3 ' '| S4 ' '| S5 ' '| S7 ' '| S8 ' 'S8 conflicts: ' '| S11 ' '| S11p ' 'on disk: '
 bench-smoke: deps-bench
 	$(SWIFT) build $(BENCH_BUILD)
 	@output=$$(mktemp); \

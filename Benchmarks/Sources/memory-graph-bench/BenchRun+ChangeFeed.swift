@@ -3,11 +3,11 @@ import Foundation
 import MemoryGraph
 
 extension BenchRun {
-    /// S9: how long a change takes from its commit to a consumer of the change feed — in this
+    /// S11: how long a change takes from its commit to a consumer of the change feed — in this
     /// process (woken by the commit) and in another (which polls LMDB's last transaction id) —
     /// measured from the commit time stamped in the entry to the consumer's clock. A producer
     /// adds `count` nodes one by one, 1 ms apart; the latencies' "ops/s" is that pace.
-    func s9ChangeFeedLatency(count: Int) throws -> [ScenarioResult] {
+    func s11ChangeFeedLatency(count: Int) throws -> [ScenarioResult] {
         let path = directory + "/s9"
         let graph = try MemoryGraph(path: path, configuration: configuration(caching: false), lmdb: lmdb)
         defer {
@@ -51,23 +51,23 @@ extension BenchRun {
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: ready) {
             guard Date() < deadline, consumer.isRunning else {
-                throw AnswerMismatch(description: "S9: the consumer process did not start following")
+                throw AnswerMismatch(description: "S11: the consumer process did not start following")
             }
             Thread.sleep(forTimeInterval: 0.005)
         }
         seconds = try produce(count, into: graph)
         consumer.waitUntilExit()
         guard consumer.terminationStatus == 0 else {
-            throw AnswerMismatch(description: "S9: the consumer process exited with \(consumer.terminationStatus)")
+            throw AnswerMismatch(description: "S11: the consumer process exited with \(consumer.terminationStatus)")
         }
         let latencies = try JSONDecoder().decode([UInt64].self, from: Data(contentsOf: URL(fileURLWithPath: output)))
         guard latencies.count == count else {
-            throw AnswerMismatch(description: "S9: the consumer process saw \(latencies.count) of \(count) changes")
+            throw AnswerMismatch(description: "S11: the consumer process saw \(latencies.count) of \(count) changes")
         }
         let theirs = Measurement(latencies: latencies, seconds: seconds)
         return [
-            ScenarioResult(id: "S9", title: "change feed, commit → consumer, same process", memoryGraph: mine),
-            ScenarioResult(id: "S9p", title: "change feed, commit → consumer, another process", memoryGraph: theirs),
+            ScenarioResult(id: "S11", title: "change feed, commit → consumer, same process", memoryGraph: mine),
+            ScenarioResult(id: "S11p", title: "change feed, commit → consumer, another process", memoryGraph: theirs),
         ]
     }
 

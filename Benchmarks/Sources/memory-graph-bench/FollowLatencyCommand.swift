@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 import MemoryGraph
 
-/// `memory-graph-bench follow-latency`: the other process of S9. It opens the store read-only,
+/// `memory-graph-bench follow-latency`: the other process of S11. It opens the store read-only,
 /// follows the change feed after `--after`, and writes the latency of each of `--count` changes
 /// (commit time to receipt, ns) to `--output` as a JSON array.
 struct FollowLatencyCommand: ParsableCommand {

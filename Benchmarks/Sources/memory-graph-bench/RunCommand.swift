@@ -12,7 +12,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Nodes in the data set.") var nodes = 100_000
     @Option(help: "The data set's seed.") var seed: UInt64 = 42
     @Option(help: "Scenarios to run, comma-separated (S1 always runs: it loads the data).")
-    var scenarios = "S1,S2c,S2h,S3,S4,S5,S7,S8,S9"
+    var scenarios = "S1,S2c,S2h,S3,S4,S5,S7,S8,S11"
     @Option(help: "Directory for the stores (default: a temporary one, removed afterwards).") var path: String?
     @Option(help: "Write every figure to this JSON file.") var json: String?
     @Option(help: "Run the same scenarios on another engine: sqlite.") var compare: String?
@@ -21,7 +21,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Timed repetitions; the median is reported.") var repetitions = 3
     @Option(help: "Rounds of 64 concurrent durable writes in S7.") var writeRounds = 20
     @Option(help: "Revisions per producer (of 64) in S8.") var revisions = 50
-    @Option(help: "Changes delivered to each consumer in S9.") var feedChanges = 2_000
+    @Option(help: "Changes delivered to each consumer in S11.") var feedChanges = 2_000
 
     func validate() throws {
         guard nodes >= 100 else { throw ValidationError("--nodes must be at least 100") }
@@ -50,7 +50,7 @@ struct RunCommand: ParsableCommand {
             ("S5", { [try bench.s5Neighbors()] }),
             ("S7", { [try bench.s7DurableWrites(rounds: writeRounds)] }),
             ("S8", { [try bench.s8CompareAndSet(updatesPerProducer: revisions)] }),
-            ("S9", { try bench.s9ChangeFeedLatency(count: feedChanges) }),
+            ("S11", { try bench.s11ChangeFeedLatency(count: feedChanges) }),
         ]
         for (id, step) in steps where id == "S1" || selected.contains(id) {
             log("running \(id)")
