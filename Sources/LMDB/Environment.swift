@@ -353,20 +353,32 @@ public final class Environment: Sendable {
     }
 
     /// Facts about the environment (wraps `mdb_env_info`).
+    ///
+    /// - Throws: ``LMDBError/Code/closed`` once the environment is closed.
     public func info() throws(LMDBError) -> EnvironmentInfo {
-        try EnvironmentInfo(handle.pointer)
+        try gate.enter()
+        defer { gate.leave() }
+        return try EnvironmentInfo(handle.pointer)
     }
 
     /// The id of the last committed transaction, by any process (from `mdb_env_info`, without
-    /// starting a transaction).
+    /// starting a transaction). Safe against a concurrent ``close()``, like a transaction.
+    ///
+    /// - Throws: ``LMDBError/Code/closed`` once the environment is closed.
     public func lastCommittedTransaction() throws(LMDBError) -> Int {
+        try gate.enter()
+        defer { gate.leave() }
         var raw = MDB_envinfo()
         try check(mdb_env_info(handle.pointer, &raw), "mdb_env_info")
         return raw.me_last_txnid
     }
 
     /// Statistics of the main database tree (wraps `mdb_env_stat`).
+    ///
+    /// - Throws: ``LMDBError/Code/closed`` once the environment is closed.
     public func statistics() throws(LMDBError) -> DatabaseStatistics {
+        try gate.enter()
+        defer { gate.leave() }
         var stat = MDB_stat()
         try check(mdb_env_stat(handle.pointer, &stat), "mdb_env_stat")
         return DatabaseStatistics(stat)

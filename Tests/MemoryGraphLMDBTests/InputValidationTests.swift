@@ -20,6 +20,12 @@ struct InputValidationTests {
         options = .testing
         options.maximumMapSize = options.mapSize - 1
         expectError(.invalidConfiguration) { try store.open(options) }
+        for interval in [0, -1, 86_401, 1e300, .infinity, .nan] {
+            options = .testing
+            options.core.expirySweepInterval = interval
+            let error = expectError(.invalidConfiguration) { try store.open(options) }
+            #expect(error?.message.contains("expirySweepInterval") == true, "interval \(interval)")
+        }
         #expect(!FileManager.default.fileExists(atPath: store.path + "/data.mdb"), "a refused open creates no store")
     }
 }

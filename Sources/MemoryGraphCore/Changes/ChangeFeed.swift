@@ -56,15 +56,18 @@ public struct ChangeFeed: AsyncSequence, Sendable {
                     return buffered[next]
                 }
                 if Task.isCancelled { return nil }
-                if !feed.follows, end == nil { end = try await feed.store.currentSequence() }
+                if !feed.follows {
+                    if end == nil { end = try await feed.store.currentSequence() }
+                    if let end, position >= end { return nil }
+                }
                 let page = try await feed.store.changes(
                     after: position, matching: feed.filter, limit: ChangeFeed.pageSize)
                 let advanced = page.scannedThrough > position
                 position = page.scannedThrough
-                buffered = page.changes
+                // A feed that does not follow leaves out what was committed after it began.
+                buffered = end.map { last in page.changes.filter { $0.sequence <= last } } ?? page.changes
                 next = 0
                 if !buffered.isEmpty || advanced { continue }
-                if let end, position >= end { return nil }
                 if !feed.follows { return nil }
                 await feed.store.waitForChanges(after: position, timeout: .seconds(1))
             }

@@ -42,7 +42,7 @@ extension MemoryGraph {
         public var currentTime: @Sendable () -> Date = { Date() }
         /// How often, in seconds, the store looks for expired nodes to remove when nothing is
         /// written (every write transaction removes those due first anyway); `nil`: only writes
-        /// and ``MemoryGraph/sweepExpired()`` remove them. Default: 1 s.
+        /// and ``MemoryGraph/sweepExpired()`` remove them. Default: 1 s; at most a day.
         public var expirySweepInterval: Double? = 1
 
         /// Emit swift-metrics counters, timers and gauges (see the README's metrics table). With
@@ -78,8 +78,10 @@ extension MemoryGraph {
                 throw invalid("cacheMaxSize is 0 with enableCaching on; give the cache room or turn caching off")
             }
             try changeRetention.validate()
-            if let expirySweepInterval, !(expirySweepInterval > 0) || !expirySweepInterval.isFinite {
-                throw invalid("expirySweepInterval must be a positive number of seconds, got \(expirySweepInterval)")
+            if let expirySweepInterval, !(expirySweepInterval > 0 && expirySweepInterval <= 86_400) {
+                throw invalid(
+                    "expirySweepInterval must be a positive number of seconds, at most 86 400 (a day), got "
+                        + "\(expirySweepInterval); use nil for no background sweep")
             }
             if case .minConfidence(let threshold) = cacheAdmission, !threshold.isFinite {
                 throw invalid("cacheAdmission's confidence threshold must be a finite number, got \(threshold)")

@@ -7,14 +7,15 @@ extension LMDBStore {
     /// Checks, in one read snapshot, that every index entry points to a node with the matching
     /// field, every node is in each index it belongs to, `links.in` mirrors `links.out`, bundles
     /// name existing nodes and are indexed, counters match their indexes, and the dictionaries
-    /// mirror each other. Works on a store opened read-only.
+    /// mirror each other. Works on a store opened read-only. Expired nodes that no sweep has
+    /// removed yet are checked as the records they still are.
     public func verify() throws -> VerificationReport {
-        try read { try $0.verify() }
+        try read(hidingExpired: false) { try $0.verify() }
     }
 
     /// Checks one node in one read snapshot; see ``MemoryGraph/verifyNode(_:)``.
     public func verifyNode(_ id: NodeID) throws -> [VerificationProblem]? {
-        try read { try $0.verifyNode(id) }
+        try read(hidingExpired: false) { try $0.verifyNode(id) }
     }
 
     /// Rebuilds every secondary index, `links.in`, the bundle indexes, the counters and the
@@ -24,7 +25,8 @@ extension LMDBStore {
     public func repair() throws -> VerificationReport {
         let found = try verify()
         try ensureWritable()
-        _ = try writer.perform([WriteRequest { store in try store.repair() }])[0].get()
+        // No sweep first: a damaged expiry index must not stop the repair that rebuilds it.
+        _ = try writer.perform([WriteRequest(sweepsFirst: false) { store in try store.repair() }])[0].get()
         return found
     }
 

@@ -259,18 +259,21 @@ public final class LMDBStore: MaintainableGraphStore {
     }
 
     /// Runs `body` in a read-only snapshot, after what this process left unindexed is indexed.
-    func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+    /// With `hidingExpired` off it sees the records as stored, expired ones not swept yet
+    /// included (verification checks what is on disk).
+    func read<T>(hidingExpired: Bool = true, _ body: (StoreTransaction) throws -> T) throws -> T {
         try ensureOpen()
         if writer.hasUnindexedNodes { try writer.catchUpIndexing() }
-        return try snapshot(body)
+        return try snapshot(hidingExpired: hidingExpired, body)
     }
 
     /// Runs `body` in a read-only snapshot as it is (the caller caught up with lazy indexing).
-    func snapshot<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+    func snapshot<T>(hidingExpired: Bool = true, _ body: (StoreTransaction) throws -> T) throws -> T {
         try parts.translatingErrors {
             try environment.read { txn in
                 cache?.observe(snapshot: txn.id)
-                let expiry = ExpiryView(clock: parts.clock, hint: parts.expiryHint)
+                let expiry =
+                    hidingExpired ? ExpiryView(clock: parts.clock, hint: parts.expiryHint, snapshot: txn.id) : nil
                 return try body(StoreTransaction(txn, schema: schema, interner: interner, cache: cache, expiry: expiry))
             }
         }

@@ -57,7 +57,14 @@ extension StoreTransaction {
             if record.keepsVersion, let node = record.node { keeping.append((node, Array(key))) }
             return true
         }
-        for key in damaged { _ = try txn.delete(key, in: log) }
+        if !damaged.isEmpty {
+            // Numbering goes on after the last sequence ever used, even when the entries
+            // dropped here were the newest: a consumer that saw them must not see it again.
+            var last: [UInt8] = []
+            last.appendBigEndian(try lastSequence())
+            for key in damaged { _ = try txn.delete(key, in: log) }
+            try txn.put(last, forKey: MetaKey.lastSequence, in: schema.meta)
+        }
         try txn.removeAll(in: logByNode)
         for (node, key) in keeping {
             try node.withUnsafeBytes { _ = try txn.put(key, forKey: $0, in: logByNode) }

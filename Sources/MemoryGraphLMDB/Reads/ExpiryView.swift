@@ -7,13 +7,24 @@ import Synchronization
 /// What a read transaction needs to leave out expired nodes: the time of the read, and a hint
 /// shared by the reads of a store that spares them a look at `idx.expiry` while nothing is due.
 struct ExpiryView {
-    /// The clock of the read: nodes expiring at or before its time are left out. Read only when
-    /// some node expires, so that reads of a store where none does never look at it.
-    let clock: @Sendable () -> Date
     let hint: ExpiryHint
+    /// The clock, read when the view is made: every check of one read uses that one moment, so
+    /// that a node expiring while the read runs is either in all of its answers or in none.
+    private let clock: @Sendable () -> Date
+    private let time: Microseconds?
 
-    /// The time of the read, to the microsecond.
-    var now: Microseconds { Microseconds(nearest: clock()) }
+    /// The view of a read of `snapshot`. The clock is read now, unless `hint` knows that the
+    /// snapshot holds no expiring node: reads of a store where none expires never look at it.
+    init(clock: @escaping @Sendable () -> Date, hint: ExpiryHint, snapshot: Int) {
+        self.hint = hint
+        self.clock = clock
+        time = hint.holdsNoExpiry(snapshot: snapshot) ? nil : Microseconds(nearest: clock())
+    }
+
+    /// The time of the read, to the microsecond: the moment the view was made. (A snapshot the
+    /// hint knows to hold no expiry has no node for which the time matters; should a record
+    /// carry an expiry that its index lacks, the clock is read then.)
+    var now: Microseconds { time ?? Microseconds(nearest: clock()) }
 }
 
 /// The soonest expiry of the last snapshot that looked, so that later reads of the same
@@ -40,6 +51,15 @@ final class ExpiryHint: Sendable {
         return now() < Microseconds(time)
     }
 
+    /// Whether `wanted` was looked at and holds no expiring node (the clock is not read).
+    func holdsNoExpiry(snapshot wanted: Int) -> Bool {
+        guard snapshot.load(ordering: .sequentiallyConsistent) == wanted else { return false }
+        let time = soonest.load(ordering: .sequentiallyConsistent)
+        return snapshot.load(ordering: .sequentiallyConsistent) == wanted && wanted != Self.changing
+            && time == Self.none
+    }
+
+    /// Remembers the soonest expiry of `recorded` (`nil`: no node of it expires).
     func record(snapshot recorded: Int, soonest time: Microseconds?) {
         writing.withLock {
             snapshot.store(Self.changing, ordering: .sequentiallyConsistent)

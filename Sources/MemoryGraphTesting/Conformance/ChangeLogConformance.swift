@@ -122,6 +122,16 @@ public enum ChangeLogConformance {
             let entry = try await store.graph.changePage(after: 10).changes
             #expect(entry.map(\.sequence) == [11] && entry.first?.nodeID == next)
         }
+
+        // A feed that does not follow ends where the log ended when it was first read, though
+        // writes go on meanwhile.
+        let current = store.graph
+        var unfollowed = current.changes(after: 0, follow: false).makeAsyncIterator()
+        var seen = try await [unfollowed.next()].compactMap(\.self)
+        let end = try await current.currentSequence()
+        for _ in 0..<3 { try await current.addNode(agentID: "planner", taskContext: "later", result: [:]) }
+        while let change = try await unfollowed.next() { seen.append(change) }
+        #expect(seen.map(\.sequence) == Array(1...end))
     }
 
     /// A consumer that follows the feed sees every change of concurrent writers exactly once and

@@ -2,6 +2,7 @@ import Foundation
 import LMDB
 import MemoryGraphCore
 import MemoryGraphTesting
+import Synchronization
 import Testing
 
 @testable import MemoryGraphLMDB
@@ -63,5 +64,60 @@ struct ExpiryStorageTests {
         _ = try graph.repair()
         #expect(try graph.verify().isClean)
         #expect(try graph.node(second)?.expiresAt == time)
+    }
+
+    @Test("verify checks an expired node no sweep has removed yet as the record it still is")
+    func verifyBeforeTheSweep() throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
+        var configuration = GraphOptions.testing
+        configuration.currentTime = clock.read
+        configuration.expirySweepInterval = nil
+        let graph = try MemoryGraph.ephemeral(configuration: configuration)
+        defer { graph.close() }
+        let kept = try graph.addNode(agentID: "a", taskContext: "c", result: [:])
+        let brief = try graph.addNode(
+            agentID: "a", taskContext: "c", result: [:], links: [kept], expiresAt: clock.now.addingTimeInterval(60))
+        let pointing = try graph.addNode(agentID: "a", taskContext: "c", result: [:], links: [brief])
+        try graph.createBundle(taskID: "t", nodeIDs: [kept, brief])
+        clock.advance(by: 61)
+        #expect(try graph.node(brief) == nil)
+        #expect(try graph.links(from: pointing).isEmpty)
+        let report = try graph.verify()
+        #expect(report.isClean, "\(report.problems)")
+        #expect(try graph.verifyNode(brief)?.isEmpty == true, "the record is still there until the sweep")
+        #expect(try graph.sweepExpired() == 1)
+        #expect(try graph.verify().isClean)
+        #expect(try graph.verifyNode(brief) == nil)
+    }
+
+    @Test("one read judges expiry at one moment: a node expiring while a read runs is in all its answers or none")
+    func oneMomentPerRead() throws {
+        // A clock that moves a millisecond each time it is read, so that nodes expire between
+        // the steps of one read unless the read takes its time once.
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let reads = Atomic<Int>(0)
+        var configuration = GraphOptions.testing
+        configuration.currentTime = {
+            start.addingTimeInterval(Double(reads.wrappingAdd(1, ordering: .relaxed).newValue) / 1_000)
+        }
+        configuration.expirySweepInterval = nil
+        let graph = try MemoryGraph.ephemeral(configuration: configuration)
+        defer { graph.close() }
+        let drafts = (0..<40).map { index in
+            NodeDraft(
+                agentID: "a", taskContext: "c", result: ["type": "note", "confidence_score": 0.9],
+                expiresAt: start.addingTimeInterval(0.1 + Double(index) / 20))
+        }
+        let ids = try graph.addNodes(drafts)
+        var everything = MemoryQuery()
+        everything.agentIDs = ["a"]
+        everything.types = ["note"]
+        for _ in 0..<200 {
+            let recalled = try graph.recall(agentID: "a", taskContext: "c")
+            let found = try graph.query(everything).nodes
+            #expect(recalled.allSatisfy { ids.contains($0.id) })
+            #expect(found.allSatisfy { ids.contains($0.id) })
+            _ = try graph.count(everything)
+        }
     }
 }
