@@ -20,6 +20,12 @@ struct InputValidationTests {
         options = .testing
         options.maximumMapSize = options.mapSize - 1
         expectError(.invalidConfiguration) { try store.open(options) }
+        for window in [-0.001, 0.011, .infinity, .nan] {
+            options = .testing
+            options.groupCommitWindow = window
+            let error = expectError(.invalidConfiguration) { try store.open(options) }
+            #expect(error?.message.contains("groupCommitWindow") == true, "window \(window)")
+        }
         for interval in [0, -1, 86_401, 1e300, .infinity, .nan] {
             options = .testing
             options.core.expirySweepInterval = interval

@@ -13,13 +13,16 @@ final class BenchRun {
     let queries: Int
     let repetitions: Int
     let twin: SQLiteTwin?
+    /// ``LMDBConfiguration/groupCommitWindow`` when given; the library's default otherwise.
+    let groupCommitWindow: Double?
     private var random: SplitMix64
 
     var graphPath: String { directory + "/memory-graph.lmdb" }
 
-    init(workload: Workload, directory: String, reads: Int, queries: Int, repetitions: Int, compare: Bool, seed: UInt64)
-        throws
-    {
+    init(
+        workload: Workload, directory: String, reads: Int, queries: Int, repetitions: Int, compare: Bool, seed: UInt64,
+        groupCommitWindow: Double? = nil
+    ) throws {
         self.workload = workload
         self.directory = directory
         self.reads = reads
@@ -27,6 +30,7 @@ final class BenchRun {
         self.repetitions = repetitions
         twin = compare ? try SQLiteTwin(path: directory + "/sqlite.db") : nil
         random = SplitMix64(seed: seed ^ 0x5EED)
+        self.groupCommitWindow = groupCommitWindow
     }
 
     /// The LMDB options of the benchmark: commits as durable as SQLite's WAL with
@@ -34,6 +38,7 @@ final class BenchRun {
     var lmdb: LMDBConfiguration {
         var lmdb = LMDBConfiguration()
         lmdb.durability = .noMetaSync
+        if let groupCommitWindow { lmdb.groupCommitWindow = groupCommitWindow }
         return lmdb
     }
 

@@ -22,6 +22,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Rounds of 64 concurrent durable writes in S7.") var writeRounds = 20
     @Option(help: "Revisions per producer (of 64) in S8.") var revisions = 50
     @Option(help: "Changes delivered to each consumer in S11.") var feedChanges = 2_000
+    @Option(help: "LMDBConfiguration.groupCommitWindow in seconds (default: the library's).")
+    var groupCommitWindow: Double?
 
     func validate() throws {
         guard nodes >= 100 else { throw ValidationError("--nodes must be at least 100") }
@@ -42,7 +44,7 @@ struct RunCommand: ParsableCommand {
         let workload = Workload(count: nodes, seed: seed)
         let bench = try BenchRun(
             workload: workload, directory: directory, reads: reads, queries: queries, repetitions: repetitions,
-            compare: compare == "sqlite", seed: seed)
+            compare: compare == "sqlite", seed: seed, groupCommitWindow: groupCommitWindow)
         var results: [ScenarioResult] = []
         let steps: [(String, () throws -> [ScenarioResult])] = [
             ("S1", { [try bench.s1Load()] }), ("S2c", { [try bench.s2Cold()] }), ("S2h", { [try bench.s2Hot()] }),

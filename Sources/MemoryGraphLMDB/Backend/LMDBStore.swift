@@ -113,7 +113,9 @@ public final class LMDBStore: MaintainableGraphStore {
                 path: path, environment: environment, schema: schema, interner: interner, cache: cache,
                 metrics: metrics, gauges: metrics.map(LMDBGauges.init), maximumMapSize: lmdb.maximumMapSize,
                 retention: configuration.changeRetention, commits: CommitSignal(), clock: configuration.currentTime)
-            writer = Writer(store: parts, strategy: lmdb.indexUpdateStrategy)
+            writer = Writer(
+                store: parts, strategy: lmdb.indexUpdateStrategy,
+                groupCommitWindow: UInt64(lmdb.groupCommitWindow * 1e9))
         } catch {
             environment.close()
             if let error = error as? MemoryGraphError { throw error }

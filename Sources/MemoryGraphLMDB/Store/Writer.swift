@@ -19,7 +19,8 @@ import Synchronization
 /// Writes arrive as *units*: the mutations of one ``LMDBStore/apply(_:)`` call, committed in one
 /// transaction, each failing alone. With ``LMDBConfiguration/IndexUpdateStrategy/batch`` a
 /// transaction takes every unit waiting (up to ``WriteGroup/maximumCount`` writes) and those that
-/// arrive while it is applied (group commit); otherwise one unit per transaction. Callers are
+/// arrive while it is applied or, in a burst, soon after (group commit; see
+/// ``LMDBConfiguration/groupCommitWindow``); otherwise one unit per transaction. Callers are
 /// answered only after the commit that holds their write returned. Synchronous callers wait on
 /// a semaphore; `async` callers suspend on a continuation, so no cooperative-pool thread waits.
 final class Writer: Sendable {
@@ -33,15 +34,18 @@ final class Writer: Sendable {
     private static let queueKey = DispatchSpecificKey<Void>()
     private let store: StoreParts
     private let strategy: LMDBConfiguration.IndexUpdateStrategy
+    /// The longest a burst's transaction waits for more writes, in nanoseconds.
+    private let groupCommitWindow: UInt64
     /// Nodes this process committed without their index entries (lazy indexing).
     private let unindexed = Atomic<Int>(0)
     /// Writes and transactions committed, for ``LMDBStore/usage()``.
     let writes = Atomic<Int>(0)
     let commits = Atomic<Int>(0)
 
-    init(store: StoreParts, strategy: LMDBConfiguration.IndexUpdateStrategy) {
+    init(store: StoreParts, strategy: LMDBConfiguration.IndexUpdateStrategy, groupCommitWindow: UInt64 = 0) {
         self.store = store
         self.strategy = strategy
+        self.groupCommitWindow = groupCommitWindow
         queue.setSpecific(key: Self.queueKey, value: ())
     }
 
@@ -100,7 +104,7 @@ final class Writer: Sendable {
                 return Self.take(strategy == .batch ? WriteGroup.maximumCount : 1, units: &state.waiting)
             }
             if first.isEmpty { return }
-            var group = WriteGroup(first, arrivals: strategy == .batch ? self : nil)
+            var group = WriteGroup(first, arrivals: strategy == .batch ? self : nil, window: groupCommitWindow)
             commit(&group)
         }
     }
