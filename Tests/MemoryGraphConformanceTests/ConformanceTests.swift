@@ -171,4 +171,16 @@ struct ConformanceTests {
     func expiry(_ subject: ConformanceSubject) async throws {
         try await ExpiryConformance.expiry(on: subject)
     }
+
+    @Test(
+        "a session writes as its agent and sees nothing outside its read scope",
+        arguments: ConformanceSubject.all)
+    func sessions(_ subject: ConformanceSubject) async throws {
+        try await ScopeConformance.sessions(on: subject)
+    }
+
+    @Test("sessions with random scopes answer as the scope-filtered graph", arguments: ConformanceSubject.all)
+    func randomScopes(_ subject: ConformanceSubject) async throws {
+        try await ScopeConformance.randomScopes(on: subject)
+    }
 }

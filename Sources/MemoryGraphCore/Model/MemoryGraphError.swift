@@ -20,6 +20,7 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
             case duplicateID, payloadTooLarge, bundleTooLarge, bundlingDisabled, closed
             case alreadyOpen, storageFull, incompatibleSchema, corruption, readOnly
             case invalidCursor, storage, asyncDisabled, invalidDump, unsupported, versionConflict, changesTruncated
+            case permissionDenied
         }
 
         let kind: Kind
@@ -73,6 +74,10 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
         /// error's ``MemoryGraphError/oldestAvailableSequence`` says where the log now starts;
         /// resynchronise (read the current state), then follow from ``MemoryGraph/currentSequence()``.
         public static let changesTruncated = Code(kind: .changesTruncated)
+        /// An ``AgentSession`` was asked to write as another agent than its own; nothing was
+        /// written. (What lies outside a session's ``ReadScope`` is not forbidden but invisible:
+        /// it reads as absent.)
+        public static let permissionDenied = Code(kind: .permissionDenied)
 
         /// The code's name, e.g. `nodeNotFound`.
         public var description: String { kind.rawValue }
@@ -169,6 +174,8 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
     public static let versionConflict = Code.versionConflict
     /// The change log no longer holds the changes asked for.
     public static let changesTruncated = Code.changesTruncated
+    /// A session was asked to write as another agent.
+    public static let permissionDenied = Code.permissionDenied
 }
 
 extension MemoryGraphError.Code {
