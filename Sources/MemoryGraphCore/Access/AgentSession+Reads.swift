@@ -29,20 +29,31 @@ extension AgentSession {
 
     /// The first page of the nodes inside the scope that match `query`; see ``MemoryGraph/query(_:)``.
     public func query(_ query: MemoryQuery) async throws -> QueryPage {
-        guard let narrowed = scope.narrowing(query) else { return QueryPage(nodes: [], nextCursor: nil) }
+        guard let narrowed = try await narrowed(query) else { return QueryPage(nodes: [], nextCursor: nil) }
         return try await shown(graph.query(narrowed))
     }
 
     /// The page after `cursor`; see ``MemoryGraph/query(_:after:)``.
     public func query(_ query: MemoryQuery, after cursor: QueryCursor) async throws -> QueryPage {
-        guard let narrowed = scope.narrowing(query) else { return QueryPage(nodes: [], nextCursor: nil) }
+        guard let narrowed = try await narrowed(query) else { return QueryPage(nodes: [], nextCursor: nil) }
         return try await shown(graph.query(narrowed, after: cursor))
     }
 
     /// How many nodes inside the scope match `query`; see ``MemoryGraph/count(_:)``.
     public func count(_ query: MemoryQuery) async throws -> Int {
-        guard let narrowed = scope.narrowing(query) else { return 0 }
+        guard let narrowed = try await narrowed(query) else { return 0 }
         return try await graph.count(narrowed)
+    }
+
+    /// `query` checked as the graph checks it (so that a bad query fails the same way whatever
+    /// it names), then narrowed to the scope; `nil` when nothing inside the scope can match,
+    /// which includes a link criterion naming a node outside it.
+    func narrowed(_ query: MemoryQuery) async throws -> MemoryQuery? {
+        try MemoryGraph.check(query, cursor: nil)
+        guard let narrowed = scope.narrowing(query) else { return nil }
+        let linked = [query.linkedFrom, query.linkedTo].compactMap(\.self)
+        guard try await visible(linked).count == linked.count else { return nil }
+        return narrowed
     }
 
     /// The nodes inside the scope that node `id` links to; empty when `id` is outside it.
@@ -113,7 +124,7 @@ extension AgentSession {
         // A node's agent and context never change, so its newest version tells.
         let versions = try await graph.history(of: id)
         guard let newest = versions.first, scope.includes(newest) else { return [] }
-        return versions
+        return try await withoutHiddenLinks(versions)
     }
 
     /// The changes after `sequence` of the nodes inside the scope (a link's, when both of its
@@ -151,14 +162,14 @@ extension AgentSession {
     }
 
     /// Those of `ids` that exist inside the scope, in order.
-    private func visible(_ ids: [NodeID]) async throws -> [NodeID] {
+    func visible(_ ids: [NodeID]) async throws -> [NodeID] {
         guard !ids.isEmpty else { return [] }
         let nodes = try await graph.nodes(ids)
         return zip(ids, nodes).compactMap { id, node in node.map(scope.includes) == true ? id : nil }
     }
 
     /// `nodes` without their links to nodes outside the scope.
-    private func withoutHiddenLinks(_ nodes: [MemoryNode]) async throws -> [MemoryNode] {
+    func withoutHiddenLinks(_ nodes: [MemoryNode]) async throws -> [MemoryNode] {
         guard !scope.isAll else { return nodes }
         let targets = Array(Set(nodes.flatMap(\.links)))
         let shown = Set(try await visible(targets))

@@ -1,8 +1,8 @@
 public import Foundation
 
 /// One agent's view of a graph: its writes are stamped with the agent, and its reads see only
-/// the nodes inside its ``ReadScope``. The MCP server and the REST service give each client one,
-/// built from the client's credentials, so no request field can choose the agent.
+/// the nodes inside its ``ReadScope``. A service for several agents gives each client one, built
+/// from the client's credentials, so that no request field can choose the agent.
 ///
 /// ```swift
 /// let critic = try graph.session(agent: "critic", reading: ReadScope(agentIDs: ["planner"]))
@@ -12,9 +12,10 @@ public import Foundation
 ///
 /// A node outside the scope is invisible, not forbidden: reads return `nil` or leave it out
 /// (and leave out links to it), and a write that names it fails as for a node that does not
-/// exist (``MemoryGraphError/Code/nodeNotFound``). A write that names another agent fails with
-/// ``MemoryGraphError/Code/permissionDenied``. Nodes of other agents inside the scope may be
-/// updated, linked and bundled; their agent never changes. Every call is `async`.
+/// exist (``MemoryGraphError/Code/nodeNotFound``). A write that names another agent, or a
+/// context outside the scope, fails with ``MemoryGraphError/Code/permissionDenied``. Nodes of
+/// other agents inside the scope may be updated, linked and bundled; their agent never changes.
+/// Every call is `async`.
 public final class AgentSession: Sendable {
     /// The agent every write of the session is stamped with.
     public let agentID: String
@@ -51,20 +52,36 @@ public final class AgentSession: Sendable {
 
     /// Adds nodes in one transaction; see ``MemoryGraph/addNodes(_:)``.
     ///
-    /// - Throws: ``MemoryGraphError/Code/permissionDenied`` when a draft names another agent,
-    ///   ``MemoryGraphError/Code/nodeNotFound`` when a link names a node outside the scope (a
-    ///   node added by the same call is inside it); nothing is stored then.
+    /// - Throws: ``MemoryGraphError/Code/permissionDenied`` when a draft names another agent or
+    ///   a context outside the scope, ``MemoryGraphError/Code/invalidArgument`` when it carries
+    ///   a revision (an import's), ``MemoryGraphError/Code/nodeNotFound`` when a link names a
+    ///   node outside the scope (a new node of the same call is inside it); nothing is stored then.
     @discardableResult
     public func addNodes(_ drafts: [NodeDraft]) async throws -> [NodeID] {
-        for (index, draft) in drafts.enumerated() where draft.agentID != agentID {
-            throw MemoryGraphError(
-                .permissionDenied,
-                (drafts.count > 1 ? "draft \(index): " : "")
-                    + "this session writes as agent \(agentID) and cannot write a node of agent \(draft.agentID); "
-                    + "leave the agent to the session")
+        for (index, draft) in drafts.enumerated() {
+            let which = drafts.count > 1 ? "draft \(index): " : ""
+            if draft.agentID != agentID {
+                throw MemoryGraphError(
+                    .permissionDenied,
+                    which + "this session writes as agent \(agentID) and cannot write a node of agent "
+                        + "\(draft.agentID); leave the agent to the session")
+            }
+            if let contexts = scope.contexts, !contexts.contains(draft.taskContext) {
+                throw MemoryGraphError(
+                    .permissionDenied,
+                    which + "task context \(draft.taskContext) is outside this session's scope; write in one of "
+                        + contexts.sorted().joined(separator: ", "))
+            }
+            if draft.revision != nil {
+                throw MemoryGraphError(
+                    .invalidArgument, which + "a session's drafts carry no revision; that is for imports")
+            }
         }
-        let added = Set(drafts.compactMap(\.id))
-        try await requireVisible(Set(drafts.flatMap(\.links)).subtracting(added))
+        // A link may name a node of the same call only when that node is new.
+        let named = Array(Set(drafts.compactMap(\.id)))
+        let existing = Set(zip(named, try await graph.nodes(named)).compactMap { id, node in node == nil ? nil : id })
+        let new = Set(named).subtracting(existing)
+        try await requireVisible(Set(drafts.flatMap(\.links)).subtracting(new))
         return try await graph.addNodes(drafts)
     }
 
@@ -81,15 +98,25 @@ public final class AgentSession: Sendable {
             id, result: result, metadata: metadata, expiry: expiry, expectedVersion: expectedVersion)
     }
 
-    /// Read-modify-write of a node inside the scope; see ``MemoryGraph/modify(_:_:)``.
+    /// Read-modify-write of a node inside the scope; see ``MemoryGraph/modify(_:_:)``. `body`
+    /// gets the node as the session sees it (without links to nodes outside the scope).
     ///
     /// - Throws: ``MemoryGraphError/Code/nodeNotFound`` for a node outside the scope.
     @discardableResult
     public func modify(_ id: NodeID, _ body: @escaping @Sendable (MemoryNode) throws -> NodeUpdate?) async throws
         -> MemoryNode
     {
-        try await requireVisible([id])
-        return try await graph.modify(id, body)
+        guard let seen = try await node(id) else { throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist") }
+        // Links made after this read are left out too: the safe side.
+        let shownLinks = Set(seen.links)
+        let scope = self.scope
+        let modified = try await graph.modify(id) { node in
+            guard scope.includes(node) else { throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist") }
+            var shown = node
+            shown.links.removeAll { !shownLinks.contains($0) }
+            return try body(shown)
+        }
+        return try await withoutHiddenLinks([modified])[0]
     }
 
     /// Removes a node inside the scope; see ``MemoryGraph/removeNode(_:)``.
@@ -102,8 +129,11 @@ public final class AgentSession: Sendable {
     }
 
     /// Removes every node inside the scope that matches `query`; see ``MemoryGraph/forget(matching:)``.
+    /// A link criterion that names a node outside the scope matches nothing.
     public func forget(matching query: MemoryQuery) async throws -> Int {
-        guard let narrowed = scope.narrowing(query) else { return 0 }
+        var checked = query
+        checked.limit = 1  // forget takes no limit
+        guard let narrowed = try await narrowed(checked) else { return 0 }
         return try await graph.forget(matching: narrowed)
     }
 

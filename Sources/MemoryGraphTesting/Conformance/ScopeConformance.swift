@@ -42,6 +42,15 @@ public enum ScopeConformance {
         }
         #expect(denied?.message.contains("draft 1") == true && denied?.message.contains("planner") == true)
         #expect(try await graph.count(MemoryQuery()) == before)
+        await expectError(.permissionDenied) { try await critic.addNode(taskContext: "trip-43", result: [:]) }
+        await expectError(.invalidArgument) {
+            try await critic.addNodes([
+                NodeDraft(
+                    agentID: "critic", taskContext: "trip-42", result: [:],
+                    revision: NodeRevision(version: 7, updatedAt: Date()))
+            ])
+        }
+        #expect(try await graph.count(MemoryQuery()) == before)
 
         // Outside the scope is invisible: absent to reads, and to writes that name it.
         #expect(try await critic.node(o1) == nil)
@@ -71,6 +80,33 @@ public enum ScopeConformance {
         #expect(try await critic.bundles(forTask: "task").map(\.nodeIDs) == [[p1, c1]])
         #expect(try await critic.history(of: o1).isEmpty)
         #expect(try await critic.history(of: p1).map(\.id) == [p1])
+        #expect(try await critic.history(of: c1).first?.links == [p1])
+
+        // Link criteria naming a hidden node match nothing; a bad query fails whatever it names.
+        for (from, to) in [(o1, nil), (nil, o1), (p2, nil)] as [(NodeID?, NodeID?)] {
+            var linked = MemoryQuery()
+            linked.linkedFrom = from
+            linked.linkedTo = to
+            #expect(try await critic.query(linked).nodes.isEmpty)
+            #expect(try await critic.count(linked) == 0)
+            #expect(try await critic.forget(matching: linked) == 0)
+        }
+        #expect(try await graph.node(c1) != nil)
+        var pointing = MemoryQuery()
+        pointing.linkedTo = p1
+        #expect(try await Set(critic.query(pointing).nodes.map(\.id)) == [c1, c2])
+        var bad = others
+        bad.limit = 0
+        await expectError(.invalidArgument) { try await critic.query(bad) }
+        await expectError(.invalidArgument) { try await critic.count(bad) }
+
+        // A modify sees the node as the session does.
+        let modified = try await critic.modify(c1) { node in
+            #expect(node.links == [p1])
+            return NodeUpdate(metadata: ["links": .int(node.links.count)])
+        }
+        #expect(modified.links == [p1] && modified.metadata["links"] == 1)
+        #expect(try await graph.node(c1)?.links.count == 2, "the hidden link stays")
         for (source, target) in [(c1, o1), (c1, p2), (o1, p1)] {
             await expectError(.nodeNotFound) { try await critic.link(from: source, to: target) }
             await expectError(.nodeNotFound) { try await critic.unlink(from: source, to: target) }
