@@ -87,17 +87,18 @@ extension AgentSession {
         var level = 0
         while level < depth, !frontier.isEmpty, found.count < limit {
             level += 1
-            var next: [NodeID] = []
+            var adjacent: [NodeID] = []
             for node in frontier {
-                var adjacent: [NodeID] = []
                 if direction != .incoming { adjacent += try await graph.links(from: node) }
                 if direction != .outgoing { adjacent += try await graph.backlinks(to: node) }
-                for neighbor in try await visible(adjacent.filter { !seen.contains($0) })
-                where seen.insert(neighbor).inserted {
-                    found.append(Neighbor(id: neighbor, depth: level))
-                    if found.count == limit { return found }
-                    next.append(neighbor)
-                }
+            }
+            // One read tells which of the level's candidates are inside the scope.
+            let shown = Set(try await visible(Array(Set(adjacent).subtracting(seen))))
+            var next: [NodeID] = []
+            for neighbor in adjacent where shown.contains(neighbor) && seen.insert(neighbor).inserted {
+                found.append(Neighbor(id: neighbor, depth: level))
+                if found.count == limit { return found }
+                next.append(neighbor)
             }
             frontier = next
         }

@@ -79,8 +79,7 @@ public final class AgentSession: Sendable {
         }
         // A link may name a node of the same call only when that node is new.
         let named = Array(Set(drafts.compactMap(\.id)))
-        let existing = Set(zip(named, try await graph.nodes(named)).compactMap { id, node in node == nil ? nil : id })
-        let new = Set(named).subtracting(existing)
+        let new = Set(zip(named, try await graph.nodes(named)).filter { $0.1 == nil }.map(\.0))
         try await requireVisible(Set(drafts.flatMap(\.links)).subtracting(new))
         return try await graph.addNodes(drafts)
     }
@@ -106,12 +105,12 @@ public final class AgentSession: Sendable {
     public func modify(_ id: NodeID, _ body: @escaping @Sendable (MemoryNode) throws -> NodeUpdate?) async throws
         -> MemoryNode
     {
-        guard let seen = try await node(id) else { throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist") }
+        guard let seen = try await node(id) else { throw MemoryGraphError.missingNode(id) }
         // Links made after this read are left out too: the safe side.
         let shownLinks = Set(seen.links)
         let scope = self.scope
         let modified = try await graph.modify(id) { node in
-            guard scope.includes(node) else { throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist") }
+            guard scope.includes(node) else { throw MemoryGraphError.missingNode(id) }
             var shown = node
             shown.links.removeAll { !shownLinks.contains($0) }
             return try body(shown)
@@ -183,7 +182,7 @@ public final class AgentSession: Sendable {
         guard !ids.isEmpty, !scope.isAll else { return }
         let sorted = ids.sorted()
         for (id, node) in zip(sorted, try await graph.nodes(sorted)) where node.map(scope.includes) != true {
-            throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist")
+            throw MemoryGraphError.missingNode(id)
         }
     }
 }

@@ -74,8 +74,8 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
         /// error's ``MemoryGraphError/oldestAvailableSequence`` says where the log now starts;
         /// resynchronise (read the current state), then follow from ``MemoryGraph/currentSequence()``.
         public static let changesTruncated = Code(kind: .changesTruncated)
-        /// An ``AgentSession`` was asked to write as another agent than its own; nothing was
-        /// written. (What lies outside a session's ``ReadScope`` is not forbidden but invisible:
+        /// An ``AgentSession`` was asked to write as another agent than its own, or in a task
+        /// context outside its scope; nothing was written. (What lies outside a session's ``ReadScope`` is not forbidden but invisible:
         /// it reads as absent.)
         public static let permissionDenied = Code(kind: .permissionDenied)
 
@@ -174,7 +174,7 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
     public static let versionConflict = Code.versionConflict
     /// The change log no longer holds the changes asked for.
     public static let changesTruncated = Code.changesTruncated
-    /// A session was asked to write as another agent.
+    /// A session was asked to write as another agent, or outside its contexts.
     public static let permissionDenied = Code.permissionDenied
 }
 

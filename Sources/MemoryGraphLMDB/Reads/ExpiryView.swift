@@ -44,19 +44,23 @@ final class ExpiryHint: Sendable {
     /// was looked at and its soonest expiry is later than `now` (or there is none, and then the
     /// clock is not read); `nil` when that snapshot was not looked at.
     func nothingDue(snapshot wanted: Int, at now: @autoclosure () -> Microseconds) -> Bool? {
-        guard snapshot.load(ordering: .sequentiallyConsistent) == wanted else { return nil }
-        let time = soonest.load(ordering: .sequentiallyConsistent)
-        guard snapshot.load(ordering: .sequentiallyConsistent) == wanted, wanted != Self.changing else { return nil }
+        guard let time = soonest(of: wanted) else { return nil }
         guard time != Self.none else { return true }
         return now() < Microseconds(time)
     }
 
     /// Whether `wanted` was looked at and holds no expiring node (the clock is not read).
     func holdsNoExpiry(snapshot wanted: Int) -> Bool {
-        guard snapshot.load(ordering: .sequentiallyConsistent) == wanted else { return false }
+        soonest(of: wanted) == Self.none
+    }
+
+    /// The soonest expiry recorded for `wanted` (``none`` when none expires), read between two
+    /// loads of the snapshot id; `nil` when `wanted` is not what was recorded.
+    private func soonest(of wanted: Int) -> Int64? {
+        guard snapshot.load(ordering: .sequentiallyConsistent) == wanted else { return nil }
         let time = soonest.load(ordering: .sequentiallyConsistent)
-        return snapshot.load(ordering: .sequentiallyConsistent) == wanted && wanted != Self.changing
-            && time == Self.none
+        guard snapshot.load(ordering: .sequentiallyConsistent) == wanted, wanted != Self.changing else { return nil }
+        return time
     }
 
     /// Remembers the soonest expiry of `recorded` (`nil`: no node of it expires).

@@ -27,7 +27,7 @@ struct WriteGroup {
 
     /// A group of `writes` that takes later arrivals from `arrivals`, when given, waiting up to
     /// `window` nanoseconds in all for them once it holds several writes.
-    init(_ writes: [PendingWrite], arrivals: Writer?, window: UInt64 = 0) {
+    init(_ writes: [PendingWrite], arrivals: Writer?, window: UInt64) {
         self.writes = writes
         self.arrivals = arrivals
         self.window = window

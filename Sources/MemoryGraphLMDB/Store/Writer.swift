@@ -42,7 +42,7 @@ final class Writer: Sendable {
     let writes = Atomic<Int>(0)
     let commits = Atomic<Int>(0)
 
-    init(store: StoreParts, strategy: LMDBConfiguration.IndexUpdateStrategy, groupCommitWindow: UInt64 = 0) {
+    init(store: StoreParts, strategy: LMDBConfiguration.IndexUpdateStrategy, groupCommitWindow: UInt64) {
         self.store = store
         self.strategy = strategy
         self.groupCommitWindow = groupCommitWindow
