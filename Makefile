@@ -45,7 +45,9 @@ test-fast: build
 
 ## asan: the whole test suite under AddressSanitizer (separate build directory)
 # lld links the ASan runtime without the warnings gold prints about its local symbols.
-ASAN_FLAGS := --sanitize=address --scratch-path .build-asan -Xswiftc -use-ld=lld
+# The sanitizer builds leave out the agent service (trait "Service"): its dependencies are large,
+# and its tests run in the plain build.
+ASAN_FLAGS := --sanitize=address --scratch-path .build-asan -Xswiftc -use-ld=lld --disable-default-traits
 asan: deps
 	$(SWIFT) build --build-tests $(ASAN_FLAGS)
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan-suppressions.txt \
@@ -54,7 +56,7 @@ asan: deps
 ## tsan: the concurrency tests under ThreadSanitizer (separate build directory)
 TSAN_FILTER ?= ConcurrencyTests|StoreConcurrencyTests|GroupCommitTests|LazyIndexingTests|NodeCacheTests|NodeIDTests|MapGrowthTests
 tsan: deps
-	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter "$(TSAN_FILTER)"
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --disable-default-traits --filter "$(TSAN_FILTER)"
 
 ## lint: check formatting (swift-format from the toolchain) of every Swift source
 lint:

@@ -22,6 +22,13 @@ let package = Package(
         .executable(name: "memory-graph", targets: ["memory-graph"]),
         .executable(name: "memory-graph-stress", targets: ["memory-graph-stress"]),
     ],
+    traits: [
+        .trait(
+            name: "Service",
+            description: "The agent service: `memory-graph mcp` (MCP over stdio) and `memory-graph serve` (REST and "
+                + "MCP over HTTP), with their dependencies. The sanitizer builds leave it out."),
+        .default(enabledTraits: ["Service"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -29,6 +36,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The agent service (trait "Service").
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -78,10 +92,35 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What an agent can ask of the memory: the tools' names, arguments, schemas and JSON
+        // results, shared by MCP and REST.
+        .target(
+            name: "MemoryGraphTools",
+            dependencies: ["MemoryGraphCore"],
+            swiftSettings: swiftSettings
+        ),
+        // The agent service: MCP over stdio and HTTP, REST, tokens, metrics and tracing.
+        .target(
+            name: "MemoryGraphService",
+            dependencies: [
+                "MemoryGraph", "MemoryGraphTools",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "MemoryGraphCommands",
             dependencies: [
-                "MemoryGraph",
+                "MemoryGraph", "MemoryGraphTools",
+                .target(name: "MemoryGraphService", condition: .when(traits: ["Service"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/MemoryGraphCommands",
@@ -119,6 +158,20 @@ let package = Package(
             dependencies: [
                 "MemoryGraphCommands", "MemoryGraph", "MemoryGraphCore", "MemoryGraphLMDB", "LMDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MemoryGraphToolsTests",
+            dependencies: ["MemoryGraphTools", "MemoryGraph", "MemoryGraphCore", "MemoryGraphTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MemoryGraphServiceTests",
+            dependencies: [
+                .target(name: "MemoryGraphService", condition: .when(traits: ["Service"])),
+                "MemoryGraph", "MemoryGraphCore", "MemoryGraphTools", "MemoryGraphTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Service"])),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import MemoryGraph
+import MemoryGraphTools
 import Synchronization
 
 /// `memory-graph changes PATH [--after N] [--follow] [--agent A] [--context C] [--kind K]`.
@@ -48,7 +49,7 @@ struct ChangesCommand: ParsableCommand {
         Task {
             do {
                 for try await change in feed {
-                    OutputFormat.printLine(try OutputFormat.json(change).jsonString())
+                    OutputFormat.printLine(try MemoryJSON.change(change).jsonString())
                 }
             } catch {
                 let error =

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MemoryGraph
+import MemoryGraphTools
 
 /// `memory-graph history PATH ID`.
 struct HistoryCommand: ParsableCommand {
@@ -26,6 +27,6 @@ struct HistoryCommand: ParsableCommand {
             throw MemoryGraphError(
                 .nodeNotFound, "node \(id) does not exist and the change log holds none of its versions")
         }
-        for node in versions { OutputFormat.printLine(try OutputFormat.json(node).jsonString()) }
+        for node in versions { OutputFormat.printLine(try MemoryJSON.node(node).jsonString()) }
     }
 }

@@ -5,7 +5,7 @@ import MemoryGraph
 /// `memory-graph`: inspect, back up, restore, verify and query MemoryGraph stores.
 ///
 /// Exit codes: 0 success, 1 problems found (`verify`), 2 usage error, 3 data error.
-public struct MemoryGraphTool: ParsableCommand {
+public struct MemoryGraphTool: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "memory-graph",
         abstract: "Inspect, back up, restore, verify and query MemoryGraph stores.",
@@ -15,7 +15,7 @@ public struct MemoryGraphTool: ParsableCommand {
             GetCommand.self,
             RecallCommand.self, QueryCommand.self, UpdateCommand.self, ChangesCommand.self, HistoryCommand.self,
             ForgetCommand.self,
-        ])
+        ] + serviceCommands)
 
     public init() {}
 
@@ -34,10 +34,14 @@ public struct MemoryGraphTool: ParsableCommand {
     }
 
     /// Parses the process's arguments, runs the command and exits with the tool's exit codes.
-    public static func runAsTool(_ arguments: [String]? = nil) -> Never {
+    public static func runAsTool(_ arguments: [String]? = nil) async -> Never {
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
             Foundation.exit(0)
         } catch let error as MemoryGraphError {
             FileHandle.standardError.write(Data("memory-graph: \(error)\n".utf8))

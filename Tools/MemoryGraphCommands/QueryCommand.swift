@@ -1,5 +1,6 @@
 import ArgumentParser
 import MemoryGraph
+import MemoryGraphTools
 
 /// `memory-graph query PATH [--agent A]… [--context C]… [--type T]… [--since D] [--until D]
 /// [--min-confidence X] [--max-confidence X] [--limit N] [--oldest-first] [--explain]`.
@@ -39,7 +40,7 @@ struct QueryCommand: ParsableCommand {
         var page = try graph.query(query)
         while true {
             for node in page.nodes.prefix(limit - printed) {
-                OutputFormat.printLine(try OutputFormat.json(node).jsonString())
+                OutputFormat.printLine(try MemoryJSON.node(node).jsonString())
                 printed += 1
             }
             guard printed < limit, let cursor = page.nextCursor else { return }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MemoryGraph
+import MemoryGraphTools
 
 /// The criteria options of `query` and `forget`: each given one narrows the match.
 struct QueryCriteria: ParsableArguments {
@@ -14,7 +15,7 @@ struct QueryCriteria: ParsableArguments {
 
     func validate() throws {
         for (name, text) in [("--since", since), ("--until", until)] {
-            if let text, OutputFormat.date(text) == nil {
+            if let text, MemoryJSON.date(text) == nil {
                 throw ValidationError("\(name) \(text) is not an ISO 8601 time such as 2026-11-24T09:30:00Z")
             }
         }
@@ -32,8 +33,8 @@ struct QueryCriteria: ParsableArguments {
         if !agents.isEmpty { query.agentIDs = Set(agents) }
         if !contexts.isEmpty { query.contexts = Set(contexts) }
         if !types.isEmpty { query.types = Set(types) }
-        let start = since.flatMap(OutputFormat.date)
-        let end = until.flatMap(OutputFormat.date)
+        let start = since.flatMap(MemoryJSON.date)
+        let end = until.flatMap(MemoryJSON.date)
         if start != nil || end != nil {
             let lower = start ?? .distantPast
             query.timeRange = lower..<max(lower, end ?? .distantFuture)

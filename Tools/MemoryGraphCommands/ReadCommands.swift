@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MemoryGraph
+import MemoryGraphTools
 
 /// `memory-graph get PATH ID`.
 struct GetCommand: ParsableCommand {
@@ -18,7 +19,7 @@ struct GetCommand: ParsableCommand {
         guard let node = try graph.node(nodeID) else {
             throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist")
         }
-        OutputFormat.printLine(try OutputFormat.json(node).jsonString())
+        OutputFormat.printLine(try MemoryJSON.node(node).jsonString())
     }
 }
 
@@ -36,7 +37,7 @@ struct RecallCommand: ParsableCommand {
         let graph = try store.open()
         defer { graph.close() }
         for node in try graph.recall(agentID: agent, taskContext: context, limit: limit) {
-            OutputFormat.printLine(try OutputFormat.json(node).jsonString())
+            OutputFormat.printLine(try MemoryJSON.node(node).jsonString())
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MemoryGraph
+import MemoryGraphTools
 
 /// `memory-graph update PATH ID [--result JSON] [--metadata JSON] [--expires-at TIME | --never-expires]
 /// [--expected-version N]`.
@@ -24,7 +25,7 @@ struct UpdateCommand: ParsableCommand {
 
     func validate() throws {
         if expiresAt != nil, neverExpires { throw ValidationError("give --expires-at or --never-expires, not both") }
-        if let expiresAt, OutputFormat.date(expiresAt) == nil {
+        if let expiresAt, MemoryJSON.date(expiresAt) == nil {
             throw ValidationError("--expires-at \(expiresAt) is not an ISO 8601 time such as 2026-11-24T09:30:00Z")
         }
     }
@@ -42,13 +43,13 @@ struct UpdateCommand: ParsableCommand {
         }
         let graph = try store.open(writable: true)
         defer { graph.close() }
-        let expiry = neverExpires ? .never : expiresAt.flatMap(OutputFormat.date).map(NodeUpdate.Expiry.at)
+        let expiry = neverExpires ? .never : expiresAt.flatMap(MemoryJSON.date).map(NodeUpdate.Expiry.at)
         try graph.updateNode(
             nodeID, result: newResult, metadata: newMetadata, expiry: expiry, expectedVersion: expectedVersion)
         guard let node = try graph.node(nodeID) else {
             throw MemoryGraphError(.nodeNotFound, "node \(id) was removed right after the update")
         }
-        OutputFormat.printLine(try OutputFormat.json(node).jsonString())
+        OutputFormat.printLine(try MemoryJSON.node(node).jsonString())
     }
 
     private static func parse(_ text: String, _ option: String) throws -> JSONValue {

@@ -1,3 +1,3 @@
 import MemoryGraphCommands
 
-MemoryGraphTool.runAsTool()
+await MemoryGraphTool.runAsTool()

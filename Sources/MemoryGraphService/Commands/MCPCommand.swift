@@ -1,0 +1,41 @@
+public import ArgumentParser
+import Logging
+import MCP
+import MemoryGraph
+import MemoryGraphTools
+
+/// `memory-graph mcp --path STORE --agent AGENT [--read-agents …] [--read-contexts …]`: the
+/// MemoryGraph tools for one MCP client over standard input and output.
+public struct MCPCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "mcp",
+        abstract: "Serve the memory to one MCP client over standard input and output.",
+        discussion: """
+            An MCP client starts one of these processes for itself; any number of them share one store. \
+            The agent comes from --agent, never from a tool's arguments; the client sees only what the read \
+            scope allows. Logs go to standard error.
+            """)
+
+    @Option(help: "The store's directory (created when missing).") var path: String
+    @Option(help: "The agent this client writes as.") var agent: String
+    @OptionGroup var scope: ScopeOptions
+    @Flag(help: "Refuse the tools that write.") var readOnly = false
+    @Option(help: "The least severe log level written to standard error.") var logLevel: Logger.Level = .warning
+
+    public init() {}
+
+    public func run() async throws {
+        ServiceLogging.bootstrap(level: logLevel)
+        var configuration = MemoryGraph.Configuration()
+        configuration.enableMetrics = false
+        configuration.logger = Logger(label: "memory-graph")
+        let graph = try MemoryGraph(path: path, configuration: configuration)
+        defer { graph.close() }
+        let toolbox = AgentToolbox(session: try graph.session(agent: agent, reading: scope.scope), readOnly: readOnly)
+        let server = await MCPToolServer.make(toolbox: toolbox)
+        try await server.start(transport: StdioTransport(logger: Logger(label: "memory-graph.mcp")))
+        await server.waitUntilCompleted()
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
