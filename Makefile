@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: deps deps-bench build release test test-fast asan tsan lint format run bench bench-smoke crash fuzz fuzz-smoke \
+.PHONY: deps deps-bench build release test test-agents test-fast asan tsan lint format run bench bench-smoke crash fuzz fuzz-smoke \
 	fuzz-seeds
 
 ## deps: install LMDB's headers and tools (liblmdb-dev, lmdb-utils) when missing
@@ -29,9 +29,21 @@ build: deps
 release: deps
 	$(SWIFT) build -c release -Xswiftc -warnings-as-errors
 
-## test: build and run the whole test suite
+## test: build and run the whole test suite: Swift's, then the agent interfaces' (test-agents)
 test: build
 	$(SWIFT) test --skip-build
+	$(MAKE) test-agents
+
+## test-agents: memory-graph's MCP and REST interfaces through clients written elsewhere: the
+## reference MCP client (Python `mcp`), an HTTP client; in a virtual environment (Tests/agents)
+VENV := .build-venv
+$(VENV)/installed: Tests/agents/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/agents/requirements.txt
+	touch $@
+test-agents: build $(VENV)/installed
+	MEMORY_GRAPH="$$($(SWIFT) build --show-bin-path)/memory-graph" PYTHONDONTWRITEBYTECODE=1 \
+		$(VENV)/bin/python -m pytest -q -p no:cacheprovider Tests/agents
 
 ## test-fast: the test suite without the tests and suites tagged .slow (SIGKILL runs, several
 ## processes, long randomized runs)
