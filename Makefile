@@ -1,6 +1,9 @@
 # MemoryGraph — build, test and run. Every target installs what it needs (see `deps`).
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+# The sanitizer builds and the benchmark leave out the agent service (see Package.swift): its
+# dependencies are large, and its tests run in the plain build.
+WITHOUT_SERVICE := MEMORY_GRAPH_WITHOUT_SERVICE=1
 
 .PHONY: deps deps-bench build release test test-agents test-fast asan tsan lint format run bench bench-smoke crash fuzz fuzz-smoke \
 	fuzz-seeds
@@ -57,18 +60,16 @@ test-fast: build
 
 ## asan: the whole test suite under AddressSanitizer (separate build directory)
 # lld links the ASan runtime without the warnings gold prints about its local symbols.
-# The sanitizer builds leave out the agent service (trait "Service"): its dependencies are large,
-# and its tests run in the plain build.
-ASAN_FLAGS := --sanitize=address --scratch-path .build-asan -Xswiftc -use-ld=lld --disable-default-traits
+ASAN_FLAGS := --sanitize=address --scratch-path .build-asan -Xswiftc -use-ld=lld
 asan: deps
-	$(SWIFT) build --build-tests $(ASAN_FLAGS)
-	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan-suppressions.txt \
+	$(WITHOUT_SERVICE) $(SWIFT) build --build-tests $(ASAN_FLAGS)
+	$(WITHOUT_SERVICE) LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan-suppressions.txt \
 		$(SWIFT) test --skip-build $(ASAN_FLAGS)
 
 ## tsan: the concurrency tests under ThreadSanitizer (separate build directory)
 TSAN_FILTER ?= ConcurrencyTests|StoreConcurrencyTests|GroupCommitTests|LazyIndexingTests|NodeCacheTests|NodeIDTests|MapGrowthTests
 tsan: deps
-	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --disable-default-traits --filter "$(TSAN_FILTER)"
+	$(WITHOUT_SERVICE) $(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter "$(TSAN_FILTER)"
 
 ## lint: check formatting (swift-format from the toolchain) of every Swift source
 lint:
@@ -84,7 +85,7 @@ run: deps
 
 ## bench: the reference workload, N = 100 000, side by side with SQLite (the nested package Benchmarks/)
 bench: deps-bench
-	$(SWIFT) run -c release --package-path Benchmarks memory-graph-bench run --nodes 100000 --compare sqlite
+	$(WITHOUT_SERVICE) $(SWIFT) run -c release --package-path Benchmarks memory-graph-bench run --nodes 100000 --compare sqlite
 
 ## bench-smoke: the benchmark on 2 000 nodes, once, answers checked against SQLite (CI): it must
 ## exit 0 and print a row of the results table for every scenario; warnings are errors
@@ -94,9 +95,9 @@ BENCH_BUILD := -c release --package-path Benchmarks -Xswiftc -warnings-as-errors
 BENCH_SMOKE_ARGS := run --nodes 2000 --reads 2000 --queries 200 --repetitions 1 --write-rounds 2 --revisions 5 --feed-changes 50 --compare sqlite
 BENCH_SMOKE_ROWS := '| scenario | engine | ops/s |' '| S1 ' '| S2c ' '| S2h ' '| S3 ' '| S4 ' '| S5 ' '| S7 ' '| S8 ' 'S8 conflicts: ' '| S11 ' '| S11p ' 'on disk: '
 bench-smoke: deps-bench
-	$(SWIFT) build $(BENCH_BUILD)
+	$(WITHOUT_SERVICE) $(SWIFT) build $(BENCH_BUILD)
 	@output=$$(mktemp); \
-	bin=$$($(SWIFT) build $(BENCH_BUILD) --show-bin-path); \
+	bin=$$($(WITHOUT_SERVICE) $(SWIFT) build $(BENCH_BUILD) --show-bin-path); \
 	echo "$$bin/memory-graph-bench $(BENCH_SMOKE_ARGS)"; \
 	"$$bin/memory-graph-bench" $(BENCH_SMOKE_ARGS) >"$$output"; status=$$?; \
 	cat "$$output"; \

@@ -8,6 +8,11 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Whether the agent service — `memory-graph mcp`, `serve` and `token`, with their dependencies
+/// (the MCP SDK, Hummingbird, …) — is built. The sanitizer builds and the benchmark set
+/// MEMORY_GRAPH_WITHOUT_SERVICE=1 to leave it out: it is large, and its tests run in the plain build.
+let includesService = Context.environment["MEMORY_GRAPH_WITHOUT_SERVICE"] == nil
+
 let package = Package(
     name: "MemoryGraph",
     platforms: [.macOS(.v15)],
@@ -22,13 +27,6 @@ let package = Package(
         .executable(name: "memory-graph", targets: ["memory-graph"]),
         .executable(name: "memory-graph-stress", targets: ["memory-graph-stress"]),
     ],
-    traits: [
-        .trait(
-            name: "Service",
-            description: "The agent service: `memory-graph mcp` (MCP over stdio) and `memory-graph serve` (REST and "
-                + "MCP over HTTP), with their dependencies. The sanitizer builds leave it out."),
-        .default(enabledTraits: ["Service"]),
-    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -36,13 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // The agent service (trait "Service").
-        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -96,31 +88,13 @@ let package = Package(
         // results, shared by MCP and REST.
         .target(
             name: "MemoryGraphTools",
-            dependencies: ["MemoryGraphCore"],
-            swiftSettings: swiftSettings
-        ),
-        // The agent service: MCP over stdio and HTTP, REST, tokens, metrics and tracing.
-        .target(
-            name: "MemoryGraphService",
-            dependencies: [
-                "MemoryGraph", "MemoryGraphTools",
-                .product(name: "MCP", package: "swift-sdk"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Tracing", package: "swift-distributed-tracing"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-            ],
+            dependencies: ["MemoryGraphCore", .product(name: "Tracing", package: "swift-distributed-tracing")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "MemoryGraphCommands",
             dependencies: [
                 "MemoryGraph", "MemoryGraphTools",
-                .target(name: "MemoryGraphService", condition: .when(traits: ["Service"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/MemoryGraphCommands",
@@ -167,15 +141,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "MemoryGraphServiceTests",
-            dependencies: [
-                .target(name: "MemoryGraphService", condition: .when(traits: ["Service"])),
-                "MemoryGraph", "MemoryGraphCore", "MemoryGraphTools", "MemoryGraphTesting",
-                .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Service"])),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
             name: "LMDBTests",
             dependencies: ["LMDB", "SeededRandom"],
             swiftSettings: swiftSettings
@@ -199,3 +164,48 @@ let package = Package(
         ),
     ]
 )
+
+if includesService {
+    package.dependencies += [
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
+    ]
+    package.targets += [
+        // The agent service: MCP over stdio and HTTP, REST, tokens, metrics and tracing.
+        .target(
+            name: "MemoryGraphService",
+            dependencies: [
+                "MemoryGraph", "MemoryGraphTools",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            resources: [.embedInCode("openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MemoryGraphServiceTests",
+            dependencies: [
+                "MemoryGraphService", "MemoryGraph", "MemoryGraphCore", "MemoryGraphTools", "MemoryGraphTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+    for target in package.targets where target.name == "MemoryGraphCommands" {
+        target.dependencies.append("MemoryGraphService")
+    }
+}

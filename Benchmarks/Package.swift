@@ -15,8 +15,7 @@ let package = Package(
     name: "MemoryGraphBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        // Without the agent service (trait "Service"): the benchmark measures the library.
-        .package(name: "MemoryGraph", path: "..", traits: []),
+        .package(name: "MemoryGraph", path: ".."),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,5 +1,6 @@
 import Foundation
 public import MemoryGraphCore
+import Tracing
 
 /// Runs the tools of ``ToolCatalog`` for one agent: each call's arguments are checked against
 /// the tool's parameters, then carried out through the agent's ``AgentSession``, so the agent
@@ -22,7 +23,8 @@ public struct AgentToolbox: Sendable {
     }
 
     /// Calls tool `name` with `arguments` and returns its result, a JSON object of the shape of
-    /// the tool's ``ToolDefinition/outputSchema``.
+    /// the tool's ``ToolDefinition/outputSchema``. The call is a tracing span,
+    /// `memory-graph.NAME`, under the caller's (no cost without a tracer).
     ///
     /// - Throws: ``MemoryGraphError/Code/invalidArgument`` for an unknown tool or a bad
     ///   argument (the message names it and says what is expected), `permissionDenied` for a
@@ -33,6 +35,14 @@ public struct AgentToolbox: Sendable {
                 .invalidArgument,
                 "there is no tool \(name); the tools are " + ToolCatalog.tools.map(\.name).joined(separator: ", "))
         }
+        return try await withSpan("memory-graph.\(name)") { span in
+            span.attributes["memory_graph.agent"] = session.agentID
+            return try await run(tool, arguments)
+        }
+    }
+
+    private func run(_ tool: ToolDefinition, _ arguments: [String: JSONValue]) async throws -> JSONValue {
+        let name = tool.name
         let arguments = try tool.arguments(arguments)
         if isReadOnly, !tool.isReadOnly, !(name == "bundle" && arguments.string("action") == "get") {
             throw MemoryGraphError(
@@ -56,14 +66,43 @@ public struct AgentToolbox: Sendable {
     // MARK: Writes
 
     private func remember(_ arguments: ToolArguments) async throws -> JSONValue {
-        let draft = NodeDraft(
+        let id = try await session.addNodes([try draft(arguments)])[0]
+        return ["id": .string(id.description), "version": 1]
+    }
+
+    /// Stores several nodes in one transaction, each given as `remember`'s arguments; all or
+    /// none are stored. Returns `remember`'s result for each.
+    ///
+    /// - Throws: as ``call(_:_:)``; an argument error names the item (`nodes[3]`).
+    public func remember(all items: [[String: JSONValue]]) async throws -> [JSONValue] {
+        guard (1...ToolCatalog.maximumPageSize).contains(items.count) else {
+            throw MemoryGraphError(
+                .invalidArgument, "nodes holds \(items.count) items; send 1 to \(ToolCatalog.maximumPageSize)")
+        }
+        if isReadOnly {
+            throw MemoryGraphError(.permissionDenied, "agent \(session.agentID) may only read; remember writes")
+        }
+        return try await withSpan("memory-graph.remember") { span in
+            span.attributes["memory_graph.agent"] = session.agentID
+            span.attributes["memory_graph.nodes"] = items.count
+            let drafts = try items.enumerated().map { index, item in
+                do {
+                    return try draft(try ToolCatalog.remember.arguments(item))
+                } catch let error as MemoryGraphError {
+                    throw MemoryGraphError(error.code, "nodes[\(index)]: \(error.message)")
+                }
+            }
+            return try await session.addNodes(drafts).map { ["id": .string($0.description), "version": 1] }
+        }
+    }
+
+    private func draft(_ arguments: ToolArguments) throws -> NodeDraft {
+        NodeDraft(
             id: arguments.nodeID("id"), agentID: session.agentID,
             taskContext: try arguments.required(arguments.string("context"), "context"),
             result: .object(try arguments.required(arguments.object("result"), "result")),
             metadata: arguments.object("metadata") ?? [:], links: arguments.nodeIDs("links") ?? [],
             expiresAt: arguments.time("expires_at"))
-        let id = try await session.addNodes([draft])[0]
-        return ["id": .string(id.description), "version": 1]
     }
 
     private func update(_ arguments: ToolArguments) async throws -> JSONValue {

@@ -1,0 +1,37 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Sets the request's ``AgentCredential`` from its `Authorization: Bearer` token; refuses the
+/// request (401) when the token is missing or unknown. The token itself is never logged.
+struct BearerAuthentication: RouterMiddleware {
+    typealias Context = ServiceRequestContext
+
+    let access: ServiceAccess
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.credential = try credential(of: request)
+        return try await next(request, context)
+    }
+
+    func credential(of request: Request) throws -> AgentCredential {
+        switch access {
+        case .fixed(let credential): return credential
+        case .tokens(let tokens):
+            guard let header = request.headers[.authorization] else {
+                throw ServiceError(code: "unauthorized", status: 401, "send Authorization: Bearer TOKEN")
+            }
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer",
+                let credential = tokens.credential(for: String(parts[1]).trimmingCharacters(in: .whitespaces))
+            else {
+                throw ServiceError(
+                    code: "unauthorized", status: 401, "the bearer token is not valid; ask for one with memory-graph token add")
+            }
+            return credential
+        }
+    }
+}
