@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -25,6 +26,56 @@ def store(tmp_path):
 def memory_graph(*arguments, check=True):
     """Runs the memory-graph tool and returns the completed process (text output)."""
     return subprocess.run([BINARY, *arguments], capture_output=True, text=True, timeout=120, check=check)
+
+
+class Service:
+    """A running `memory-graph serve` on a free loopback port, with a tokens file."""
+
+    def __init__(self, store, tokens_file, tokens):
+        self.store = store
+        self.tokens_file = tokens_file
+        self.tokens = tokens
+        self.process = None
+        self.url = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [BINARY, "serve", "--path", self.store, "--tokens", self.tokens_file, "--listen", "127.0.0.1:0"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.process.stdout.readline()
+        assert line.startswith("listening on http://"), line
+        self.url = line.split()[-1]
+        return self
+
+    def stop(self, signal_number=signal.SIGTERM, timeout=30):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal_number)
+            self.process.wait(timeout=timeout)
+        return self.process.returncode
+
+    def headers(self, agent):
+        return {"Authorization": f"Bearer {self.tokens[agent]}"}
+
+
+TOKENS = {
+    "planner": [],
+    "critic": ["--read-contexts", "shared"],
+    "reader": ["--read-only"],
+}
+
+
+@pytest.fixture
+def service(tmp_path):
+    """A service with tokens for planner (reads and writes all), critic (only context `shared`)
+    and reader (reads all, writes nothing)."""
+    tokens_file = str(tmp_path / "tokens.json")
+    tokens = {}
+    for agent, options in TOKENS.items():
+        output = memory_graph("token", "add", "--tokens", tokens_file, "--agent", agent, *options).stdout
+        tokens[agent] = output.splitlines()[-1]
+    running = Service(str(tmp_path / "store"), tokens_file, tokens).start()
+    yield running
+    running.stop()
 
 
 def json_lines(text):

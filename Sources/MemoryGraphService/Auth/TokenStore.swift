@@ -90,7 +90,8 @@ public struct TokenStore: Sendable {
                 "read_agents": entry.credential.scope.agentIDs.map { .array($0.sorted().map { .string($0) }) } ?? .null,
                 "read_contexts": entry.credential.scope.contexts.map { .array($0.sorted().map { .string($0) }) }
                     ?? .null,
-                "read_only": .bool(entry.credential.isReadOnly), "created_at": .string(MemoryJSON.time(entry.createdAt)),
+                "read_only": .bool(entry.credential.isReadOnly),
+                "created_at": .string(MemoryJSON.time(entry.createdAt)),
             ]
         }
         let data = try JSONValue.object(["tokens": .array(tokens)]).jsonData()

@@ -34,7 +34,8 @@ public struct TokenCommand: ParsableCommand {
         }
 
         public func run() throws {
-            var store = FileManager.default.fileExists(atPath: tokens) ? try TokenStore(contentsOf: tokens) : TokenStore()
+            var store =
+                FileManager.default.fileExists(atPath: tokens) ? try TokenStore(contentsOf: tokens) : TokenStore()
             let credential = AgentCredential(agentID: agent, scope: scope.scope, readOnly: readOnly)
             let token = store.add(credential)
             try store.write(to: tokens)
@@ -42,7 +43,9 @@ public struct TokenCommand: ParsableCommand {
                 "agents " + (credential.scope.agentIDs.map { $0.sorted().joined(separator: ",") } ?? "*"),
                 "contexts " + (credential.scope.contexts.map { $0.sorted().joined(separator: ",") } ?? "*"),
             ]
-            print("added a token for agent \(agent) (reads \(reads.joined(separator: ", "))\(readOnly ? ", read-only" : ""))")
+            print(
+                "added a token for agent \(agent) (reads \(reads.joined(separator: ", "))\(readOnly ? ", read-only" : ""))"
+            )
             print(token)
         }
     }

@@ -29,7 +29,8 @@ struct BearerAuthentication: RouterMiddleware {
                 let credential = tokens.credential(for: String(parts[1]).trimmingCharacters(in: .whitespaces))
             else {
                 throw ServiceError(
-                    code: "unauthorized", status: 401, "the bearer token is not valid; ask for one with memory-graph token add")
+                    code: "unauthorized", status: 401,
+                    "the bearer token is not valid; ask for one with memory-graph token add")
             }
             return credential
         }

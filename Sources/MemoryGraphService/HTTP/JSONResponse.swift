@@ -11,6 +11,7 @@ enum JSONResponse {
         fields[.contentType] = "application/json"
         let text = (try? value.jsonString()) ?? "{}"
         return Response(
-            status: HTTPResponse.Status(code: status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            status: HTTPResponse.Status(code: status), headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

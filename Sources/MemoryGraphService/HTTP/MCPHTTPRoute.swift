@@ -18,6 +18,8 @@ struct MCPHTTPRoute: Sendable {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
         }
+        // HTTP types keep Host apart, as the authority; the transport checks it against DNS rebinding.
+        if let authority = request.head.authority { headers[MCP.HTTPHeaderName.host] = authority }
         let forwarded = MCP.HTTPRequest(
             method: request.method.rawValue, headers: headers,
             body: body.readableBytes > 0 ? Data(body.readableBytesView) : nil, path: request.uri.path)
@@ -36,6 +38,7 @@ struct MCPHTTPRoute: Sendable {
                 })
         }
         return Response(
-            status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.bodyData ?? Data())))
+            status: status, headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.bodyData ?? Data())))
     }
 }

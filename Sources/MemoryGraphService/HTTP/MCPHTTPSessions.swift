@@ -27,7 +27,9 @@ actor MCPHTTPSessions {
     /// (host or host:port) are refused, against DNS rebinding.
     init(graph: MemoryGraph, allowedHosts: [String], idleTimeout: Duration, maximumSessions: Int, logger: Logger) {
         self.graph = graph
-        let hosts = allowedHosts.flatMap { host in host.contains(":") && !host.hasPrefix("[") ? [host] : [host, host + ":*"] }
+        let hosts = allowedHosts.flatMap { host in
+            host.contains(":") && !host.hasPrefix("[") ? [host] : [host, host + ":*"]
+        }
         validation = [
             OriginValidator(
                 allowedHosts: hosts, allowedOrigins: hosts.flatMap { ["http://\($0)", "https://\($0)"] }),
@@ -62,11 +64,13 @@ actor MCPHTTPSessions {
                 statusCode: 400, .invalidRequest("Missing \(HTTPHeaderName.sessionID) header; send initialize first"))
         }
         guard sessions.count < maximumSessions else {
-            return .error(statusCode: 503, .serverError(code: -32000, message: "Too many MCP sessions; try again later"))
+            return .error(
+                statusCode: 503, .serverError(code: -32000, message: "Too many MCP sessions; try again later"))
         }
         let id = UUID().uuidString
         let transport = StatefulHTTPServerTransport(
-            sessionIDGenerator: FixedSessionID(id: id), validationPipeline: StandardValidationPipeline(validators: validation),
+            sessionIDGenerator: FixedSessionID(id: id),
+            validationPipeline: StandardValidationPipeline(validators: validation),
             logger: logger)
         do {
             let toolbox = AgentToolbox(

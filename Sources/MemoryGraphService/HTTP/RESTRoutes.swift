@@ -71,7 +71,8 @@ struct RESTRoutes: Sendable {
         }
         body["id"] = .string(id.description)
         if let match = request.headers[.ifMatch] {
-            let digits = match.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+            let digits = match.replacingOccurrences(of: "W/", with: "").trimmingCharacters(
+                in: CharacterSet(charactersIn: "\" "))
             guard let version = Int(digits), version > 0 else {
                 throw invalid("If-Match must be a node version as its ETag gives it, such as \"3\"; got \(match)")
             }
@@ -198,7 +199,8 @@ struct RESTRoutes: Sendable {
                 try await writer.write(ByteBuffer(string: ": following changes after \(after)\n\n"))
                 for try await change in feed.cancelOnGracefulShutdown() {
                     let data = try MemoryJSON.change(change).jsonString()
-                    try await writer.write(ByteBuffer(string: "id: \(change.sequence)\nevent: change\ndata: \(data)\n\n"))
+                    try await writer.write(
+                        ByteBuffer(string: "id: \(change.sequence)\nevent: change\ndata: \(data)\n\n"))
                 }
                 try await writer.finish(nil)
             })
