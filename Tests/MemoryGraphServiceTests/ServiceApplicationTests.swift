@@ -1,0 +1,113 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import InMemoryTracing
+import Logging
+import MemoryGraph
+import MemoryGraphCore
+import MemoryGraphService
+import MemoryGraphTesting
+import Metrics
+import NIOCore
+import Prometheus
+import Testing
+import Tracing
+
+/// The service's application in process (HummingbirdTesting): tokens decide the agent and
+/// scope, every failure is a JSON error, and operations show in metrics and traces.
+@Suite struct ServiceApplicationTests {
+    let graph: MemoryGraph
+    let registry = PrometheusCollectorRegistry()
+    var tokens = TokenStore()
+    let writer: String
+    let reader: String
+
+    init() throws {
+        var configuration = MemoryGraph.Configuration()
+        configuration.metricsFactory = PrometheusMetricsFactory(registry: registry)
+        graph = try MemoryGraph.inMemory(configuration: configuration)
+        writer = tokens.add(AgentCredential(agentID: "planner"))
+        reader = tokens.add(AgentCredential(agentID: "critic", scope: ReadScope(contexts: ["shared"]), readOnly: true))
+    }
+
+    func application() -> some ApplicationProtocol {
+        ServiceApplication.make(
+            graph: graph, configuration: ServiceConfiguration(access: .tokens(tokens)), metrics: registry,
+            logger: Logger(label: "test"))
+    }
+
+    func post(_ client: some TestClientProtocol, _ path: String, token: String?, _ body: JSONValue) async throws
+        -> TestResponse
+    {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(
+            uri: path, method: .post, headers: headers, body: ByteBuffer(string: try body.jsonString()))
+    }
+
+    func json(_ response: TestResponse) throws -> JSONValue {
+        try JSONValue(jsonData: Data(response.body.readableBytesView))
+    }
+
+    @Test func tokensDecideTheAgentAndTheScope() async throws {
+        try await application().test(.router) { client in
+            let written = try await post(
+                client, "/v1/nodes", token: writer, ["context": "private", "result": ["x": 1]])
+            #expect(written.status == .created)
+            let id = try #require(try json(written)["id"]?.stringValue)
+            #expect(try await graph.node(try #require(NodeID(id)))?.agentID == "planner")
+
+            let anonymous = try await post(client, "/v1/nodes", token: nil, ["context": "c", "result": [:]])
+            #expect(anonymous.status == .unauthorized)
+            #expect(try json(anonymous)["error"]?["code"] == "unauthorized")
+            let forged = try await post(
+                client, "/v1/nodes", token: "mg_" + String(writer.dropFirst(3).reversed()),
+                [
+                    "context": "c", "result": [:],
+                ])
+            #expect(forged.status == .unauthorized)
+
+            let impersonating = try await post(
+                client, "/v1/nodes", token: writer, ["context": "c", "result": [:], "agent_id": "critic"])
+            #expect(impersonating.status == .forbidden)
+            #expect(try json(impersonating)["error"]?["code"] == "permissionDenied")
+            let readOnly = try await post(client, "/v1/nodes", token: reader, ["context": "shared", "result": [:]])
+            #expect(readOnly.status == .forbidden)
+
+            let hidden = try await client.execute(
+                uri: "/v1/nodes/\(id)", method: .get, headers: [.authorization: "Bearer \(reader)"])
+            #expect(hidden.status == .notFound)
+            #expect(try json(hidden)["error"]?["code"] == "nodeNotFound")
+            #expect(try await graph.statistics().nodes == 1)
+        }
+    }
+
+    @Test func operationsAreCountedAndTraced() async throws {
+        let tracer = W3CTestTracer()
+        let traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
+        try await withTracer(tracer) {
+            try await withMetricsFactory(PrometheusMetricsFactory(registry: registry)) {
+                try await application().test(.router) { client in
+                    let response = try await client.execute(
+                        uri: "/v1/query", method: .post,
+                        headers: [
+                            .authorization: "Bearer \(writer)", .contentType: "application/json",
+                            HTTPField.Name("traceparent")!: "00-\(traceID)-00f067aa0ba902b7-01",
+                        ], body: ByteBuffer(string: #"{"contexts": ["c"]}"#))
+                    #expect(response.status == .ok)
+                    let metrics = try await client.execute(uri: "/metrics", method: .get)
+                    let text = String(buffer: metrics.body)
+                    #expect(text.contains(#"memory_graph_operations_total{operation="query"} 1"#), "\(text)")
+                    #expect(text.contains(#"hb_requests{http_route="/v1/query""#), "\(text)")
+                }
+            }
+        }
+        let spans = tracer.recorder.finishedSpans
+        let tool = try #require(spans.first { $0.operationName == "memory-graph.query" })
+        let request = try #require(spans.first { $0.kind == .server })
+        #expect(tool.traceID == traceID && request.traceID == traceID)
+        #expect(tool.parentSpanID == request.spanID)
+        #expect(request.parentSpanID == "00f067aa0ba902b7")
+    }
+}
