@@ -1,5 +1,6 @@
 """MCP over Streamable HTTP at /mcp of memory-graph serve, through the reference MCP client."""
 
+import anyio
 import httpx2
 import pytest
 import requests
@@ -61,3 +62,15 @@ def test_mcp_needs_a_token_and_a_local_host(service):
     ended = requests.delete(service.url + "/mcp", headers={**headers, "Mcp-Session-Id": session,
                                                            "MCP-Protocol-Version": "2025-06-18"}, timeout=10)
     assert ended.status_code == 200
+
+
+async def test_sigterm_ends_open_sessions(service):
+    """A client with an open session (and its standing event stream) does not hold up shutdown."""
+    with anyio.fail_after(60):
+        try:
+            async with client(service, "planner") as planner:
+                assert not (await planner.call_tool("recall", {"context": "c"})).is_error
+                assert await anyio.to_thread.run_sync(service.stop) == 0
+        except Exception:  # the client's goodbye finds no server: expected
+            pass
+    assert service.process.returncode == 0

@@ -17,7 +17,7 @@ public struct ServeCommand: AsyncParsableCommand {
             Every request needs Authorization: Bearer TOKEN with a token of --tokens (see memory-graph token \
             add); the token decides the agent, what it may read and whether it may write. Without --tokens the \
             service listens on loopback only and every request acts as --agent. Prints "listening on \
-            http://HOST:PORT" when ready; SIGTERM or SIGINT stops it after the requests in flight.
+            http://HOST:PORT" when ready; SIGTERM or SIGINT stops it after the requests in flight (at most 30 s).
             """)
 
     @Option(help: "The store's directory (created when missing).") var path: String
@@ -30,6 +30,9 @@ public struct ServeCommand: AsyncParsableCommand {
     var allowedHosts: [String] = []
     @Option(help: "Seconds an idle MCP session lives.") var mcpIdleTimeout = 600
     @Option(help: "The least severe log level written to standard error.") var logLevel: Logger.Level = .notice
+
+    /// The most seconds a graceful shutdown waits for requests in flight before it cancels them.
+    static let gracefulShutdownLimit = 30
 
     public init() {}
 
@@ -91,9 +94,10 @@ public struct ServeCommand: AsyncParsableCommand {
             onServerRunning: { port in
                 FileHandle.standardOutput.write(Data("listening on http://\(shownHost):\(port)\n".utf8))
             })
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var lifecycle = ServiceGroupConfiguration(
+            services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        lifecycle.maximumGracefulShutdownDuration = .seconds(Self.gracefulShutdownLimit)
+        let group = ServiceGroup(configuration: lifecycle)
         try await group.run()
         logger.notice("stopped; closing the store")
     }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import MCP
 import NIOCore
+import ServiceLifecycle
 
 /// `/mcp`: Hummingbird requests handed to the SDK's Streamable HTTP transport through
 /// ``MCPHTTPSessions``, and its responses (JSON, or SSE streams) handed back.
@@ -33,7 +34,10 @@ struct MCPHTTPRoute: Sendable {
             return Response(
                 status: status, headers: fields,
                 body: ResponseBody { writer in
-                    for try await chunk in stream { try await writer.write(ByteBuffer(bytes: chunk)) }
+                    // A client's standing GET stream ends when the service shuts down.
+                    for try await chunk in stream.cancelOnGracefulShutdown() {
+                        try await writer.write(ByteBuffer(bytes: chunk))
+                    }
                     try await writer.finish(nil)
                 })
         }
