@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # dependencies are large, and its tests run in the plain build.
 WITHOUT_SERVICE := MEMORY_GRAPH_WITHOUT_SERVICE=1
 
-.PHONY: deps deps-bench build release test test-agents test-fast asan tsan lint format run bench bench-smoke crash fuzz fuzz-smoke \
+.PHONY: deps deps-bench build release test test-agents serve-load test-fast asan tsan lint format run bench bench-smoke crash fuzz fuzz-smoke \
 	fuzz-seeds
 
 ## deps: install LMDB's headers and tools (liblmdb-dev, lmdb-utils) when missing
@@ -106,6 +106,15 @@ bench-smoke: deps-bench
 		grep -qF -- "$$row" "$$output" || { rm -f "$$output"; echo "bench-smoke: no \"$$row\" in the output"; exit 1; }; \
 	done; \
 	rm -f "$$output"; echo "bench-smoke: passed"
+
+## serve-load: memory-graph serve under wrk: GET and POST a node, POST a query, an MCP tools/call,
+## and /health (the framework's floor) at 64 keep-alive connections, LOAD_SECONDS each
+LOAD_SECONDS ?= 10
+serve-load: deps
+	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk"; $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(SWIFT) build -c release --product memory-graph
+	Benchmarks/serve-load/serve-load.sh "$$($(SWIFT) build -c release --show-bin-path)/memory-graph" $(LOAD_SECONDS) 64 10000
 
 ## crash: 500 SIGKILLs of a process writing to one store, every acknowledged write checked after each
 crash: deps
