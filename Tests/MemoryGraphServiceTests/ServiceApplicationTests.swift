@@ -83,6 +83,60 @@ import Tracing
         }
     }
 
+    /// Each endpoint once, in the order an agent would use them, with the status and the
+    /// result it must give.
+    @Test func everyEndpoint() async throws {
+        try await application().test(.router) { client in
+            func send(
+                _ method: HTTPRequest.Method, _ path: String, _ body: JSONValue? = nil,
+                status: HTTPResponse.Status = .ok
+            )
+                async throws -> JSONValue
+            {
+                var headers: HTTPFields = [.authorization: "Bearer \(writer)", .contentType: "application/json"]
+                if method == .patch { headers[.ifMatch] = "\"1\"" }
+                let response = try await client.execute(
+                    uri: path, method: method, headers: headers,
+                    body: try body.map { ByteBuffer(string: try $0.jsonString()) })
+                #expect(response.status == status, "\(method) \(path): \(String(buffer: response.body))")
+                return response.body.readableBytes == 0 ? .null : try json(response)
+            }
+            let first = try #require(
+                try await send(.post, "/v1/nodes", ["context": "c", "result": ["type": "plan"]], status: .created)[
+                    "id"]?.stringValue)
+            let batch = try await send(
+                .post, "/v1/nodes", ["nodes": [["context": "c", "result": ["n": 1], "links": [.string(first)]]]],
+                status: .created)
+            let second = try #require(batch["nodes"]?[0]?["id"]?.stringValue)
+            #expect(try await send(.get, "/v1/nodes/\(first)")["result"] == ["type": "plan"])
+            #expect(try await send(.patch, "/v1/nodes/\(first)", ["metadata": ["k": 1]])["version"] == 2)
+            #expect(try await send(.get, "/v1/nodes/\(first)/history")["versions"]?.arrayValue?.count == 2)
+            #expect(
+                try await send(.get, "/v1/nodes/\(first)/neighbors?direction=in")["neighbors"]?[0]?["id"]
+                    == .string(second))
+            #expect(try await send(.get, "/v1/recall?context=c&limit=1")["nodes"]?[0]?["id"] == .string(second))
+            #expect(try await send(.post, "/v1/query", ["types": ["plan"]])["nodes"]?.arrayValue?.count == 1)
+            #expect(try await send(.delete, "/v1/links?from=\(second)&to=\(first)")["changed"] == true)
+            #expect(
+                try await send(.put, "/v1/links", ["from": .string(second), "to": .string(first)])["changed"] == true)
+            let bundle = try await send(
+                .post, "/v1/bundles", ["task_id": "t", "node_ids": [.string(first)]], status: .created)
+            let bundleID = try #require(bundle["id"]?.stringValue)
+            #expect(
+                try await send(.post, "/v1/bundles/\(bundleID)/nodes", ["node_ids": [.string(second)]])["node_ids"]?
+                    .arrayValue?.count == 2)
+            #expect(try await send(.get, "/v1/bundles/\(bundleID)")["task_id"] == "t")
+            #expect(try await send(.get, "/v1/bundles?task=t")["bundles"]?.arrayValue?.count == 1)
+            #expect(try await send(.get, "/v1/changes?after=0&limit=2")["last_sequence"] == 2)
+            #expect(try await send(.get, "/v1/stats")["nodes"] == 2)
+            #expect(try await send(.delete, "/v1/nodes/\(second)")["removed"] == true)
+            _ = try await send(.get, "/v1/nodes/\(second)", status: .notFound)
+            #expect(try await send(.get, "/health")["status"] == "ok")
+            let document = try await client.execute(uri: "/v1/openapi.yaml", method: .get)
+            #expect(String(buffer: document.body).hasPrefix("openapi: 3.1"))
+        }
+    }
+
     @Test func operationsAreCountedAndTraced() async throws {
         let tracer = W3CTestTracer()
         let traceID = "4bf92f3577b34da6a3ce929d0e0e4736"

@@ -247,3 +247,9 @@ def test_sigkill_loses_no_acknowledged_write(service):
 
 def stored_ids(store):
     return {node["id"] for node in json_lines(memory_graph("query", store, "--limit", "1000000").stdout)}
+
+
+def test_serve_refuses_an_open_address_without_tokens(tmp_path):
+    refused = memory_graph("serve", "--path", str(tmp_path / "s"), "--agent", "a", "--listen", "0.0.0.0:0", check=False)
+    assert refused.returncode == 2 and "--tokens" in refused.stderr
+    assert not (tmp_path / "s").exists()
