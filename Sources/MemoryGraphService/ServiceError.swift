@@ -5,7 +5,8 @@ import MemoryGraphTools
 /// status that goes with it.
 public struct ServiceError: Error, Sendable {
     /// The error code: a ``MemoryGraphError/Code`` name such as `versionConflict`, or one of the
-    /// service's own (`unauthorized`, `notFound`, `payloadTooLarge`, `unavailable`).
+    /// service's own: `unauthorized`, `notFound` (no such route), `httpNNN` (another HTTP
+    /// failure), `internal`.
     public let code: String
     /// What was wrong and how to fix it.
     public let message: String

@@ -46,22 +46,6 @@ public enum OutputSchemas {
         "additionalProperties": false,
     ]
 
-    /// An error body, as ``MemoryJSON/error(code:message:currentVersion:)`` writes it.
-    public static let error: JSONValue = [
-        "type": "object",
-        "properties": [
-            "error": [
-                "type": "object",
-                "properties": [
-                    "code": ["type": "string"], "message": ["type": "string"],
-                    "current_version": ["type": "integer"],
-                ],
-                "required": ["code", "message"],
-            ]
-        ],
-        "required": ["error"],
-    ]
-
     /// An object with exactly these properties, all required.
     static func object(_ properties: [String: JSONValue]) -> JSONValue {
         [

@@ -1,3 +1,4 @@
+import Logging
 import MCP
 import MemoryGraph
 import MemoryGraphCore
@@ -11,7 +12,8 @@ import Testing
     @Test func toolsResultsErrorsAndResources() async throws {
         let graph = try MemoryGraph.inMemory()
         defer { graph.close() }
-        let server = await MCPToolServer.make(toolbox: AgentToolbox(session: try graph.session(agent: "planner")))
+        let server = await MCPToolServer.make(
+            toolbox: AgentToolbox(session: try graph.session(agent: "planner")), logger: Logger(label: "test"))
         let (clientSide, serverSide) = await InMemoryTransport.createConnectedPair()
         try await server.start(transport: serverSide)
         let client = Client(name: "test", version: "1")

@@ -4,13 +4,14 @@ import json
 import os
 import signal
 import stat
+import subprocess
 import threading
 import time
 import uuid
 
 import requests
 
-from conftest import json_lines, memory_graph
+from conftest import BINARY, json_lines, memory_graph
 
 
 def call(service, method, path, agent="planner", **options):
@@ -105,7 +106,10 @@ def test_bad_requests_are_clear(service):
     error_of(call(service, "GET", "/v1/recall", params={"context": "c", "limit": "many"}), 400, "invalidArgument")
     error_of(call(service, "GET", "/v1/recall"), 400, "invalidArgument")
     error_of(call(service, "GET", "/v1/no-such-thing"), 404, "notFound")
-    error_of(call(service, "POST", "/v1/nodes", data="x" * (2 << 20)), 413, "payloadTooLarge")
+    error_of(call(service, "POST", "/v1/nodes", data="x" * (2 << 20), headers={"Content-Type": "application/json"}),
+             413, "payloadTooLarge")
+    error_of(call(service, "POST", "/v1/nodes", data='{"context": "c", "result": {}}',
+                  headers={"Content-Type": "text/plain"}), 400, "invalidArgument")
     error_of(call(service, "PATCH", f"/v1/nodes/{uuid.uuid4()}", json={"result": {}}, headers={"If-Match": "soon"}),
              400, "invalidArgument")
     # Nothing was stored by the refused requests.
@@ -116,7 +120,9 @@ def test_permission_matrix(service):
     own = call(service, "POST", "/v1/nodes", json={"context": "private", "result": {"x": 1}}).json()["id"]
     shared = call(service, "POST", "/v1/nodes", json={"context": "shared", "result": {"x": 2}}).json()["id"]
 
-    error_of(call(service, "GET", f"/v1/nodes/{own}", agent=None), 401, "unauthorized")
+    anonymous = call(service, "GET", f"/v1/nodes/{own}", agent=None)
+    error_of(anonymous, 401, "unauthorized")
+    assert anonymous.headers["WWW-Authenticate"] == "Bearer"
     error_of(call(service, "GET", f"/v1/nodes/{own}", agent=None, headers={"Authorization": "Bearer mg_wrong"}),
              401, "unauthorized")
     error_of(call(service, "GET", f"/v1/nodes/{own}", agent=None,
@@ -141,6 +147,7 @@ def test_permission_matrix(service):
     error_of(call(service, "PUT", "/v1/links", agent="critic", json={"from": shared, "to": own}), 404, "nodeNotFound")
     error_of(call(service, "POST", "/v1/nodes", agent="critic", json={"context": "private", "result": {}}), 403,
              "permissionDenied")
+    error_of(call(service, "GET", "/v1/stats", agent="critic"), 403, "permissionDenied")
     feed = call(service, "GET", "/v1/changes", agent="critic").json()["changes"]
     assert {c["node_id"] for c in feed} == {shared}
 
@@ -253,3 +260,26 @@ def test_serve_refuses_an_open_address_without_tokens(tmp_path):
     refused = memory_graph("serve", "--path", str(tmp_path / "s"), "--agent", "a", "--listen", "0.0.0.0:0", check=False)
     assert refused.returncode == 2 and "--tokens" in refused.stderr
     assert not (tmp_path / "s").exists()
+
+
+def test_without_tokens_only_local_pages_reach_the_service(tmp_path):
+    process = subprocess.Popen([BINARY, "serve", "--path", str(tmp_path / "s"), "--agent", "solo", "--listen",
+                                "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = process.stdout.readline().split()[-1]
+        body = {"context": "c", "result": {}}
+        written = requests.post(url + "/v1/nodes", json=body, timeout=10)
+        assert written.status_code == 201
+        assert requests.get(url + "/v1/nodes/" + written.json()["id"], timeout=10).json()["agent_id"] == "solo"
+        rebound = requests.post(url + "/v1/nodes", json=body, headers={"Host": "evil.example"}, timeout=10)
+        error_of(rebound, 421, "misdirectedRequest")
+        cross_site = requests.post(url + "/v1/nodes", json=body, headers={"Origin": "https://evil.example"}, timeout=10)
+        error_of(cross_site, 403, "permissionDenied")
+        simple_form = requests.post(url + "/v1/nodes", data=json.dumps(body), headers={"Content-Type": "text/plain"},
+                                    timeout=10)
+        error_of(simple_form, 400, "invalidArgument")
+        local_page = requests.get(url + "/v1/stats", headers={"Origin": url}, timeout=10)
+        assert local_page.json()["nodes"] == 1
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

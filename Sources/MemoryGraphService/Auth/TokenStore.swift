@@ -45,22 +45,43 @@ public struct TokenStore: Sendable {
         } catch {
             throw MemoryGraphError(.invalidConfiguration, "the tokens file \(path) is not JSON: \(error)")
         }
-        entries = try (json["tokens"]?.arrayValue ?? []).enumerated().map { index, item in
-            guard let hex = item["sha256"]?.stringValue, let digest = Self.bytes(hex: hex), digest.count == 32,
-                let agent = item["agent"]?.stringValue, !agent.isEmpty
-            else {
-                throw MemoryGraphError(
-                    .invalidConfiguration, "token \(index) of \(path) lacks a sha256 (64 hex digits) or an agent")
-            }
-            let scope = ReadScope(
-                agentIDs: item["read_agents"]?.arrayValue.map { Set($0.compactMap(\.stringValue)) },
-                contexts: item["read_contexts"]?.arrayValue.map { Set($0.compactMap(\.stringValue)) })
-            return Entry(
-                digest: digest,
-                credential: AgentCredential(
-                    agentID: agent, scope: scope, readOnly: item["read_only"]?.boolValue ?? false),
-                createdAt: item["created_at"]?.stringValue.flatMap(MemoryJSON.date) ?? Date(timeIntervalSince1970: 0))
+        guard let items = json["tokens"]?.arrayValue, json.objectValue?.count == 1 else {
+            throw MemoryGraphError(.invalidConfiguration, "the tokens file \(path) is not {\"tokens\": [...]}")
         }
+        entries = try items.enumerated().map { index, item in try Self.entry(item, index: index, path: path) }
+    }
+
+    /// One entry of a tokens file, read strictly: a value of the wrong type or an unknown key is
+    /// an error, never a wider grant.
+    private static func entry(_ item: JSONValue, index: Int, path: String) throws -> Entry {
+        func invalid(_ problem: String) -> MemoryGraphError {
+            MemoryGraphError(.invalidConfiguration, "token \(index) of \(path): \(problem)")
+        }
+        guard let fields = item.objectValue else { throw invalid("not a JSON object") }
+        let known: Set = ["sha256", "agent", "read_agents", "read_contexts", "read_only", "created_at"]
+        if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
+            throw invalid("unknown key \(unknown)")
+        }
+        guard let hex = fields["sha256"]?.stringValue, let digest = bytes(hex: hex), digest.count == 32 else {
+            throw invalid("sha256 must be 64 hex digits")
+        }
+        guard let agent = fields["agent"]?.stringValue, !agent.isEmpty else { throw invalid("agent is missing") }
+        func names(_ key: String) throws -> Set<String>? {
+            guard let value = fields[key], value != .null else { return nil }
+            guard let items = value.arrayValue, items.allSatisfy({ $0.stringValue?.isEmpty == false }) else {
+                throw invalid("\(key) must be null (all) or an array of names")
+            }
+            return Set(items.compactMap(\.stringValue))
+        }
+        let readOnly = fields["read_only"] ?? false
+        guard let isReadOnly = readOnly.boolValue else { throw invalid("read_only must be true or false") }
+        return Entry(
+            digest: digest,
+            credential: AgentCredential(
+                agentID: agent,
+                scope: ReadScope(agentIDs: try names("read_agents"), contexts: try names("read_contexts")),
+                readOnly: isReadOnly),
+            createdAt: fields["created_at"]?.stringValue.flatMap(MemoryJSON.date) ?? Date(timeIntervalSince1970: 0))
     }
 
     /// Adds a token granting `credential` and returns it: 32 random bytes, hex, after `mg_`.
@@ -95,9 +116,20 @@ public struct TokenStore: Sendable {
             ]
         }
         let data = try JSONValue.object(["tokens": .array(tokens)]).jsonData()
+        // Created 0600 from the start (never readable by others for a moment), then moved over
+        // the old file.
         let temporary = path + ".new"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
-        else { throw MemoryGraphError(.invalidConfiguration, "cannot write the tokens file \(temporary)") }
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else {
+            throw MemoryGraphError(.invalidConfiguration, "cannot write the tokens file \(temporary): errno \(errno)")
+        }
+        let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        guard fchmod(descriptor, 0o600) == 0 else {
+            throw MemoryGraphError(.invalidConfiguration, "cannot make \(temporary) private: errno \(errno)")
+        }
+        try file.write(contentsOf: data)
+        try file.synchronize()
+        try file.close()
         guard rename(temporary, path) == 0 else {
             throw MemoryGraphError(.invalidConfiguration, "cannot replace the tokens file \(path): errno \(errno)")
         }

@@ -24,6 +24,12 @@ public struct MCPCommand: AsyncParsableCommand {
 
     public init() {}
 
+    public func validate() throws {
+        guard !agent.isEmpty, agent.utf8.count <= Limits.maximumNameLength else {
+            throw ValidationError("--agent must be 1 to \(Limits.maximumNameLength) bytes")
+        }
+    }
+
     public func run() async throws {
         ServiceLogging.bootstrap(level: logLevel)
         var configuration = MemoryGraph.Configuration()
@@ -32,8 +38,9 @@ public struct MCPCommand: AsyncParsableCommand {
         let graph = try MemoryGraph(path: path, configuration: configuration)
         defer { graph.close() }
         let toolbox = AgentToolbox(session: try graph.session(agent: agent, reading: scope.scope), readOnly: readOnly)
-        let server = await MCPToolServer.make(toolbox: toolbox)
-        try await server.start(transport: StdioTransport(logger: Logger(label: "memory-graph.mcp")))
+        let logger = Logger(label: "memory-graph.mcp")
+        let server = await MCPToolServer.make(toolbox: toolbox, logger: logger)
+        try await server.start(transport: StdioTransport(logger: logger))
         await server.waitUntilCompleted()
     }
 }

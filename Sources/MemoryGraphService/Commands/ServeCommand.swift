@@ -47,6 +47,9 @@ public struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("give --tokens FILE, or --agent AGENT for a loopback service without tokens")
         }
         if tokens != nil, agent != nil { throw ValidationError("--agent is for a service without --tokens") }
+        if let agent, agent.isEmpty || agent.utf8.count > Limits.maximumNameLength {
+            throw ValidationError("--agent must be 1 to \(Limits.maximumNameLength) bytes")
+        }
         if let maxBodySize, maxBodySize < 1024 { throw ValidationError("--max-body-size must be at least 1024") }
         guard mcpIdleTimeout > 0 else { throw ValidationError("--mcp-idle-timeout must be positive") }
     }

@@ -13,26 +13,27 @@ struct BearerAuthentication: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        context.credential = try credential(of: request)
+        (context.credential, context.principal) = try credential(of: request)
         return try await next(request, context)
     }
 
-    func credential(of request: Request) throws -> AgentCredential {
+    /// The request's credential and who presented it.
+    func credential(of request: Request) throws -> (AgentCredential, String) {
         switch access {
-        case .fixed(let credential): return credential
+        case .fixed(let credential): return (credential, "local")
         case .tokens(let tokens):
             guard let header = request.headers[.authorization] else {
                 throw ServiceError(code: "unauthorized", status: 401, "send Authorization: Bearer TOKEN")
             }
             let parts = header.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer",
-                let credential = tokens.credential(for: String(parts[1]).trimmingCharacters(in: .whitespaces))
+            let token = parts.count == 2 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
+            guard parts.count == 2, parts[0].lowercased() == "bearer", let credential = tokens.credential(for: token)
             else {
                 throw ServiceError(
                     code: "unauthorized", status: 401,
                     "the bearer token is not valid; ask for one with memory-graph token add")
             }
-            return credential
+            return (credential, TokenStore.digest(token).map { String(format: "%02x", $0) }.joined())
         }
     }
 }

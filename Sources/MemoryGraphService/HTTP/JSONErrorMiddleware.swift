@@ -30,7 +30,9 @@ struct JSONErrorMiddleware: RouterMiddleware {
                 context.logger.error("request failed", metadata: ["error": "\(error)"])
                 reported = ServiceError(error)
             }
-            return JSONResponse.make(reported.body, status: reported.status)
+            return JSONResponse.make(
+                reported.body, status: reported.status,
+                headers: reported.status == 401 ? [.wwwAuthenticate: "Bearer"] : [:])
         }
     }
 }

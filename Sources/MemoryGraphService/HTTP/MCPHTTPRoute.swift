@@ -24,19 +24,25 @@ struct MCPHTTPRoute: Sendable {
         let forwarded = MCP.HTTPRequest(
             method: request.method.rawValue, headers: headers,
             body: body.readableBytes > 0 ? Data(body.readableBytesView) : nil, path: request.uri.path)
-        let answer = await sessions.handle(forwarded, credential: credential)
+        let answer = await sessions.handle(forwarded, credential: credential, principal: context.principal ?? "")
         var fields = HTTPFields()
         for (name, value) in answer.headers {
             if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
         }
         let status = HTTPTypes.HTTPResponse.Status(code: answer.statusCode)
         if case .stream(let stream, _) = answer {
+            // A client's standing GET stream ends when the service shuts down; the stream of a
+            // request ends with its answer.
+            let standing = request.method == .get
             return Response(
                 status: status, headers: fields,
                 body: ResponseBody { writer in
-                    // A client's standing GET stream ends when the service shuts down.
-                    for try await chunk in stream.cancelOnGracefulShutdown() {
-                        try await writer.write(ByteBuffer(bytes: chunk))
+                    if standing {
+                        for try await chunk in stream.cancelOnGracefulShutdown() {
+                            try await writer.write(ByteBuffer(bytes: chunk))
+                        }
+                    } else {
+                        for try await chunk in stream { try await writer.write(ByteBuffer(bytes: chunk)) }
                     }
                     try await writer.finish(nil)
                 })

@@ -5,16 +5,20 @@ import MemoryGraph
 import MemoryGraphTools
 
 /// The MCP sessions of `/mcp` (Streamable HTTP): one SDK server and stateful transport per
-/// client, created by its `initialize` request and bound to the credential that made it. A
-/// request for a session made with another token, or for an ended one, finds nothing (404).
-/// Sessions idle for longer than the timeout are ended.
+/// client, created by its `initialize` request and bound to the token that made it. A request
+/// for a session made with another token, or for an ended one, finds nothing (404). Sessions
+/// idle for longer than the timeout are ended; one token holds at most
+/// ``maximumSessionsPerPrincipal`` at once, so that no agent can take all of them.
 actor MCPHTTPSessions {
     private struct Session {
         let server: Server
         let transport: StatefulHTTPServerTransport
-        let credential: AgentCredential
+        let principal: String
         var lastSeen: ContinuousClock.Instant
     }
+
+    /// The most sessions one token holds at once.
+    static let maximumSessionsPerPrincipal = 32
 
     private let graph: MemoryGraph
     private let validation: [any HTTPRequestValidator]
@@ -22,6 +26,8 @@ actor MCPHTTPSessions {
     private let maximumSessions: Int
     private let logger: Logger
     private var sessions: [String: Session] = [:]
+    /// Sessions being started (their `initialize` in flight), by principal.
+    private var starting: [String: Int] = [:]
 
     /// Sessions over `graph`; requests whose `Host` or `Origin` is not among `allowedHosts`
     /// (host or host:port) are refused, against DNS rebinding.
@@ -41,13 +47,10 @@ actor MCPHTTPSessions {
         self.logger = logger
     }
 
-    /// The number of open sessions.
-    var count: Int { sessions.count }
-
-    /// Handles one request of a client acting with `credential`.
-    func handle(_ request: HTTPRequest, credential: AgentCredential) async -> HTTPResponse {
+    /// Handles one request of a client acting with `credential`, presented by `principal`.
+    func handle(_ request: HTTPRequest, credential: AgentCredential, principal: String) async -> HTTPResponse {
         if let id = request.header(HTTPHeaderName.sessionID) {
-            guard var session = sessions[id], session.credential == credential else {
+            guard var session = sessions[id], session.principal == principal else {
                 return .error(statusCode: 404, .invalidRequest("Session not found or ended; initialize a new one"))
             }
             session.lastSeen = .now
@@ -63,10 +66,16 @@ actor MCPHTTPSessions {
             return .error(
                 statusCode: 400, .invalidRequest("Missing \(HTTPHeaderName.sessionID) header; send initialize first"))
         }
-        guard sessions.count < maximumSessions else {
+        let held = sessions.values.count { $0.principal == principal } + starting[principal, default: 0]
+        guard sessions.count + starting.values.reduce(0, +) < maximumSessions,
+            held < Self.maximumSessionsPerPrincipal
+        else {
             return .error(
-                statusCode: 503, .serverError(code: -32000, message: "Too many MCP sessions; try again later"))
+                statusCode: 503,
+                .serverError(code: -32000, message: "Too many MCP sessions; end one (DELETE) or try again later"))
         }
+        starting[principal, default: 0] += 1
+        defer { starting[principal, default: 1] -= 1 }
         let id = UUID().uuidString
         let transport = StatefulHTTPServerTransport(
             sessionIDGenerator: FixedSessionID(id: id),
@@ -76,9 +85,9 @@ actor MCPHTTPSessions {
             let toolbox = AgentToolbox(
                 session: try graph.session(agent: credential.agentID, reading: credential.scope),
                 readOnly: credential.isReadOnly)
-            let server = await MCPToolServer.make(toolbox: toolbox)
+            let server = await MCPToolServer.make(toolbox: toolbox, logger: logger)
             try await server.start(transport: transport)
-            sessions[id] = Session(server: server, transport: transport, credential: credential, lastSeen: .now)
+            sessions[id] = Session(server: server, transport: transport, principal: principal, lastSeen: .now)
         } catch {
             logger.error("cannot start an MCP session", metadata: ["error": "\(error)"])
             return .error(statusCode: 500, .internalError("cannot start a session"))

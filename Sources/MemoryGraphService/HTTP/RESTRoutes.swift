@@ -207,7 +207,10 @@ struct RESTRoutes: Sendable {
     }
 
     func stats(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        _ = try context.requireCredential()
+        guard try context.requireCredential().scope.isAll else {
+            throw MemoryGraphError(
+                .permissionDenied, "the statistics count the whole store; this token reads only part of it")
+        }
         try noQuery(request)
         let statistics = try await graph.statistics()
         return JSONResponse.make([
@@ -232,6 +235,10 @@ struct RESTRoutes: Sendable {
     /// The request's body, a JSON object of at most ``maximumBodySize`` bytes, without an
     /// `agent_id` that names the credential's own agent.
     func object(_ request: Request, _ credential: AgentCredential) async throws -> [String: JSONValue] {
+        // Only JSON: a browser sends no such body across origins without asking first.
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            throw invalid("send the body as Content-Type: application/json")
+        }
         let buffer = try await request.body.collect(upTo: maximumBodySize)
         let body: JSONValue
         do {

@@ -21,6 +21,9 @@ public enum ServiceApplication {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: TracingMiddleware())
         router.add(middleware: JSONErrorMiddleware())
+        if case .fixed = configuration.access {
+            router.add(middleware: LocalOriginCheck(allowedHosts: configuration.allowedHosts))
+        }
         router.get("health") { _, _ in JSONResponse.make(["status": "ok"]) }
         router.get("metrics") { _, _ in
             var text: [UInt8] = []

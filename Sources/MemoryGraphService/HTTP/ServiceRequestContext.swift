@@ -8,11 +8,15 @@ struct ServiceRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// What the request's token grants; `nil` before authentication and on open routes.
     var credential: AgentCredential?
+    /// Who presented the credential: the token's digest in hex, or `local` without tokens. An
+    /// MCP session belongs to it.
+    var principal: String?
 
     /// A context for a request arriving on a channel.
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         credential = nil
+        principal = nil
     }
 
     /// The credential, or `unauthorized`.

@@ -1,3 +1,4 @@
+public import Logging
 public import MCP
 import MemoryGraphCore
 public import MemoryGraphTools
@@ -14,8 +15,9 @@ public enum MCPToolServer {
     /// The server's version in `initialize`.
     public static let version = "1.0.0"
 
-    /// A server whose handlers call `toolbox`; start it on a transport.
-    public static func make(toolbox: AgentToolbox) async -> Server {
+    /// A server whose handlers call `toolbox`; start it on a transport. Failures that are not
+    /// the caller's go to `logger`.
+    public static func make(toolbox: AgentToolbox, logger: Logger) async -> Server {
         let server = Server(
             name: name, version: version, title: "MemoryGraph",
             instructions:
@@ -29,7 +31,7 @@ public enum MCPToolServer {
             ListTools.Result(tools: ToolCatalog.tools.map(tool))
         }
         await server.withMethodHandler(CallTool.self) { call in
-            await self.call(call, toolbox: toolbox)
+            await self.call(call, toolbox: toolbox, logger: logger)
         }
         await server.withMethodHandler(ListResources.self) { _ in ListResources.Result(resources: []) }
         await server.withMethodHandler(ListResourceTemplates.self) { _ in
@@ -52,7 +54,7 @@ public enum MCPToolServer {
             outputSchema: definition.outputSchema.mcpValue)
     }
 
-    static func call(_ call: CallTool.Parameters, toolbox: AgentToolbox) async -> CallTool.Result {
+    static func call(_ call: CallTool.Parameters, toolbox: AgentToolbox, logger: Logger) async -> CallTool.Result {
         let arguments = (call.arguments ?? [:]).mapValues(JSONValue.init)
         do {
             let result = try await toolbox.call(call.name, arguments)
@@ -60,7 +62,11 @@ public enum MCPToolServer {
                 content: [.text(text: result.description, annotations: nil, _meta: nil)],
                 structuredContent: Optional(result.mcpValue), isError: false)
         } catch {
-            let body = ServiceError(error).body
+            let reported = ServiceError(error)
+            if reported.status >= 500 {
+                logger.error("tool \(call.name) failed", metadata: ["error": "\(error)"])
+            }
+            let body = reported.body
             return CallTool.Result(
                 content: [.text(text: body.description, annotations: nil, _meta: nil)], isError: true)
         }
