@@ -105,17 +105,20 @@ extension AgentSession {
         return found
     }
 
-    /// Bundle `id` with only the nodes inside the scope; see ``MemoryGraph/bundle(_:)``.
+    /// Bundle `id` as the session sees it (see ``shown(_:)``), `nil` when it does not exist or
+    /// shows nothing inside the scope; see ``MemoryGraph/bundle(_:)``.
     public func bundle(_ id: BundleID) async throws -> MemoryBundle? {
         guard let bundle = try await graph.bundle(id) else { return nil }
         return try await shown(bundle)
     }
 
-    /// The bundles of a task, each with only the nodes inside the scope; see
+    /// The bundles of a task that the session sees, each as it sees it; see
     /// ``MemoryGraph/bundles(forTask:)``.
     public func bundles(forTask taskID: String) async throws -> [MemoryBundle] {
         var shown: [MemoryBundle] = []
-        for bundle in try await graph.bundles(forTask: taskID) { shown.append(try await self.shown(bundle)) }
+        for bundle in try await graph.bundles(forTask: taskID) {
+            if let bundle = try await self.shown(bundle) { shown.append(bundle) }
+        }
         return shown
     }
 
@@ -185,9 +188,15 @@ extension AgentSession {
         QueryPage(nodes: try await withoutHiddenLinks(page.nodes), nextCursor: page.nextCursor)
     }
 
-    private func shown(_ bundle: MemoryBundle) async throws -> MemoryBundle {
+    /// `bundle` as the session sees it: only its nodes, agents and contexts inside the scope;
+    /// `nil` when none of its nodes is inside it and it is not for the session's agent.
+    func shown(_ bundle: MemoryBundle) async throws -> MemoryBundle? {
+        guard !scope.isAll else { return bundle }
         var bundle = bundle
-        if !scope.isAll { bundle.nodeIDs = try await visible(bundle.nodeIDs) }
+        bundle.nodeIDs = try await visible(bundle.nodeIDs)
+        guard !bundle.nodeIDs.isEmpty || bundle.agentIDs.contains(agentID) else { return nil }
+        if let agents = scope.agentIDs { bundle.agentIDs.removeAll { !agents.contains($0) } }
+        if let contexts = scope.contexts { bundle.contexts.removeAll { !contexts.contains($0) } }
         return bundle
     }
 }

@@ -154,24 +154,36 @@ public final class AgentSession: Sendable {
         return try await graph.unlink(from: source, to: target)
     }
 
-    /// Creates a bundle of nodes inside the scope; see
+    /// Creates a bundle of nodes, agents and contexts inside the scope; see
     /// ``MemoryGraph/createBundle(taskID:agentIDs:contexts:nodeIDs:metadata:)``.
     ///
-    /// - Throws: ``MemoryGraphError/Code/nodeNotFound`` when a node is outside the scope.
+    /// - Throws: ``MemoryGraphError/Code/nodeNotFound`` when a node is outside the scope,
+    ///   ``MemoryGraphError/Code/permissionDenied`` when an agent or a context is.
     @discardableResult
     public func createBundle(
         taskID: String, agentIDs: [String] = [], contexts: [String] = [], nodeIDs: [NodeID] = [],
         metadata: [String: JSONValue] = [:]
     ) async throws -> BundleID {
+        if let agents = scope.agentIDs, let outside = agentIDs.first(where: { !agents.contains($0) }) {
+            throw MemoryGraphError(.permissionDenied, "agent \(outside) is outside this session's scope")
+        }
+        if let scoped = scope.contexts, let outside = contexts.first(where: { !scoped.contains($0) }) {
+            throw MemoryGraphError(.permissionDenied, "task context \(outside) is outside this session's scope")
+        }
         try await requireVisible(Set(nodeIDs))
         return try await graph.createBundle(
             taskID: taskID, agentIDs: agentIDs, contexts: contexts, nodeIDs: nodeIDs, metadata: metadata)
     }
 
-    /// Adds nodes inside the scope to a bundle; see ``MemoryGraph/addToBundle(_:nodeIDs:)``.
+    /// Adds nodes inside the scope to a bundle the session sees; see
+    /// ``MemoryGraph/addToBundle(_:nodeIDs:)``.
     ///
-    /// - Throws: ``MemoryGraphError/Code/nodeNotFound`` when a node is outside the scope.
+    /// - Throws: ``MemoryGraphError/Code/bundleNotFound`` when the session does not see the
+    ///   bundle, ``MemoryGraphError/Code/nodeNotFound`` when a node is outside the scope.
     public func addToBundle(_ id: BundleID, nodeIDs: [NodeID]) async throws {
+        if !scope.isAll, try await bundle(id) == nil {
+            throw MemoryGraphError(.bundleNotFound, "bundle \(id) does not exist")
+        }
         try await requireVisible(Set(nodeIDs))
         try await graph.addToBundle(id, nodeIDs: nodeIDs)
     }

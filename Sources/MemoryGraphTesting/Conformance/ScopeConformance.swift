@@ -78,6 +78,21 @@ public enum ScopeConformance {
         await expectError(.nodeNotFound) { try await critic.neighbors(of: o1) }
         #expect(try await critic.bundle(bundle)?.nodeIDs == [p1, c1])
         #expect(try await critic.bundles(forTask: "task").map(\.nodeIDs) == [[p1, c1]])
+        // A bundle shows only what lies inside the scope, and nothing at all when none of its
+        // nodes does (unless it is for the session's agent).
+        let wide = try await graph.createBundle(
+            taskID: "wide", agentIDs: ["other", "planner"], contexts: ["trip-43", "trip-42"], nodeIDs: [p1, o1])
+        let seen = try await critic.bundle(wide)
+        #expect(seen?.agentIDs == ["planner"] && seen?.contexts == ["trip-42"] && seen?.nodeIDs == [p1])
+        let secret = try await graph.createBundle(taskID: "wide", agentIDs: ["other"], nodeIDs: [o1, p2])
+        #expect(try await critic.bundle(secret) == nil)
+        #expect(try await critic.bundles(forTask: "wide").map(\.id) == [wide])
+        await expectError(.bundleNotFound) { try await critic.addToBundle(secret, nodeIDs: [p1]) }
+        #expect(try await graph.bundle(secret)?.nodeIDs == [o1, p2], "nothing added")
+        let own = try await graph.createBundle(taskID: "mine", agentIDs: ["critic"])
+        #expect(try await critic.bundle(own)?.id == own)
+        await expectError(.permissionDenied) { try await critic.createBundle(taskID: "t", contexts: ["trip-43"]) }
+        await expectError(.permissionDenied) { try await critic.createBundle(taskID: "t", agentIDs: ["other"]) }
         #expect(try await critic.history(of: o1).isEmpty)
         #expect(try await critic.history(of: p1).map(\.id) == [p1])
         #expect(try await critic.history(of: c1).first?.links == [p1])
