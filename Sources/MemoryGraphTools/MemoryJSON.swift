@@ -61,9 +61,14 @@ public enum MemoryJSON {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
-    /// An ISO 8601 time with or without fractional seconds, `nil` when `text` is not one.
+    /// An RFC 3339 time (JSON Schema's `date-time`: `2026-12-06T09:30:00Z`, with or without
+    /// fractional seconds, `Z` or an offset such as `+02:00`), `nil` when `text` is not one.
     public static func date(_ text: String) -> Date? {
-        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
+        let rfc3339 =
+            /\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)/
+        guard text.wholeMatch(of: rfc3339) != nil else { return nil }
+        let normalized = text.uppercased()
+        return (try? Date(normalized, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            ?? (try? Date(normalized, strategy: Date.ISO8601FormatStyle()))
     }
 }

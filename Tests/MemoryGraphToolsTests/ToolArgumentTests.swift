@@ -1,3 +1,4 @@
+import Foundation
 import MemoryGraph
 import MemoryGraphCore
 import MemoryGraphTesting
@@ -98,5 +99,25 @@ extension ToolParameter.Kind {
     fileprivate var isObject: Bool {
         if case .object = self { return true }
         return false
+    }
+}
+
+/// Times are RFC 3339 (JSON Schema's `date-time`), no more and no less.
+@Suite struct TimeArgumentTests {
+    @Test(arguments: [
+        "2026-12-06T09:30:00Z", "2026-12-06T09:30:00.25Z", "2026-12-06t09:30:00z", "2026-12-06T11:30:00+02:00",
+        "2026-12-06T04:30:00.5-05:00",
+    ])
+    func accepted(text: String) throws {
+        let date = try #require(MemoryJSON.date(text))
+        #expect(abs(date.timeIntervalSince(try #require(MemoryJSON.date("2026-12-06T09:30:00Z")))) < 1)
+    }
+
+    @Test(arguments: [
+        "2026-12-06T09:30:00", "2026-12-06T09:30:00+02", "2026-12-06T24:00:00Z", "2026-12-06 09:30:00Z",
+        "2026-13-06T09:30:00Z", "2026-12-06", "20261206T093000Z", "2026-12-06T09:30:00 UTC", "",
+    ])
+    func refused(text: String) {
+        #expect(MemoryJSON.date(text) == nil)
     }
 }
