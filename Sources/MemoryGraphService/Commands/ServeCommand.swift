@@ -81,7 +81,11 @@ public struct ServeCommand: AsyncParsableCommand {
         var graphConfiguration = MemoryGraph.Configuration()
         graphConfiguration.metricsFactory = metrics
         graphConfiguration.logger = Logger(label: "memory-graph")
-        let graph = try MemoryGraph(path: path, configuration: graphConfiguration)
+        // Group commit: concurrent requests' writes share a commit; each still answers only
+        // once the commit that holds it is durable.
+        var lmdb = LMDBConfiguration()
+        lmdb.indexUpdateStrategy = .batch
+        let graph = try MemoryGraph(path: path, configuration: graphConfiguration, lmdb: lmdb)
         defer { graph.close() }
 
         let (host, port) = try address()
