@@ -96,9 +96,17 @@ public struct TokenStore: Sendable {
     /// What `token` grants, `nil` when it is not one of the store's. Every entry is compared,
     /// each in constant time, so the answer takes as long whichever matches.
     public func credential(for token: String) -> AgentCredential? {
+        index(of: token).map { entries[$0].credential }
+    }
+
+    /// The position of `token`'s entry, `nil` when it is not one of the store's; compared as
+    /// ``credential(for:)`` compares.
+    func index(of token: String) -> Int? {
         let presented = Self.digest(token)
-        var found: AgentCredential?
-        for entry in entries where Self.constantTimeEqual(entry.digest, presented) { found = entry.credential }
+        var found: Int?
+        for (index, entry) in entries.enumerated() where Self.constantTimeEqual(entry.digest, presented) {
+            found = index
+        }
         return found
     }
 

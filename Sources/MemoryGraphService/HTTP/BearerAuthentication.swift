@@ -27,13 +27,12 @@ struct BearerAuthentication: RouterMiddleware {
             }
             let parts = header.split(separator: " ", maxSplits: 1)
             let token = parts.count == 2 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
-            guard parts.count == 2, parts[0].lowercased() == "bearer", let credential = tokens.credential(for: token)
-            else {
+            guard parts.count == 2, parts[0].lowercased() == "bearer", let index = tokens.index(of: token) else {
                 throw ServiceError(
                     code: "unauthorized", status: 401,
                     "the bearer token is not valid; ask for one with memory-graph token add")
             }
-            return (credential, TokenStore.digest(token).map { String(format: "%02x", $0) }.joined())
+            return (tokens.entries[index].credential, "token \(index)")
         }
     }
 }

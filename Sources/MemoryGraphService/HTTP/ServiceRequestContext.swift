@@ -8,8 +8,8 @@ struct ServiceRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// What the request's token grants; `nil` before authentication and on open routes.
     var credential: AgentCredential?
-    /// Who presented the credential: the token's digest in hex, or `local` without tokens. An
-    /// MCP session belongs to it.
+    /// Who presented the credential: `token N` (its entry in the tokens file), or `local`
+    /// without tokens. An MCP session belongs to it.
     var principal: String?
 
     /// A context for a request arriving on a channel.
