@@ -193,7 +193,9 @@ def test_change_stream_resumes_from_last_event_id(service):
     assert [e["id"] for e in events] == [3, 4]
 
 
-def test_sigterm_stops_cleanly_and_keeps_every_acknowledged_write(service):
+def stop_while_writing(service, body, acknowledged_ids, enough, signal_number):
+    """Four writers post `body` until `enough` ids are acknowledged; then the service gets
+    `signal_number`. Returns the acknowledged ids and the service's exit status."""
     acknowledged = []
     stop = threading.Event()
 
@@ -201,51 +203,37 @@ def test_sigterm_stops_cleanly_and_keeps_every_acknowledged_write(service):
         session = requests.Session()
         while not stop.is_set():
             try:
-                response = session.post(service.url + "/v1/nodes", headers=service.headers("planner"),
-                                        json={"context": "c", "result": {}}, timeout=10)
+                response = session.post(service.url + "/v1/nodes", headers=service.headers("planner"), json=body,
+                                        timeout=10)
             except requests.ConnectionError:
                 return
             if response.status_code == 201:
-                acknowledged.append(response.json()["id"])
+                acknowledged.extend(acknowledged_ids(response.json()))
 
     writers = [threading.Thread(target=write) for _ in range(4)]
     for thread in writers:
         thread.start()
-    while len(acknowledged) < 50:
+    while len(acknowledged) < enough:
         time.sleep(0.01)
-    assert service.stop() == 0
+    status = service.stop(signal_number)
     stop.set()
     for thread in writers:
         thread.join()
+    return acknowledged, status
+
+
+def test_sigterm_stops_cleanly_and_keeps_every_acknowledged_write(service):
+    acknowledged, status = stop_while_writing(
+        service, {"context": "c", "result": {}}, lambda body: [body["id"]], 50, signal.SIGTERM)
+    assert status == 0
     assert set(acknowledged) <= stored_ids(service.store)
     assert memory_graph("verify", service.store).returncode == 0
 
 
 def test_sigkill_loses_no_acknowledged_write(service):
-    acknowledged = []
-    stop = threading.Event()
-
-    def write():
-        session = requests.Session()
-        while not stop.is_set():
-            try:
-                response = session.post(service.url + "/v1/nodes", headers=service.headers("planner"),
-                                        json={"nodes": [{"context": "c", "result": {"n": n}} for n in range(5)]},
-                                        timeout=10)
-            except requests.ConnectionError:
-                return
-            if response.status_code == 201:
-                acknowledged.extend(item["id"] for item in response.json()["nodes"])
-
-    writers = [threading.Thread(target=write) for _ in range(4)]
-    for thread in writers:
-        thread.start()
-    while len(acknowledged) < 200:
-        time.sleep(0.01)
-    service.stop(signal.SIGKILL)
-    stop.set()
-    for thread in writers:
-        thread.join()
+    acknowledged, _ = stop_while_writing(
+        service, {"nodes": [{"context": "c", "result": {"n": n}} for n in range(5)]},
+        lambda body: [item["id"] for item in body["nodes"]], 200, signal.SIGKILL)
     service.start()
     assert call(service, "GET", "/v1/stats").json()["nodes"] >= len(acknowledged)
     assert set(acknowledged) <= stored_ids(service.store)
