@@ -14,57 +14,34 @@ extension MemoryGraph {
     ///   ``MemoryGraphError/Code/invalidArgument`` when the store is not empty.
     @discardableResult
     public func restore(dumpAt file: String, progress: ((DumpProgress) -> Void)? = nil) throws -> DumpSummary {
-        let checked = try Self.checkDump(file, configuration: configuration)
-        let present = try statistics()
-        guard present.nodes == 0, present.bundles == 0 else {
-            throw MemoryGraphError(
-                .invalidArgument,
-                "the store already holds \(present.nodes) nodes and \(present.bundles) bundles; restore into an empty one"
-            )
-        }
+        var batches = try restoreBatches(file, progress: progress)
         let store = try synchronous()
-        func apply(_ mutations: [GraphMutation]) throws {
-            guard !mutations.isEmpty else { return }
+        while let mutations = try batches.next() {
             for outcome in store.applySynchronously(mutations) { _ = try outcome.get() }
         }
-        let chunkSize = 2_000
-        var done = 0
-        for pass in [false, true] {  // nodes first, then links and bundles
-            var reader = try LineReader(path: file)
-            defer { reader.close() }
-            var drafts: [NodeDraft] = []
-            var mutations: [GraphMutation] = []
-            var records = 0
-            func flush() throws {
-                if !drafts.isEmpty { try apply([insertion(drafts)]) }
-                try apply(mutations)
-                done += drafts.count + records
-                progress?(DumpProgress(recordsDone: done, recordsTotal: checked.total))
-                drafts.removeAll(keepingCapacity: true)
-                mutations.removeAll(keepingCapacity: true)
-                records = 0
-            }
-            while let (bytes, _) = try reader.next() {
-                switch try DumpRecord(bytes, line: reader.lineNumber) {
-                case .node(var draft):
-                    if pass {
-                        if let id = draft.id { mutations += draft.links.map { .link(from: id, to: $0) } }
-                    } else {
-                        draft.links = []
-                        drafts.append(draft)
-                    }
-                case .bundle(let bundle) where pass:
-                    mutations.append(.createBundle(bundle))
-                    records += 1
-                default:
-                    break
-                }
-                if drafts.count + records >= chunkSize || mutations.count >= 20 * chunkSize { try flush() }
-            }
-            try flush()
+        return batches.checked.summary
+    }
+
+    /// Fills this graph's empty store with the dump in `file`: the `async` form of
+    /// ``restore(dumpAt:progress:)``, for every backend.
+    ///
+    /// - Throws: ``MemoryGraphError/Code/invalidDump`` naming the line and what is wrong with it;
+    ///   ``MemoryGraphError/Code/invalidArgument`` when the store is not empty.
+    @discardableResult
+    public func restore(dumpAt file: String, progress: ((DumpProgress) -> Void)? = nil) async throws -> DumpSummary {
+        let checked = try Self.checkDump(file, configuration: configuration)
+        let present = try await statistics()
+        var batches = try RestoreBatches(file: file, checked: checked, present: present, graph: self, progress: progress)
+        while let mutations = try batches.next() {
+            for outcome in await store.apply(mutations) { _ = try outcome.get() }
         }
-        try apply([.setCreationTime(checked.createdAt.date)])
         return checked.summary
+    }
+
+    /// The checked dump in `file` as batches of mutations for this graph's empty store.
+    private func restoreBatches(_ file: String, progress: ((DumpProgress) -> Void)?) throws -> RestoreBatches {
+        let checked = try Self.checkDump(file, configuration: configuration)
+        return try RestoreBatches(file: file, checked: checked, present: try statistics(), graph: self, progress: progress)
     }
 
     /// What the first reading of a dump learned.
@@ -164,5 +141,92 @@ extension MemoryGraph {
                 nodes: ids.count, bundles: bundleIDs.count, links: links, checksum: trailer.checksum),
             createdAt: header.createdAt, total: ids.count + bundleIDs.count)
     }
+}
 
+/// A checked dump read again as the mutation batches that restore it: nodes first (without
+/// links), in chunks, then their links and the bundles, then the store's creation time. The
+/// synchronous and the `async` restore both apply what ``next()`` gives.
+private struct RestoreBatches {
+    let checked: MemoryGraph.CheckedDump
+    private let file: String
+    private let graph: MemoryGraph
+    private let progress: ((DumpProgress) -> Void)?
+    /// The pass being read: `false` the nodes, `true` the links and bundles; `nil` once both are.
+    private var linking: Bool? = false
+    private var reader: LineReader?
+    private var pending: [[GraphMutation]] = []
+    private var done = 0
+    private var finished = false
+    private static let chunkSize = 2_000
+
+    /// - Throws: ``MemoryGraphError/Code/invalidArgument`` when the store is not empty.
+    init(
+        file: String, checked: MemoryGraph.CheckedDump, present: GraphStatistics, graph: MemoryGraph,
+        progress: ((DumpProgress) -> Void)?
+    ) throws {
+        guard present.nodes == 0, present.bundles == 0 else {
+            throw MemoryGraphError(
+                .invalidArgument,
+                "the store already holds \(present.nodes) nodes and \(present.bundles) bundles; restore into an empty one"
+            )
+        }
+        self.file = file
+        self.checked = checked
+        self.graph = graph
+        self.progress = progress
+    }
+
+    /// The next batch to apply, or `nil` when the dump is restored.
+    mutating func next() throws -> [GraphMutation]? {
+        while pending.isEmpty {
+            guard let pass = linking else {
+                guard !finished else { return nil }
+                finished = true
+                reader?.close()
+                reader = nil
+                return [.setCreationTime(checked.createdAt.date)]
+            }
+            try readChunk(pass)
+        }
+        return pending.removeFirst()
+    }
+
+    /// Reads up to one chunk of the current pass into ``pending``; moves to the next pass at the
+    /// end of the file.
+    private mutating func readChunk(_ pass: Bool) throws {
+        if reader == nil { reader = try LineReader(path: file) }
+        var drafts: [NodeDraft] = []
+        var mutations: [GraphMutation] = []
+        var records = 0
+        var ended = true
+        while let (bytes, _) = try reader?.next() {
+            switch try DumpRecord(bytes, line: reader?.lineNumber ?? 0) {
+            case .node(var draft):
+                if pass {
+                    if let id = draft.id { mutations += draft.links.map { .link(from: id, to: $0) } }
+                } else {
+                    draft.links = []
+                    drafts.append(draft)
+                }
+            case .bundle(let bundle) where pass:
+                mutations.append(.createBundle(bundle))
+                records += 1
+            default:
+                break
+            }
+            if drafts.count + records >= Self.chunkSize || mutations.count >= 20 * Self.chunkSize {
+                ended = false
+                break
+            }
+        }
+        if !drafts.isEmpty { pending.append([try graph.insertion(drafts)]) }
+        if !mutations.isEmpty { pending.append(mutations) }
+        done += drafts.count + records
+        progress?(DumpProgress(recordsDone: done, recordsTotal: checked.total))
+        if ended {
+            reader?.close()
+            reader = nil
+            linking = pass ? nil : true
+        }
+    }
 }

@@ -42,7 +42,7 @@ public enum ChangeLogConformance {
     ///
     /// - Throws: When the store cannot be opened or read.
     public static func changes(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         #expect(try await graph.currentSequence() == 0)
@@ -115,7 +115,7 @@ public enum ChangeLogConformance {
         #expect(try await graph.history(of: NodeID()).isEmpty)
 
         if store.canReopen {
-            try store.reopen()
+            try await store.reopen()
             #expect(try await allChanges(store.graph) == logged)
             #expect(try await store.graph.history(of: a) == history)
             let next = try await store.graph.addNode(agentID: "planner", taskContext: "trip-42", result: [:])
@@ -139,7 +139,7 @@ public enum ChangeLogConformance {
     ///
     /// - Throws: When the store cannot be opened or written.
     public static func following(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         try await graph.addNode(agentID: "before", taskContext: "c", result: [:])
@@ -200,7 +200,7 @@ public enum ChangeLogConformance {
     public static func retention(on subject: ConformanceSubject) async throws {
         var configuration = MemoryGraph.Configuration.conformance
         configuration.changeRetention = .init(maximumEntries: 10, maximumAge: nil)
-        let store = try subject.makeStore(configuration)
+        let store = try await subject.makeStore(configuration)
         defer { store.close() }
         let graph = store.graph
         let first = try await graph.addNode(agentID: "a", taskContext: "c", result: ["n": 0])
@@ -228,7 +228,7 @@ public enum ChangeLogConformance {
         // An age bound: each commit drops the entries of earlier commits that are older.
         var aging = MemoryGraph.Configuration.conformance
         aging.changeRetention = .init(maximumEntries: nil, maximumAge: 0.000_001)
-        let aged = try subject.makeStore(aging)
+        let aged = try await subject.makeStore(aging)
         defer { aged.close() }
         try await aged.graph.addNode(agentID: "a", taskContext: "c", result: [:])
         try await Task.sleep(for: .milliseconds(2))

@@ -11,7 +11,7 @@ public enum ConcurrencyConformance {
     ///
     /// - Throws: When the store cannot be opened, or a write is refused.
     public static func concurrentAddsAndRecalls(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         let (tasks, perTask) = (64, 20)
@@ -61,7 +61,7 @@ public enum ConcurrencyConformance {
     ///
     /// - Throws: When the store cannot be opened or read.
     public static func failingWritesStayAlone(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         let missing = NodeID()
@@ -103,7 +103,7 @@ public enum ConcurrencyConformance {
     public static func batchFailuresStayAlone(on subject: ConformanceSubject) async throws {
         var configuration = MemoryGraph.Configuration.conformance
         configuration.maxNodesPerBundle = 3
-        let store = try subject.makeStore(configuration)
+        let store = try await subject.makeStore(configuration)
         defer { store.close() }
         let graph = store.graph
         let existing = try await graph.addNode(agentID: "a", taskContext: "c", result: [:])

@@ -20,11 +20,13 @@ public import Testing
 public struct ConformanceSubject: Sendable, CustomStringConvertible, CustomTestStringConvertible {
     /// The name tests and failures show, e.g. `LMDB (batch)`.
     public let name: String
-    private let open: @Sendable (MemoryGraph.Configuration) throws -> ConformanceStore
+    private let open: @Sendable (MemoryGraph.Configuration) async throws -> ConformanceStore
 
     /// A subject named `name` whose stores `open` makes: each call a new, empty store that
     /// follows the configuration it is given.
-    public init(_ name: String, open: @escaping @Sendable (MemoryGraph.Configuration) throws -> ConformanceStore) {
+    public init(
+        _ name: String, open: @escaping @Sendable (MemoryGraph.Configuration) async throws -> ConformanceStore
+    ) {
         self.name = name
         self.open = open
     }
@@ -32,8 +34,8 @@ public struct ConformanceSubject: Sendable, CustomStringConvertible, CustomTestS
     /// A new, empty store of this backend.
     ///
     /// - Throws: What opening the backend throws.
-    public func makeStore(_ configuration: MemoryGraph.Configuration = .conformance) throws -> ConformanceStore {
-        try open(configuration)
+    public func makeStore(_ configuration: MemoryGraph.Configuration = .conformance) async throws -> ConformanceStore {
+        try await open(configuration)
     }
 
     /// The name.
@@ -52,10 +54,10 @@ public struct ConformanceSubject: Sendable, CustomStringConvertible, CustomTestS
 /// open the same store again, and show its raw contents.
 ///
 /// ```swift
-/// let store = try subject.makeStore()
+/// let store = try await subject.makeStore()
 /// defer { store.close() }
 /// try await store.graph.addNode(agentID: "a", taskContext: "c", result: [:])
-/// if store.canReopen { try store.reopen() }
+/// if store.canReopen { try await store.reopen() }
 /// ```
 public final class ConformanceStore {
     /// Named collections of raw entries — an LMDB store's databases, a SQL store's tables —
@@ -64,7 +66,7 @@ public final class ConformanceStore {
 
     /// The graph on the store (a new instance after ``reopen()``).
     public private(set) var graph: MemoryGraph
-    private let reopening: (@Sendable () throws -> MemoryGraph)?
+    private let reopening: (@Sendable () async throws -> MemoryGraph)?
     private let rawContents: (@Sendable (MemoryGraph) throws -> RawContents)?
     private let cleanup: @Sendable () -> Void
     private var isClosed = false
@@ -78,7 +80,7 @@ public final class ConformanceStore {
     ///     `nil` compares the exported content (a dump) only.
     ///   - cleanup: Removes what the store left behind (its files) once it is closed.
     public init(
-        graph: MemoryGraph, reopen: (@Sendable () throws -> MemoryGraph)? = nil,
+        graph: MemoryGraph, reopen: (@Sendable () async throws -> MemoryGraph)? = nil,
         rawContents: (@Sendable (MemoryGraph) throws -> RawContents)? = nil,
         cleanup: @escaping @Sendable () -> Void = {}
     ) {
@@ -99,12 +101,12 @@ public final class ConformanceStore {
     ///
     /// - Throws: What opening the backend throws; ``MemoryGraphError/Code/unsupported`` when
     ///   ``canReopen`` is `false`.
-    public func reopen() throws {
+    public func reopen() async throws {
         guard let reopening else {
             throw MemoryGraphError(.unsupported, "this store cannot be opened again once closed")
         }
         graph.close()
-        graph = try reopening()
+        graph = try await reopening()
     }
 
     /// The raw contents, or `nil` when the backend shows none.

@@ -11,7 +11,7 @@ public enum DumpConformance {
     static func populated(_ subject: ConformanceSubject, seed: UInt64) async throws -> (
         ConformanceStore, RandomGraphData
     ) {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         var random = SplitMix64(seed: seed)
         let data = try RandomGraphData(count: 400, using: &random)
         try await data.write(to: store.graph)
@@ -34,10 +34,10 @@ public enum DumpConformance {
         defer { original.close() }
         let first = try await original.graph.dumpLines()
         let file = try space.write(first, to: "first.jsonl")
-        let copy = try subject.makeStore()
+        let copy = try await subject.makeStore()
         defer { copy.close() }
         var reports: [DumpProgress] = []
-        let summary = try copy.graph.restore(dumpAt: file, progress: { reports.append($0) })
+        let summary = try await copy.graph.restore(dumpAt: file, progress: { reports.append($0) })
         let total = data.ids.count + 30
         #expect(summary.nodes == data.ids.count && summary.bundles == 30)
         #expect(reports.last?.recordsDone == total && reports.last?.recordsTotal == total, "\(reports.suffix(3))")
@@ -51,7 +51,7 @@ public enum DumpConformance {
         }
         #expect(try await copy.graph.bundles(forTask: "task-3") == original.graph.bundles(forTask: "task-3"))
         if copy.canReopen {
-            try copy.reopen()
+            try await copy.reopen()
             #expect(try await copy.graph.dumpLines() == first, "the restored store after reopening")
         }
     }
@@ -65,14 +65,14 @@ public enum DumpConformance {
         let (original, _) = try await populated(source, seed: 55)
         defer { original.close() }
         let first = try await original.graph.dumpLines()
-        let middle = try other.makeStore()
+        let middle = try await other.makeStore()
         defer { middle.close() }
-        try middle.graph.restore(dumpAt: try space.write(first, to: "first.jsonl"))
+        try await middle.graph.restore(dumpAt: try space.write(first, to: "first.jsonl"))
         let second = try await middle.graph.dumpLines()
         #expect(second == first, "\(source) → \(other)")
-        let back = try source.makeStore()
+        let back = try await source.makeStore()
         defer { back.close() }
-        try back.graph.restore(dumpAt: try space.write(second, to: "second.jsonl"))
+        try await back.graph.restore(dumpAt: try space.write(second, to: "second.jsonl"))
         #expect(try await back.graph.dumpLines() == first, "\(source) → \(other) → \(source)")
     }
 
@@ -139,12 +139,12 @@ public enum DumpConformance {
                 try edited(good, fixChecksum: true) { $0[8] = try replacing($0[8], "agent_id", with: "") }
             ),
         ]
-        let target = try subject.makeStore()
+        let target = try await subject.makeStore()
         defer { target.close() }
         let empty = try await StoreContents(target)
         for (name, line, lines) in cases {
             let file = try space.write(lines, to: "bad.jsonl")
-            let error = await expectError(.invalidDump, "\(name)") { try target.graph.restore(dumpAt: file) }
+            let error = await expectError(.invalidDump, "\(name)") { try await target.graph.restore(dumpAt: file) }
             let prefix = line.map { "line \($0):" } ?? "line "
             #expect(error?.message.hasPrefix(prefix) == true, "\(name): \(error?.message ?? "")")
             #expect(try await StoreContents(target) == empty, "\(name) left something behind")
@@ -152,13 +152,13 @@ public enum DumpConformance {
         let cut = try space.write(good, to: "cut.jsonl")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: cut))
         try bytes.dropLast(40).write(to: URL(fileURLWithPath: cut))
-        await expectError(.invalidDump, "cut mid-line") { try target.graph.restore(dumpAt: cut) }
+        await expectError(.invalidDump, "cut mid-line") { try await target.graph.restore(dumpAt: cut) }
         #expect(try await StoreContents(target) == empty, "cut mid-line left something behind")
 
         let before = try await StoreContents(original)
         let file = try space.write(good, to: "good.jsonl")
         await expectError(.invalidArgument, "restoring into a store that is not empty") {
-            try original.graph.restore(dumpAt: file)
+            try await original.graph.restore(dumpAt: file)
         }
         #expect(try await StoreContents(original) == before)
     }
@@ -169,7 +169,7 @@ public enum DumpConformance {
     /// - Throws: When a store cannot be opened, written, dumped or restored.
     public static func dumpDuringWrites(on subject: ConformanceSubject) async throws {
         let space = try Workspace()
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         let first = try await graph.addNode(agentID: "a", taskContext: "c", result: [:])
@@ -182,9 +182,9 @@ public enum DumpConformance {
         let summary = try await graph.dump(to: { (line: String) async in lines.append(String(line.dropLast())) })
         try await writer.value
         #expect(summary.links == summary.nodes - 1, "every node but the first links to the first: \(summary)")
-        let copy = try subject.makeStore()
+        let copy = try await subject.makeStore()
         defer { copy.close() }
-        let restored = try copy.graph.restore(dumpAt: try space.write(lines, to: "live.jsonl"))
+        let restored = try await copy.graph.restore(dumpAt: try space.write(lines, to: "live.jsonl"))
         #expect(restored.nodes == summary.nodes && restored.links == summary.links)
         #expect(try await copy.graph.dumpLines() == lines)
     }

@@ -67,7 +67,7 @@ public enum ExampleConformance {
     ///
     /// - Throws: When the store cannot be opened, written or read.
     public static func ordersAndPages(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let six = try await Six(store.graph)
         let (graph, n) = (six.graph, six.n)
@@ -107,7 +107,7 @@ public enum ExampleConformance {
     ///
     /// - Throws: When the store cannot be opened, written or read.
     public static func criteria(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let six = try await Six(store.graph)
         let n = six.n
@@ -180,7 +180,7 @@ public enum ExampleConformance {
     ///
     /// - Throws: When the store cannot be opened, written or read.
     public static func linksAndNeighbors(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         // r → a, r → b, a → c, b → c, c → r, d → a; ids in the order r < a < b < c < d.
@@ -232,7 +232,7 @@ public enum ExampleConformance {
     ///
     /// - Throws: When the store cannot be opened, written or read.
     public static func bundles(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         let nodes = try await graph.addNodes(
@@ -277,7 +277,7 @@ public enum ExampleConformance {
     ///
     /// - Throws: When the store cannot be opened, written or read.
     public static func statistics(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let six = try await Six(store.graph)
         let (graph, n) = (six.graph, six.n)
@@ -307,7 +307,7 @@ public enum ExampleConformance {
     ///
     /// - Throws: When the store cannot be opened, written or read.
     public static func recordsAndExport(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         let targets = try await graph.addNodes([

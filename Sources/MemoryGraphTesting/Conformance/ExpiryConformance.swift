@@ -15,7 +15,7 @@ public enum ExpiryConformance {
         let clock = ManualClock(start)
         var configuration = MemoryGraph.Configuration.conformance
         configuration.currentTime = clock.read
-        let store = try subject.makeStore(configuration)
+        let store = try await subject.makeStore(configuration)
         defer { store.close() }
         let graph = store.graph
 
@@ -101,7 +101,7 @@ public enum ExpiryConformance {
         if store.canReopen {
             let expiring = try await graph.addNode(agentID: "a", taskContext: "c", result: [:])
             try await graph.updateNode(expiring, expiry: .at(clock.now.addingTimeInterval(30)))
-            try store.reopen()
+            try await store.reopen()
             #expect(try await store.graph.node(expiring)?.expiresAt == clock.now.addingTimeInterval(30))
         }
     }

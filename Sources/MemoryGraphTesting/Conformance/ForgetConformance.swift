@@ -10,7 +10,7 @@ public enum ForgetConformance {
     ///
     /// - Throws: When the store cannot be opened, written or read.
     public static func forget(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         let kept = try await graph.addNode(agentID: "keeper", taskContext: "trip-1", result: ["type": "plan"])

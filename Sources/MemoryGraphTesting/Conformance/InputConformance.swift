@@ -196,7 +196,7 @@ public enum InputConformance {
     ///
     /// - Throws: When the store cannot be opened, seeded or read.
     public static func rejected(_ testCase: Case, on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore(Fixture.configuration)
+        let store = try await subject.makeStore(Fixture.configuration)
         defer { store.close() }
         let fixture = try await Fixture(store.graph)
         let before = try await StoreContents(store)
@@ -209,7 +209,7 @@ public enum InputConformance {
     ///
     /// - Throws: When the store cannot be opened or seeded.
     public static func closedGraph(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore(Fixture.configuration)
+        let store = try await subject.makeStore(Fixture.configuration)
         defer { store.close() }
         let fixture = try await Fixture(store.graph)
         let graph = fixture.graph
@@ -234,7 +234,7 @@ public enum InputConformance {
     public static func bundlingDisabled(on subject: ConformanceSubject) async throws {
         var configuration = MemoryGraph.Configuration.conformance
         configuration.enableBundling = false
-        let store = try subject.makeStore(configuration)
+        let store = try await subject.makeStore(configuration)
         defer { store.close() }
         let graph = store.graph
         let node = try await graph.addNode(agentID: "a", taskContext: "c", result: [:])

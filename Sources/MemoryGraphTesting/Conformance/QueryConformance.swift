@@ -16,7 +16,7 @@ public enum QueryConformance {
     )
         async throws
     {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         var random = SplitMix64(seed: seed)
@@ -57,7 +57,7 @@ public enum QueryConformance {
     ///
     /// - Throws: When a store cannot be opened or written.
     public static func pagingUnderWrites(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         var random = SplitMix64(seed: 21)
@@ -102,7 +102,7 @@ public enum QueryConformance {
     ///
     /// - Throws: When a store cannot be opened or written.
     public static func neighbors(on subject: ConformanceSubject, seed: UInt64) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         var random = SplitMix64(seed: seed)

@@ -14,7 +14,7 @@ public enum RevisionConformance {
     public static func updates(on subject: ConformanceSubject) async throws {
         var configuration = MemoryGraph.Configuration.conformance
         configuration.maximumPayloadSize = 4_096
-        let store = try subject.makeStore(configuration)
+        let store = try await subject.makeStore(configuration)
         defer { store.close() }
         let timestamp = Date(microseconds: 1_760_000_000_000_000)
         let id = try await store.graph.addNode(
@@ -90,14 +90,14 @@ public enum RevisionConformance {
 
         // Versions are stored: after a reopen, and in a dump and its restore.
         if store.canReopen {
-            try store.reopen()
+            try await store.reopen()
             #expect(try await store.graph.node(id) == unchanged)
         }
         let space = try Workspace()
         let lines = try await store.graph.dumpLines()
-        let restored = try subject.makeStore(configuration)
+        let restored = try await subject.makeStore(configuration)
         defer { restored.close() }
-        try restored.graph.restore(dumpAt: try space.write(lines, to: "revisions.jsonl"))
+        try await restored.graph.restore(dumpAt: try space.write(lines, to: "revisions.jsonl"))
         #expect(try await restored.graph.dumpLines() == lines)
         #expect(try await restored.graph.node(id) == unchanged)
         #expect(try await restored.graph.updateNode(id, metadata: [:], expectedVersion: 3) == 4)
@@ -109,7 +109,7 @@ public enum RevisionConformance {
     ///
     /// - Throws: When the store cannot be opened or read.
     public static func modify(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         let id = try await graph.addNode(agentID: "a", taskContext: "c", result: ["type": "counter", "count": 0])
@@ -145,7 +145,7 @@ public enum RevisionConformance {
     ///
     /// - Throws: When the store cannot be opened, or a write fails other than by a conflict.
     public static func arbitration(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         let id = try await graph.addNode(agentID: "a", taskContext: "c", result: ["type": "counter", "count": 0])
@@ -197,7 +197,7 @@ public enum RevisionConformance {
     ///
     /// - Throws: When the store cannot be opened or read.
     public static func retriedAdds(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         let target = try await graph.addNode(agentID: "a", taskContext: "c", result: [:])

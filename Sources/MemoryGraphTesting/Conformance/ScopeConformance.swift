@@ -12,7 +12,7 @@ public enum ScopeConformance {
     ///
     /// - Throws: When the store cannot be opened, written or read.
     public static func sessions(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         let p1 = try await graph.addNode(agentID: "planner", taskContext: "trip-42", result: ["type": "plan"])
@@ -165,7 +165,7 @@ public enum ScopeConformance {
     ///
     /// - Throws: When the store cannot be opened, written or read.
     public static func randomScopes(on subject: ConformanceSubject) async throws {
-        let store = try subject.makeStore()
+        let store = try await subject.makeStore()
         defer { store.close() }
         let graph = store.graph
         var random = SplitMix64(seed: 11)

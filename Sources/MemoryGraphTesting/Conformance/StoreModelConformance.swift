@@ -27,7 +27,7 @@ public enum StoreModelConformance {
         // One clock for both, moved by the run, decides which nodes have expired.
         let clock = ManualClock(Date(microseconds: 1_770_000_000_000_000))
         configuration.currentTime = clock.read
-        let store = try subject.makeStore(configuration)
+        let store = try await subject.makeStore(configuration)
         defer { store.close() }
         var run = Run(
             random: SplitMix64(seed: seed), seed: seed, store: store,
@@ -187,7 +187,7 @@ public enum StoreModelConformance {
             case 79..<89: await applyBatch()
             case 89..<90:
                 operation = "reopen"
-                if store.canReopen { try store.reopen() }
+                if store.canReopen { try await store.reopen() }
             case 90..<94: try await updateNode()
             case 94..<96: await modifyNode()
             case 96..<97: try await repeatAdd()
