@@ -31,7 +31,8 @@ extension MemoryGraph {
     public func restore(dumpAt file: String, progress: ((DumpProgress) -> Void)? = nil) async throws -> DumpSummary {
         let checked = try Self.checkDump(file, configuration: configuration)
         let present = try await statistics()
-        var batches = try RestoreBatches(file: file, checked: checked, present: present, graph: self, progress: progress)
+        var batches = try RestoreBatches(
+            file: file, checked: checked, present: present, graph: self, progress: progress)
         while let mutations = try batches.next() {
             for outcome in await store.apply(mutations) { _ = try outcome.get() }
         }
@@ -41,7 +42,8 @@ extension MemoryGraph {
     /// The checked dump in `file` as batches of mutations for this graph's empty store.
     private func restoreBatches(_ file: String, progress: ((DumpProgress) -> Void)?) throws -> RestoreBatches {
         let checked = try Self.checkDump(file, configuration: configuration)
-        return try RestoreBatches(file: file, checked: checked, present: try statistics(), graph: self, progress: progress)
+        return try RestoreBatches(
+            file: file, checked: checked, present: try statistics(), graph: self, progress: progress)
     }
 
     /// What the first reading of a dump learned.
