@@ -173,8 +173,31 @@ if includesService {
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ]
     package.targets += [
+        // The PostgreSQL backend: one database that several service instances share.
+        .target(
+            name: "MemoryGraphPostgres",
+            dependencies: [
+                "MemoryGraphCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The remote backend: a store behind `memory-graph serve`, reached over its REST API.
+        .target(
+            name: "MemoryGraphClient",
+            dependencies: [
+                "MemoryGraphCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The agent service: MCP over stdio and HTTP, REST, tokens, metrics and tracing.
         .target(
             name: "MemoryGraphService",
@@ -206,6 +229,10 @@ if includesService {
         ),
     ]
     for target in package.targets where target.name == "MemoryGraphCommands" {
-        target.dependencies.append("MemoryGraphService")
+        target.dependencies += ["MemoryGraphService", "MemoryGraphPostgres"]
+    }
+    // The conformance suite holds the network backends to the same contract.
+    for target in package.targets where target.name == "MemoryGraphConformanceTests" {
+        target.dependencies += ["MemoryGraphPostgres", "MemoryGraphClient", "MemoryGraphService"]
     }
 }

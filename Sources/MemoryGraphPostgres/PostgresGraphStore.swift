@@ -1,0 +1,4 @@
+public import MemoryGraphCore
+
+/// A graph in a PostgreSQL database.
+public enum PostgresGraphStorePlaceholder {}
