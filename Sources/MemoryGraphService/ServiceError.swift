@@ -44,7 +44,7 @@ public struct ServiceError: Error, Sendable {
         case .versionConflict, .duplicateID: 409
         case .changesTruncated: 410
         case .payloadTooLarge: 413
-        case .closed: 503
+        case .closed, .unavailable: 503
         case .storageFull: 507
         case .bundlingDisabled, .unsupported: 501
         default: 500

@@ -20,7 +20,7 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
             case duplicateID, payloadTooLarge, bundleTooLarge, bundlingDisabled, closed
             case alreadyOpen, storageFull, incompatibleSchema, corruption, readOnly
             case invalidCursor, storage, asyncDisabled, invalidDump, unsupported, versionConflict, changesTruncated
-            case permissionDenied
+            case permissionDenied, unavailable
         }
 
         let kind: Kind
@@ -78,6 +78,11 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
         /// context outside its scope; nothing was written. (What lies outside a session's ``ReadScope`` is not forbidden but invisible:
         /// it reads as absent.)
         public static let permissionDenied = Code(kind: .permissionDenied)
+        /// The backend could not be reached — a database server or a remote service is down,
+        /// restarting or unreachable — and ``MemoryGraphError/underlyingError`` holds the cause.
+        /// A write that failed so may or may not have been applied: retry it (adds carry their
+        /// ids and updates their expected version, so a retry applies at most once).
+        public static let unavailable = Code(kind: .unavailable)
 
         /// The code's name, e.g. `nodeNotFound`.
         public var description: String { kind.rawValue }
