@@ -1,4 +1,177 @@
+import Foundation
+public import Logging
 public import MemoryGraphCore
+import NIOConcurrencyHelpers
+import PostgresNIO
 
-/// A graph in a PostgreSQL database.
-public enum PostgresGraphStorePlaceholder {}
+/// A graph in a PostgreSQL database, which several processes and hosts — several
+/// `memory-graph serve` instances — share.
+///
+/// It answers exactly as the LMDB backend does: the conformance suite holds both to one
+/// contract. Each ``apply(_:)`` is one SQL transaction in which every mutation runs inside a
+/// savepoint, so a failing mutation fails alone. Compare-and-set is an `UPDATE … WHERE id = $1
+/// AND version = $2` on the locked row. The change log is gap-free in commit order across every
+/// process: a write transaction takes its sequence numbers from one row (`head`) as its last
+/// step, and holds that row's lock until it commits. `LISTEN`/`NOTIFY` only wakes followers.
+///
+/// ```swift
+/// let postgres = try PostgresConfiguration(url: "postgres://memory@127.0.0.1/agents")
+/// let graph = try await MemoryGraph.postgres(postgres)
+/// try await graph.addNode(agentID: "planner", taskContext: "trip-42", result: ["type": "plan"])
+/// ```
+///
+/// Every value reaches the server as a bound parameter, never inside the SQL text. PostgreSQL
+/// cannot store the character U+0000 in `text` or `jsonb`: a name or string that holds it fails
+/// with ``MemoryGraphError/Code/invalidArgument``.
+public final class PostgresGraphStore: GraphStore {
+    /// The options the store follows, as ``MemoryGraph`` was given them.
+    public let configuration: MemoryGraph.Configuration
+    /// Where the graph lives.
+    public let postgres: PostgresConfiguration
+    let schema: PostgresSchema
+    let client: PostgresClient
+    let logger: Logger
+    /// Signalled when a commit's notification arrives (and by this process's own commits).
+    let commits = CommitSignal()
+    private let tasks: NIOLockedValueBox<(closed: Bool, running: [Task<Void, Never>])>
+
+    private init(_ postgres: PostgresConfiguration, configuration: MemoryGraph.Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.postgres = postgres
+        self.logger = logger
+        schema = PostgresSchema(postgres.schema)
+        var client = PostgresClient.Configuration(
+            host: postgres.host, port: postgres.port, username: postgres.username, password: postgres.password,
+            database: postgres.database, tls: Self.tls(postgres.tls))
+        client.options.maximumConnections = postgres.maximumConnections
+        client.options.connectTimeout = postgres.connectTimeout
+        self.client = PostgresClient(configuration: client, backgroundLogger: logger)
+        tasks = NIOLockedValueBox((false, []))
+    }
+
+    /// Connects to the server, creates or upgrades the graph's schema, and starts listening for
+    /// commits.
+    ///
+    /// - Throws: ``MemoryGraphError/Code/invalidConfiguration`` for an invalid value;
+    ///   ``MemoryGraphError/Code/unavailable`` when the server cannot be reached;
+    ///   ``MemoryGraphError/Code/incompatibleSchema`` when the schema is newer than this library.
+    public static func open(
+        _ postgres: PostgresConfiguration, configuration: MemoryGraph.Configuration = .init(),
+        logger: Logger = Logger(label: "memory-graph.postgres")
+    ) async throws -> PostgresGraphStore {
+        try postgres.validate()
+        try configuration.validate()
+        let store = PostgresGraphStore(postgres, configuration: configuration, logger: logger)
+        let client = store.client
+        store.tasks.withLockedValue { $0.running.append(Task { await client.run() }) }
+        do {
+            _ = try await store.connected("preparing schema \(postgres.schema)") { connection in
+                try await store.schema.prepare(on: connection, createdAt: Microseconds.now(), logger: logger)
+            }
+        } catch {
+            store.close()
+            throw error
+        }
+        store.tasks.withLockedValue { $0.running.append(Task { await store.listen() }) }
+        return store
+    }
+
+    /// Stops the pool and the listener; later calls fail with ``MemoryGraphError/Code/closed``.
+    /// Transactions in flight finish or fail first. Calling it twice is harmless.
+    public func close() {
+        let running = tasks.withLockedValue { state -> [Task<Void, Never>] in
+            guard !state.closed else { return [] }
+            state.closed = true
+            defer { state.running = [] }
+            return state.running
+        }
+        for task in running { task.cancel() }
+        commits.signal()
+    }
+
+    /// Whether ``close()`` was called.
+    public var isClosed: Bool { tasks.withLockedValue { $0.closed } }
+
+    /// All zero: the store keeps no cache of its own (PostgreSQL's buffer cache is the server's).
+    public var cacheStatistics: MemoryGraph.CacheStatistics {
+        MemoryGraph.CacheStatistics(hits: 0, misses: 0, evictions: 0, entries: 0, capacity: 0, externalInvalidations: 0)
+    }
+
+    /// Runs `body` on a pooled connection, with every failure as a ``MemoryGraphError``.
+    ///
+    /// `body` runs in a task of its own, so that it completes even when the caller's task is
+    /// cancelled: a cancelled follower of the change log ends quietly, and a write whose caller
+    /// went away is committed or rolled back, never left in doubt by the cancellation.
+    func connected<Result: Sendable>(
+        _ doing: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws(MemoryGraphError) -> Result {
+        guard !isClosed else { throw Self.closedError }
+        let client = client
+        let task = Task { try await client.withConnection { connection in try await body(connection) } }
+        do {
+            return try await task.value
+        } catch {
+            throw PostgresFailure.mapped(error, while: doing, closed: isClosed)
+        }
+    }
+
+    /// Runs `body` on a pooled connection in the caller's task (for a `body` that calls back
+    /// into the caller), with every failure as a ``MemoryGraphError``.
+    func connectedInPlace<Result: Sendable>(
+        _ doing: String, _ body: (PostgresConnection) async throws -> Result
+    ) async throws(MemoryGraphError) -> Result {
+        guard !isClosed else { throw Self.closedError }
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw PostgresFailure.mapped(error, while: doing, closed: isClosed)
+        }
+    }
+
+    /// Follows the commit notifications of every process while the store is open, and signals
+    /// ``commits`` for each; after a lost connection, listens again.
+    private func listen() async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: schema.channel) { notifications in
+                        commits.signal()  // commits may have happened while no one listened
+                        for try await _ in notifications { commits.signal() }
+                    }
+                }
+            } catch {
+                logger.debug("listening for commits failed; trying again", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    static var closedError: MemoryGraphError {
+        MemoryGraphError(.closed, "the PostgreSQL graph was closed; open it again")
+    }
+
+    private static func tls(_ mode: PostgresConfiguration.TLSMode) -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable: .disable
+        case .prefer: .prefer(.makeClientConfiguration())
+        case .require: .require(.makeClientConfiguration())
+        }
+    }
+}
+
+extension MemoryGraph {
+    /// A graph on the PostgreSQL database `postgres` describes: see ``PostgresGraphStore``.
+    ///
+    /// ```swift
+    /// let graph = try await MemoryGraph.postgres(try PostgresConfiguration(url: "postgres://memory@127.0.0.1/agents"))
+    /// ```
+    ///
+    /// - Throws: What ``PostgresGraphStore/open(_:configuration:logger:)`` throws.
+    public static func postgres(
+        _ postgres: PostgresConfiguration, configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "memory-graph.postgres")
+    ) async throws -> MemoryGraph {
+        let store = try await PostgresGraphStore.open(postgres, configuration: configuration, logger: logger)
+        return try MemoryGraph(store: store, configuration: configuration)
+    }
+}

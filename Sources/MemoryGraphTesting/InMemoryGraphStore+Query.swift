@@ -49,7 +49,7 @@ extension InMemoryGraphStore.State {
     /// The nodes that match `query`, strictly after `cursor` when given, in the query's order.
     func matching(_ query: MemoryQuery, after cursor: Posting?) -> [InMemoryGraphStore.StoredNode] {
         let window = query.timeRange.map {
-            Microseconds(firstAtOrAfter: $0.lowerBound)..<Microseconds(firstAtOrAfter: $0.upperBound)
+            Microseconds(atOrAfter: $0.lowerBound)..<Microseconds(atOrAfter: $0.upperBound)
         }
         let ascending = query.order == .oldestFirst
         let linkedFrom = query.linkedFrom.map { links[$0] ?? [] }
@@ -72,17 +72,5 @@ extension InMemoryGraphStore.State {
             return true
         }
         return matches.sorted { ascending ? $0.posting.precedes($1.posting) : $1.posting.precedes($0.posting) }
-    }
-}
-
-extension Microseconds {
-    /// The first whole microsecond at or after `date`, clamped to the representable range: where
-    /// a query's time bound starts, since stored times are whole microseconds. A date within a
-    /// thousandth of a microsecond of a whole one (floating-point error) counts as that one.
-    init(firstAtOrAfter date: Date) {
-        let micros = date.timeIntervalSince1970 * 1_000_000
-        let nearest = micros.rounded()
-        let value = abs(micros - nearest) < 0.001 ? nearest : micros.rounded(.up)
-        self.init(Int64(max(-9.2e18, min(9.2e18, value))))
     }
 }

@@ -5,14 +5,19 @@ import MemoryGraphTesting
 
 @testable import MemoryGraphLMDB
 
+#if canImport(MemoryGraphPostgres)
+    import MemoryGraphPostgres
+#endif
+
 extension ConformanceSubject {
     /// Every backend the conformance suite runs against: a backend joins with one line.
-    static let all: [ConformanceSubject] = [
-        .lmdb(.immediate),
-        .lmdb(.batch),
-        .lmdb(.lazy),
-        .inMemory,
-    ]
+    static let all: [ConformanceSubject] =
+        [
+            .lmdb(.immediate),
+            .lmdb(.batch),
+            .lmdb(.lazy),
+            .inMemory,
+        ] + networkSubjects
 
     /// LMDB stores in temporary directories, commits not synced, writes grouped as `strategy`
     /// says; they reopen, and show every entry of every database as their raw contents.
@@ -50,3 +55,29 @@ extension MemoryGraph {
         }
     }
 }
+
+#if canImport(MemoryGraphPostgres)
+    extension ConformanceSubject {
+        /// The backends on a server: PostgreSQL when a server is given (see ``postgres``).
+        static var networkSubjects: [ConformanceSubject] {
+            PostgresTestServer.configuration != nil || PostgresTestServer.isRequired ? [.postgres] : []
+        }
+
+        /// Each store a new schema in the test server's database (`PGHOST`, `PGPORT`, `PGUSER`,
+        /// `PGPASSWORD`, `PGDATABASE`, as `pg_virtualenv` sets them); it reopens.
+        static let postgres = ConformanceSubject("PostgreSQL") { configuration in
+            var postgres = try PostgresTestServer.required()
+            postgres.schema = "conformance_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            postgres.maximumConnections = 6
+            let open: @Sendable () async throws -> MemoryGraph = { [postgres] in
+                try await MemoryGraph.postgres(postgres, configuration: configuration)
+            }
+            return ConformanceStore(graph: try await open(), reopen: open)
+        }
+    }
+#else
+    extension ConformanceSubject {
+        /// None: the network backends are not built.
+        static var networkSubjects: [ConformanceSubject] { [] }
+    }
+#endif

@@ -43,6 +43,16 @@ package struct Microseconds: Hashable, Comparable, Sendable {
     /// (further out, `Date`'s 53 bits no longer tell neighbouring microseconds apart).
     package static let storable = Microseconds(-2_208_988_800_000_000)..<Microseconds(4_102_444_800_000_000)
 
+    /// The first whole microsecond at or after `date`, clamped to ±9.2e18: where a query's time
+    /// bound starts, since stored times are whole microseconds. A date within a thousandth of a
+    /// microsecond of a whole one (floating-point error) counts as that one.
+    package init(atOrAfter date: Date) {
+        let micros = date.timeIntervalSince1970 * 1_000_000
+        let nearest = micros.rounded()
+        let value = abs(micros - nearest) < 0.001 ? nearest : micros.rounded(.up)
+        self.init(Int64(max(-9.2e18, min(9.2e18, value))))
+    }
+
     /// Microseconds since 1970 of `date`, to the nearest microsecond, clamped to ±9.2e18.
     ///
     /// A date made by ``date`` gives back its microsecond exactly wherever `Date` tells it from

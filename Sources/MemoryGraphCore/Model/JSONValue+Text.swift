@@ -44,7 +44,13 @@ extension JSONValue: CustomStringConvertible {
             guard value.isFinite else {
                 throw MemoryGraphError(.invalidArgument, "\(value) is not a finite number; JSON cannot hold it")
             }
-            text += String(value)  // the shortest text that reads back as the same Double
+            if value.rounded() == value, abs(value) >= 0x1p53, abs(value) < 0x1p63 {
+                // Integral beyond 2^53 Swift writes with an exponent (`1e+18`), which stores that
+                // normalise numbers (PostgreSQL's jsonb) would give back as an integer: in full.
+                text += String(Int64(value)) + ".0"
+            } else {
+                text += String(value)  // the shortest text that reads back as the same Double
+            }
         case .string(let value): Self.writeString(value, to: &text)
         case .array(let items):
             text += "["

@@ -104,17 +104,6 @@ struct ResolvedQuery {
     }
 }
 
-extension Microseconds {
-    /// The first whole microsecond at or after `date` (a date that is a whole microsecond up to
-    /// floating-point error counts as that microsecond), clamped to the representable range.
-    init(atOrAfter date: Date) {
-        let micros = date.timeIntervalSince1970 * 1_000_000
-        let nearest = micros.rounded()
-        let value = abs(micros - nearest) < 0.001 ? nearest : micros.rounded(.up)
-        self.init(Int64(max(-9.2e18, min(9.2e18, value))))
-    }
-}
-
 extension TimeOrderedID {
     /// The smallest id, all zero bits.
     static var minimum: Self { Self(high: 0, low: 0) }

@@ -1,0 +1,205 @@
+import Foundation
+import Logging
+import MemoryGraphCore
+import OrderedCollections
+import PostgresNIO
+
+/// One batch of mutations as one transaction on one connection.
+///
+/// It removes the nodes whose expiry has come (up to 1 000), then runs each mutation — inside a
+/// savepoint when the batch holds several or the sweep removed any, so that a failing mutation
+/// fails alone — and finally appends the batch's change log entries. Their sequence numbers come
+/// from the `head` row, updated as the last statement before `COMMIT`: its lock makes every
+/// other writer wait until this one has committed, so sequence order is commit order and a
+/// follower never sees a later number before an earlier one.
+struct PostgresWriteBatch {
+    let store: PostgresGraphStore
+    let connection: PostgresConnection
+    /// The present for expiry (``MemoryGraph/Configuration/currentTime``).
+    let now: Microseconds
+    /// When the batch's entries say they were committed.
+    let commitTime = Microseconds.now()
+    /// The entries of the mutations applied so far.
+    private(set) var pending: [PendingChange] = []
+
+    var schema: PostgresSchema { store.schema }
+    var configuration: MemoryGraph.Configuration { store.configuration }
+
+    /// A change log entry to append, with the node's earlier version when the change keeps one.
+    struct PendingChange {
+        var change: GraphChange
+        var previous: MemoryNode?
+    }
+
+    /// The most expired nodes a batch removes before its mutations, as the LMDB writer.
+    static let sweepLimit = 1_000
+
+    init(store: PostgresGraphStore, connection: PostgresConnection) {
+        self.store = store
+        self.connection = connection
+        now = Microseconds(nearest: store.configuration.currentTime())
+    }
+
+    /// Runs the batch; returns each mutation's result and whether the log grew.
+    ///
+    /// - Throws: What aborts the whole transaction: a lost connection, a conflict with another
+    ///   transaction (run it again), a failing statement outside a mutation.
+    mutating func run(_ mutations: [GraphMutation]) async throws -> ([Result<MutationOutcome, MemoryGraphError>], Bool)
+    {
+        try await execute("BEGIN")
+        do {
+            let onlySweeps = mutations.allSatisfy { if case .sweepExpired = $0 { true } else { false } }
+            let swept = onlySweeps ? 0 : try await sweep(limit: Self.sweepLimit)
+            let isolated = mutations.count > 1 || swept > 0
+            var results: [Result<MutationOutcome, MemoryGraphError>] = []
+            var committed = 0
+            for mutation in mutations {
+                let mark = pending.count
+                if isolated { try await execute("SAVEPOINT mutation") }
+                do {
+                    let outcome = try await perform(mutation)
+                    if isolated { try await execute("RELEASE SAVEPOINT mutation") }
+                    results.append(.success(outcome))
+                    committed += 1
+                } catch let error where !PostgresFailure.abortsTransaction(error) {
+                    pending.removeSubrange(mark...)
+                    let failure = PostgresFailure.mapped(error, while: "applying \(mutation.name)")
+                    guard isolated else {
+                        try await execute("ROLLBACK")
+                        return ([.failure(failure)], false)
+                    }
+                    try await execute("ROLLBACK TO SAVEPOINT mutation")
+                    try await execute("RELEASE SAVEPOINT mutation")
+                    results.append(.failure(failure))
+                }
+            }
+            guard committed > 0 || !pending.isEmpty else {
+                try await execute("ROLLBACK")
+                return (results, false)
+            }
+            try await finish(committed: committed)
+            try await execute("COMMIT")
+            return (results, !pending.isEmpty)
+        } catch {
+            _ = try? await execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Appends the batch's entries with the next sequence numbers, counts the writes, trims the
+    /// log as the retention says and notifies followers: the transaction's last statements.
+    private mutating func finish(committed: Int) async throws {
+        var last: Int64 = 0
+        let count = Int64(pending.count)
+        let commits: Int64 = committed > 0 ? 1 : 0
+        for try await value in try await connection.query(
+            """
+            UPDATE \(unescaped: schema.head) SET last_sequence = last_sequence + \(count),
+            writes = writes + \(Int64(committed)), commits = commits + \(commits) RETURNING last_sequence
+            """, logger: store.logger
+        ).decode(Int64.self) {
+            last = value
+        }
+        guard !pending.isEmpty else { return }
+        var sequence = last - count
+        for chunk in stride(from: 0, to: pending.count, by: 500) {
+            var statement = SQLStatement(
+                """
+                INSERT INTO \(schema.changes) (sequence, committed_at, kind, node_id, target_id, bundle_id, agent_id,
+                task_context, version, previous_timestamp, previous_version, previous_updated_at, previous_expires_at,
+                previous_result, previous_metadata) VALUES
+                """)
+            for (index, entry) in pending[chunk..<min(chunk + 500, pending.count)].enumerated() {
+                sequence += 1
+                let change = entry.change
+                let previous = entry.previous
+                let values = [
+                    statement.bind(sequence), statement.bind(PostgresTime(commitTime)),
+                    statement.bind(change.kind.rawValue),
+                    statement.bind(change.nodeID?.uuid), statement.bind(change.targetID?.uuid),
+                    statement.bind(change.bundleID?.uuid), statement.bind(change.agentID),
+                    statement.bind(change.taskContext), statement.bind(change.version),
+                    statement.bind(previous.map { PostgresTime(Microseconds(nearest: $0.timestamp)) }),
+                    statement.bind(previous?.version),
+                    statement.bind(previous.map { PostgresTime(Microseconds(nearest: $0.updatedAt)) }),
+                    statement.bind(previous?.expiresAt.map { PostgresTime(Microseconds(nearest: $0)) }),
+                    try previous.map { statement.bind(try $0.result.jsonString()) + "::jsonb" } ?? "NULL",
+                    try previous.map { statement.bind(try JSONValue.object($0.metadata).jsonString()) + "::jsonb" }
+                        ?? "NULL",
+                ]
+                statement.append((index == 0 ? "(" : ", (") + values.joined(separator: ", ") + ")")
+            }
+            try await connection.query(statement.query, logger: store.logger)
+        }
+        try await trimLog(last: last)
+        try await connection.query("SELECT pg_notify(\(schema.channel), '')", logger: store.logger)
+    }
+
+    /// Drops the oldest entries beyond the retention, at most as many as the batch appended
+    /// plus 1 024 (as the LMDB store does): the entries before the first one that is neither
+    /// beyond the count nor too old.
+    private func trimLog(last: Int64) async throws {
+        let retention = configuration.changeRetention
+        guard retention.maximumEntries != nil || retention.maximumAge != nil else { return }
+        var oldest: (sequence: Int64, committedAt: PostgresTime)?
+        for try await row in try await connection.query(
+            "SELECT sequence, committed_at FROM \(unescaped: schema.changes) ORDER BY sequence LIMIT 1",
+            logger: store.logger
+        ).decode((Int64, PostgresTime).self) {
+            oldest = row
+        }
+        guard let oldest else { return }
+        let countCut = retention.maximumEntries.map { last - Int64($0) } ?? Int64.min
+        let oldestKept = retention.maximumAgeMicroseconds.map { commitTime.value - $0 }
+        let tooMany = oldest.sequence <= countCut
+        let tooOld = oldestKept.map { oldest.committedAt.microseconds.value < $0 } ?? false
+        guard tooMany || tooOld else { return }
+        let budgetEnd = oldest.sequence + Int64(pending.count) + 1024
+        var stop = min(max(countCut + 1, oldest.sequence), budgetEnd)
+        if let oldestKept {
+            // The first entry past the count bound that is recent enough ends the run of drops.
+            var first: Int64?
+            for try await value in try await connection.query(
+                """
+                SELECT min(sequence) FROM \(unescaped: schema.changes) WHERE sequence >= \(stop)
+                AND sequence < \(budgetEnd) AND committed_at >= \(PostgresTime(Microseconds(oldestKept)))
+                """, logger: store.logger
+            ).decode(Int64?.self) {
+                first = value
+            }
+            stop = first ?? budgetEnd
+        }
+        try await connection.query(
+            "DELETE FROM \(unescaped: schema.changes) WHERE sequence < \(stop)", logger: store.logger)
+    }
+
+    /// Runs fixed SQL.
+    func execute(_ sql: String) async throws {
+        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: store.logger)
+    }
+
+    /// Notes a change of `node` (its id, agent, context and version).
+    mutating func log(_ kind: GraphChange.Kind, _ node: MemoryNode, previous: MemoryNode? = nil) {
+        pending.append(
+            PendingChange(
+                change: GraphChange(
+                    sequence: 0, committedAt: commitTime.date, kind: kind, nodeID: node.id, agentID: node.agentID,
+                    taskContext: node.taskContext, version: node.version),
+                previous: previous))
+    }
+
+    /// Notes a change of the link from `source` (whose agent and context are given) to `target`.
+    mutating func logLink(_ kind: GraphChange.Kind, from source: NodeID, to target: NodeID, owner: (String, String)?) {
+        pending.append(
+            PendingChange(
+                change: GraphChange(
+                    sequence: 0, committedAt: commitTime.date, kind: kind, nodeID: source, targetID: target,
+                    agentID: owner?.0, taskContext: owner?.1)))
+    }
+
+    /// Notes a change of bundle `id`.
+    mutating func logBundle(_ kind: GraphChange.Kind, _ id: BundleID) {
+        pending.append(
+            PendingChange(change: GraphChange(sequence: 0, committedAt: commitTime.date, kind: kind, bundleID: id)))
+    }
+}
