@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # dependencies are large, and its tests run in the plain build.
 WITHOUT_SERVICE := MEMORY_GRAPH_WITHOUT_SERVICE=1
 
-.PHONY: deps deps-bench build release test test-agents serve-load test-fast asan tsan lint format run bench bench-smoke crash fuzz fuzz-smoke \
+.PHONY: deps deps-postgres deps-bench build release test test-agents serve-load test-fast asan tsan lint format run bench bench-smoke crash fuzz fuzz-smoke \
 	fuzz-seeds
 
 ## deps: install LMDB's headers and tools (liblmdb-dev, lmdb-utils) when missing
@@ -14,6 +14,14 @@ deps:
 		echo "installing liblmdb-dev, lmdb-utils and pkg-config"; \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liblmdb-dev lmdb-utils pkg-config >/dev/null; \
+	fi
+
+## deps-postgres: PostgreSQL's server and pg_virtualenv (postgresql, postgresql-common) when missing
+deps-postgres:
+	@if ! command -v pg_virtualenv >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then \
+		echo "installing postgresql (a throwaway server for the PostgreSQL backend's tests)"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-common >/dev/null; \
 	fi
 
 ## deps-bench: what deps installs, and SQLite's headers for the benchmark's SQLite twin (GRDB)
@@ -32,10 +40,14 @@ build: deps
 release: deps
 	$(SWIFT) build -c release -Xswiftc -warnings-as-errors
 
-## test: build and run the whole test suite: Swift's, then the agent interfaces' (test-agents)
-test: build
-	$(SWIFT) test --skip-build
-	$(MAKE) test-agents
+## test: build and run the whole test suite: Swift's, then the agent interfaces' (test-agents), with
+## a throwaway PostgreSQL server on 127.0.0.1 (pg_virtualenv: a new cluster on a free port,
+## dropped afterwards) for the PostgreSQL backend, which may not be skipped
+# pg_virtualenv sets PGHOST, PGPORT, PGUSER and PGPASSWORD for the command it runs; fsync is off
+# because the cluster is thrown away (the benchmark's server keeps it on).
+PG_VIRTUALENV := MEMORY_GRAPH_REQUIRE_POSTGRES=1 pg_virtualenv -o max_connections=400 -o fsync=off
+test: build deps-postgres
+	$(PG_VIRTUALENV) sh -c '$(SWIFT) test --skip-build && $(MAKE) test-agents'
 
 ## test-agents: memory-graph's MCP and REST interfaces through clients written elsewhere: the
 ## reference MCP client (Python `mcp`), an HTTP client; in a virtual environment (Tests/agents)

@@ -204,7 +204,7 @@ if includesService {
         .target(
             name: "MemoryGraphService",
             dependencies: [
-                "MemoryGraph", "MemoryGraphTools",
+                "MemoryGraph", "MemoryGraphTools", "MemoryGraphPostgres",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -231,7 +231,7 @@ if includesService {
         ),
     ]
     for target in package.targets where target.name == "MemoryGraphCommands" {
-        target.dependencies += ["MemoryGraphService", "MemoryGraphPostgres"]
+        target.dependencies += ["MemoryGraphService"]
     }
     // The conformance suite holds the network backends to the same contract.
     for target in package.targets where target.name == "MemoryGraphConformanceTests" {

@@ -76,6 +76,26 @@ public final class PostgresGraphStore: GraphStore {
         return store
     }
 
+    /// Creates or upgrades the graph's schema and returns its version before and after (0: there
+    /// was none), without opening the graph: what `memory-graph migrate` runs.
+    ///
+    /// - Throws: What ``open(_:configuration:logger:)`` throws.
+    public static func migrate(
+        _ postgres: PostgresConfiguration, logger: Logger = Logger(label: "memory-graph.postgres")
+    )
+        async throws -> (before: Int, after: Int)
+    {
+        try postgres.validate()
+        let store = PostgresGraphStore(postgres, configuration: .init(), logger: logger)
+        let client = store.client
+        store.tasks.withLockedValue { $0.running.append(Task { await client.run() }) }
+        defer { store.close() }
+        let before = try await store.connected("preparing schema \(postgres.schema)") { connection in
+            try await store.schema.prepare(on: connection, createdAt: Microseconds.now(), logger: logger)
+        }
+        return (before, PostgresSchema.currentVersion)
+    }
+
     /// Stops the pool and the listener; later calls fail with ``MemoryGraphError/Code/closed``.
     /// Transactions in flight finish or fail first. Calling it twice is harmless.
     public func close() {

@@ -4,7 +4,7 @@ import MCP
 import MemoryGraph
 import MemoryGraphTools
 
-/// `memory-graph mcp --path STORE --agent AGENT [--read-agents …] [--read-contexts …]`: the
+/// `memory-graph mcp (--path STORE | --backend …) --agent AGENT [--read-agents …] [--read-contexts …]`: the
 /// MemoryGraph tools for one MCP client over standard input and output.
 public struct MCPCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
@@ -16,7 +16,7 @@ public struct MCPCommand: AsyncParsableCommand {
             scope allows. Logs go to standard error.
             """)
 
-    @Option(help: "The store's directory (created when missing).") var path: String
+    @OptionGroup var store: StoreLocationOptions
     @Option(help: "The agent this client writes as.") var agent: String
     @OptionGroup var scope: ScopeOptions
     @Flag(help: "Refuse the tools that write.") var readOnly = false
@@ -35,7 +35,7 @@ public struct MCPCommand: AsyncParsableCommand {
         var configuration = MemoryGraph.Configuration()
         configuration.enableMetrics = false
         configuration.logger = Logger(label: "memory-graph")
-        let graph = try MemoryGraph(path: path, configuration: configuration)
+        let graph = try await store.location.open(configuration: configuration)
         defer { graph.close() }
         let toolbox = AgentToolbox(session: try graph.session(agent: agent, reading: scope.scope), readOnly: readOnly)
         let logger = Logger(label: "memory-graph.mcp")

@@ -7,8 +7,9 @@ import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
-/// `memory-graph serve --path STORE [--listen HOST:PORT] [--tokens FILE | --agent AGENT]`: the
-/// REST API, MCP over HTTP, `/metrics` and `/health` for the agents of a host or a network.
+/// `memory-graph serve (--path STORE | --backend lmdb:STORE|postgres://…) [--listen HOST:PORT]
+/// [--tokens FILE | --agent AGENT]`: the REST API, MCP over HTTP, `/metrics` and `/health` for the
+/// agents of a host or a network. Several instances may serve one PostgreSQL database.
 public struct ServeCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -20,7 +21,7 @@ public struct ServeCommand: AsyncParsableCommand {
             http://HOST:PORT" when ready; SIGTERM or SIGINT stops it after the requests in flight (at most 30 s).
             """)
 
-    @Option(help: "The store's directory (created when missing).") var path: String
+    @OptionGroup var store: StoreLocationOptions
     @Option(help: "The address and port to listen on (port 0: any free one).") var listen = "127.0.0.1:8080"
     @Option(help: "The tokens file (see memory-graph token add).") var tokens: String?
     @Option(help: "Without --tokens: the agent every request acts as.") var agent: String?
@@ -85,7 +86,7 @@ public struct ServeCommand: AsyncParsableCommand {
         // once the commit that holds it is durable.
         var lmdb = LMDBConfiguration()
         lmdb.indexUpdateStrategy = .batch
-        let graph = try MemoryGraph(path: path, configuration: graphConfiguration, lmdb: lmdb)
+        let graph = try await store.location.open(configuration: graphConfiguration, lmdb: lmdb)
         defer { graph.close() }
 
         let (host, port) = try address()
