@@ -4,6 +4,7 @@ import json
 import os
 import signal
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,9 @@ class Service:
         self.url = None
 
     def start(self):
+        location = ["--backend", self.store] if self.store.startswith("postgres://") else ["--path", self.store]
         self.process = subprocess.Popen(
-            [BINARY, "serve", "--path", self.store, "--tokens", self.tokens_file, "--listen", "127.0.0.1:0"],
+            [BINARY, "serve", *location, "--tokens", self.tokens_file, "--listen", "127.0.0.1:0"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.process.stdout.readline()
         assert line.startswith("listening on http://"), line
@@ -85,3 +87,17 @@ def json_lines(text):
 def validate(instance, schema):
     """Fails with the first way `instance` does not match the JSON Schema `schema` (formats checked)."""
     Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(instance)
+
+
+@pytest.fixture
+def postgres_url():
+    """A new schema in the throwaway PostgreSQL server `make test` starts (pg_virtualenv sets
+    PGUSER, PGPASSWORD, PGPORT); skipped without one unless MEMORY_GRAPH_REQUIRE_POSTGRES=1."""
+    if "PGPORT" not in os.environ:
+        if os.environ.get("MEMORY_GRAPH_REQUIRE_POSTGRES") == "1":
+            pytest.fail("MEMORY_GRAPH_REQUIRE_POSTGRES=1 but no PostgreSQL server is given (PGPORT and the rest)")
+        pytest.skip("no PostgreSQL server (run under pg_virtualenv, as make test does)")
+    user, password, port = os.environ["PGUSER"], os.environ.get("PGPASSWORD", ""), os.environ["PGPORT"]
+    database = os.environ.get("PGDATABASE", "postgres")
+    schema = "agents_" + uuid.uuid4().hex
+    return f"postgres://{user}:{password}@127.0.0.1:{port}/{database}?schema={schema}&sslmode=disable"
