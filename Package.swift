@@ -220,6 +220,15 @@ if includesService {
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MemoryGraphPostgresTests",
+            dependencies: [
+                "MemoryGraphPostgres", "MemoryGraph", "MemoryGraphCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MemoryGraphServiceTests",
             dependencies: [
                 "MemoryGraphService", "MemoryGraph", "MemoryGraphCore", "MemoryGraphTools", "MemoryGraphTesting",

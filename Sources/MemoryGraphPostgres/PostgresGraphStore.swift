@@ -3,6 +3,7 @@ public import Logging
 public import MemoryGraphCore
 import NIOConcurrencyHelpers
 import PostgresNIO
+import Synchronization
 
 /// A graph in a PostgreSQL database, which several processes and hosts — several
 /// `memory-graph serve` instances — share.
@@ -127,10 +128,30 @@ public final class PostgresGraphStore: GraphStore {
     ) async throws(MemoryGraphError) -> Result {
         guard !isClosed else { throw Self.closedError }
         let client = client
-        let task = Task { try await client.withConnection { connection in try await body(connection) } }
+        let leased = LeaseFlag()
+        let task = Task {
+            try await client.withConnection { connection in
+                leased.set()
+                return try await body(connection)
+            }
+        }
+        // The pool waits for a connection as long as the server is away: give up after
+        // connectTimeout, so that the caller hears `.unavailable` instead of waiting.
+        let timeout = postgres.connectTimeout
+        let watchdog = Task {
+            try await Task.sleep(for: timeout)
+            if !leased.isSet { task.cancel() }
+        }
+        defer { watchdog.cancel() }
         do {
             return try await task.value
         } catch {
+            if !leased.isSet, !isClosed {
+                throw MemoryGraphError(
+                    .unavailable,
+                    "no connection to PostgreSQL at \(postgres.host):\(postgres.port) within \(timeout) while \(doing)",
+                    underlyingError: error)
+            }
             throw PostgresFailure.mapped(error, while: doing, closed: isClosed)
         }
     }
@@ -177,6 +198,13 @@ public final class PostgresGraphStore: GraphStore {
         case .require: .require(.makeClientConfiguration())
         }
     }
+}
+
+/// Whether an operation got its connection from the pool.
+private final class LeaseFlag: Sendable {
+    private let leased = Atomic<Bool>(false)
+    func set() { leased.store(true, ordering: .releasing) }
+    var isSet: Bool { leased.load(ordering: .acquiring) }
 }
 
 extension MemoryGraph {

@@ -181,6 +181,8 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
     public static let changesTruncated = Code.changesTruncated
     /// A session was asked to write as another agent, or outside its contexts.
     public static let permissionDenied = Code.permissionDenied
+    /// The backend's server or service could not be reached.
+    public static let unavailable = Code.unavailable
 }
 
 extension MemoryGraphError.Code {
