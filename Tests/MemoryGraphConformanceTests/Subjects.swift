@@ -7,12 +7,13 @@ import MemoryGraphTesting
 
 extension ConformanceSubject {
     /// Every backend the conformance suite runs against: a backend joins with one line.
-    static let all: [ConformanceSubject] = [
-        .lmdb(.immediate),
-        .lmdb(.batch),
-        .lmdb(.lazy),
-        .inMemory,
-    ]
+    static let all: [ConformanceSubject] =
+        [
+            .lmdb(.immediate),
+            .lmdb(.batch),
+            .lmdb(.lazy),
+            .inMemory,
+        ] + networked
 
     /// LMDB stores in temporary directories, commits not synced, writes grouped as `strategy`
     /// says; they reopen, and show every entry of every database as their raw contents.
@@ -34,7 +35,7 @@ extension ConformanceSubject {
 
 extension MemoryGraph {
     /// Every entry of every named database of the LMDB store, key and value.
-    fileprivate func rawLMDBContents() throws -> ConformanceStore.RawContents {
+    func rawLMDBContents() throws -> ConformanceStore.RawContents {
         guard let store = lmdbStore else { preconditionFailure("not an LMDB graph") }
         return try store.environment.read { txn in
             var contents: ConformanceStore.RawContents = [:]
