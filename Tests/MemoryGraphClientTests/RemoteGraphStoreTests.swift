@@ -61,6 +61,15 @@ struct RemoteGraphStoreTests {
             let text = try node.wire.jsonString()
             #expect(try MemoryNode(wire: WireFormat.parse(Array(text.utf8))) == node, "\(text)")
         }
+        // An update's absent fields stay absent; a null result is a result.
+        for update in [
+            NodeUpdate(metadata: ["m": 1]), NodeUpdate(result: .null), NodeUpdate(result: [:], expiry: .never),
+            NodeUpdate(expiry: .at(Date(timeIntervalSince1970: 4e9))),
+        ] {
+            let mutation = GraphMutation.updateNode(
+                NodeID(), update, expectedVersion: 2, updatedAt: Date(timeIntervalSince1970: 7))
+            #expect(try GraphMutation(wire: WireFormat.parse(Array(mutation.wire.jsonString().utf8))) == mutation)
+        }
     }
 
     @Test("errors: 401, 403 and 404 keep their meaning; a refused connection is unavailable")

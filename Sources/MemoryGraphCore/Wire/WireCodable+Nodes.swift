@@ -73,8 +73,10 @@ extension NodeRevision: WireCodable {
 extension NodeUpdate: WireCodable {
     package init(wire: JSONValue) throws(MemoryGraphError) {
         let fields = try WireFields(wire, "update", allowed: ["result", "metadata", "expires_at_us"])
+        // Absent and null are not the same: `null` is a result of its own.
+        let result: JSONValue? = fields.has("result") ? .some(try fields.value("result")) : .none
         self.init(
-            result: fields.has("result") ? try fields.value("result") : nil,
+            result: result,
             metadata: fields.has("metadata") ? try fields.object("metadata") : nil,
             expiry: fields.has("expires_at_us")
                 ? (try fields.optionalDate("expires_at_us")).map { .at($0) } ?? .never : nil)
