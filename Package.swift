@@ -196,7 +196,9 @@ if includesService {
             dependencies: [
                 "MemoryGraphCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -238,12 +240,32 @@ if includesService {
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "MemoryGraphClientTests",
+            dependencies: [
+                "MemoryGraphClient", "MemoryGraphService", "MemoryGraph", "MemoryGraphCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
     for target in package.targets where target.name == "MemoryGraphCommands" {
         target.dependencies += ["MemoryGraphService"]
     }
     // The conformance suite holds the network backends to the same contract.
     for target in package.targets where target.name == "MemoryGraphConformanceTests" {
-        target.dependencies += ["MemoryGraphPostgres", "MemoryGraphClient", "MemoryGraphService"]
+        target.dependencies += [
+            "MemoryGraphPostgres", "MemoryGraphClient", "MemoryGraphService",
+            // A live service for the remote subject.
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+        ]
     }
 }

@@ -14,6 +14,8 @@ public struct ServiceError: Error, Sendable {
     public let status: Int
     /// With a version conflict: the node's stored version.
     public private(set) var currentVersion: Int?
+    /// With truncated changes: the sequence number of the oldest change the log still holds.
+    public private(set) var oldestAvailableSequence: UInt64?
 
     /// An error of the service's own.
     public init(code: String, status: Int, _ message: String) {
@@ -30,6 +32,7 @@ public struct ServiceError: Error, Sendable {
         } else if let error = error as? MemoryGraphError {
             self.init(code: error.code.description, status: Self.status(of: error.code), error.message)
             currentVersion = error.currentVersion
+            oldestAvailableSequence = error.oldestAvailableSequence
         } else {
             self.init(code: "internal", status: 500, "the service failed; see its log")
         }
@@ -51,8 +54,12 @@ public struct ServiceError: Error, Sendable {
         }
     }
 
-    /// The JSON body: `{"error": {"code", "message"}}`, with `current_version` for a conflict.
+    /// The JSON body: `{"error": {"code", "message"}}`, with `current_version` for a conflict
+    /// and `oldest_available_sequence` for truncated changes.
     public var body: JSONValue {
-        MemoryJSON.error(code: code, message: message, currentVersion: currentVersion)
+        let body = MemoryJSON.error(code: code, message: message, currentVersion: currentVersion)
+        guard let oldestAvailableSequence, var error = body["error"]?.objectValue else { return body }
+        error["oldest_available_sequence"] = .int(Int(clamping: oldestAvailableSequence))
+        return ["error": .object(error)]
     }
 }

@@ -17,7 +17,7 @@ extension ConformanceSubject {
             .lmdb(.batch),
             .lmdb(.lazy),
             .inMemory,
-        ] + networkSubjects
+        ] + postgresSubjects + networked
 
     /// LMDB stores in temporary directories, commits not synced, writes grouped as `strategy`
     /// says; they reopen, and show every entry of every database as their raw contents.
@@ -39,7 +39,7 @@ extension ConformanceSubject {
 
 extension MemoryGraph {
     /// Every entry of every named database of the LMDB store, key and value.
-    fileprivate func rawLMDBContents() throws -> ConformanceStore.RawContents {
+    func rawLMDBContents() throws -> ConformanceStore.RawContents {
         guard let store = lmdbStore else { preconditionFailure("not an LMDB graph") }
         return try store.environment.read { txn in
             var contents: ConformanceStore.RawContents = [:]
@@ -58,8 +58,8 @@ extension MemoryGraph {
 
 #if canImport(MemoryGraphPostgres)
     extension ConformanceSubject {
-        /// The backends on a server: PostgreSQL when a server is given (see ``postgres``).
-        static var networkSubjects: [ConformanceSubject] {
+        /// PostgreSQL, when a server is given (see ``postgres``).
+        static var postgresSubjects: [ConformanceSubject] {
             PostgresTestServer.configuration != nil || PostgresTestServer.isRequired ? [.postgres] : []
         }
 
@@ -77,7 +77,7 @@ extension MemoryGraph {
     }
 #else
     extension ConformanceSubject {
-        /// None: the network backends are not built.
-        static var networkSubjects: [ConformanceSubject] { [] }
+        /// None: the PostgreSQL backend is not built.
+        static var postgresSubjects: [ConformanceSubject] { [] }
     }
 #endif

@@ -4,11 +4,15 @@
 /// every other number ``JSONValue/double(_:)``, so `2` and `2.0` read back as written.
 package struct JSONParser {
     private let bytes: [UInt8]
+    private let maximumDepth: Int
     private var offset = 0
 
-    /// Parses `bytes` as one JSON document, optionally surrounded by white space.
-    package static func parse(_ bytes: [UInt8]) throws(MemoryGraphError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
+    /// Parses `bytes` as one JSON document, optionally surrounded by white space, whose arrays
+    /// and objects nest at most `maximumDepth` levels deep.
+    package static func parse(
+        _ bytes: [UInt8], maximumDepth: Int = BinaryJSON.maximumDepth
+    ) throws(MemoryGraphError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, maximumDepth: maximumDepth)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
@@ -16,7 +20,10 @@ package struct JSONParser {
         return value
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: [UInt8], maximumDepth: Int) {
+        self.bytes = bytes
+        self.maximumDepth = maximumDepth
+    }
 
     private func failure(_ message: String) -> MemoryGraphError {
         MemoryGraphError(.invalidArgument, "invalid JSON at byte \(offset): \(message)")
@@ -57,8 +64,8 @@ package struct JSONParser {
     }
 
     private mutating func enter(_ depth: Int) throws(MemoryGraphError) {
-        guard depth < BinaryJSON.maximumDepth else {
-            throw failure("arrays and objects nest deeper than \(BinaryJSON.maximumDepth) levels")
+        guard depth < maximumDepth else {
+            throw failure("arrays and objects nest deeper than \(maximumDepth) levels")
         }
         offset += 1
         skipWhitespace()

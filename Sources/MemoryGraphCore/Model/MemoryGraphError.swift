@@ -78,11 +78,21 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
         /// context outside its scope; nothing was written. (What lies outside a session's ``ReadScope`` is not forbidden but invisible:
         /// it reads as absent.)
         public static let permissionDenied = Code(kind: .permissionDenied)
-        /// The backend could not be reached — a database server or a remote service is down,
-        /// restarting or unreachable — and ``MemoryGraphError/underlyingError`` holds the cause.
-        /// A write that failed so may or may not have been applied: retry it (adds carry their
-        /// ids and updates their expected version, so a retry applies at most once).
+        /// The backend could not be reached: a remote service or database server refused or
+        /// dropped the connection, or did not answer in time. ``MemoryGraphError/underlyingError``
+        /// holds the transport's error. A write that failed so may or may not have been applied:
+        /// read before writing again, or repeat it where it is idempotent (an add with the same id
+        /// and content, an update with its expected version).
         public static let unavailable = Code(kind: .unavailable)
+
+        /// The code named `name` (its ``description``, e.g. `nodeNotFound`); `nil` for a name
+        /// that is no code, such as one of a newer library.
+        package init?(name: String) {
+            guard let kind = Kind(rawValue: name) else { return nil }
+            self.kind = kind
+        }
+
+        init(kind: Kind) { self.kind = kind }
 
         /// The code's name, e.g. `nodeNotFound`.
         public var description: String { kind.rawValue }
@@ -181,7 +191,7 @@ public struct MemoryGraphError: Error, Sendable, CustomStringConvertible {
     public static let changesTruncated = Code.changesTruncated
     /// A session was asked to write as another agent, or outside its contexts.
     public static let permissionDenied = Code.permissionDenied
-    /// The backend's server or service could not be reached.
+    /// The backend could not be reached.
     public static let unavailable = Code.unavailable
 }
 

@@ -8,9 +8,12 @@ import MemoryGraphTools
 ///
 /// ```json
 /// {"tokens": [{"sha256": "…", "agent": "planner", "read_agents": ["critic"], "read_contexts": null,
-///              "read_only": false, "created_at": "2026-12-06T09:30:00Z"}]}
+///              "read_only": false, "created_at": "2026-12-06T09:30:00Z"},
+///             {"sha256": "…", "agent": "replica", "read_agents": null, "read_contexts": null,
+///              "read_only": false, "store": true, "created_at": "2026-12-06T09:31:00Z"}]}
 /// ```
-/// `null` scopes mean all.
+/// `null` scopes mean all. `store` (absent: `false`) opens the store endpoints
+/// (``AgentCredential/storeAccess``); a token with it reads all, so its scopes must be `null`.
 public struct TokenStore: Sendable {
     /// One stored token.
     public struct Entry: Sendable, Hashable {
@@ -58,7 +61,7 @@ public struct TokenStore: Sendable {
             MemoryGraphError(.invalidConfiguration, "token \(index) of \(path): \(problem)")
         }
         guard let fields = item.objectValue else { throw invalid("not a JSON object") }
-        let known: Set = ["sha256", "agent", "read_agents", "read_contexts", "read_only", "created_at"]
+        let known: Set = ["sha256", "agent", "read_agents", "read_contexts", "read_only", "store", "created_at"]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw invalid("unknown key \(unknown)")
         }
@@ -75,12 +78,16 @@ public struct TokenStore: Sendable {
         }
         let readOnly = fields["read_only"] ?? false
         guard let isReadOnly = readOnly.boolValue else { throw invalid("read_only must be true or false") }
+        guard let storeAccess = (fields["store"] ?? false).boolValue else {
+            throw invalid("store must be true or false")
+        }
+        let scope = ReadScope(agentIDs: try names("read_agents"), contexts: try names("read_contexts"))
+        if storeAccess, !scope.isAll {
+            throw invalid("a store token reads the whole store: read_agents and read_contexts must be null")
+        }
         return Entry(
             digest: digest,
-            credential: AgentCredential(
-                agentID: agent,
-                scope: ReadScope(agentIDs: try names("read_agents"), contexts: try names("read_contexts")),
-                readOnly: isReadOnly),
+            credential: AgentCredential(agentID: agent, scope: scope, readOnly: isReadOnly, storeAccess: storeAccess),
             createdAt: fields["created_at"]?.stringValue.flatMap(MemoryJSON.date) ?? Date(timeIntervalSince1970: 0))
     }
 
@@ -113,7 +120,7 @@ public struct TokenStore: Sendable {
     /// Writes the store to `path`, readable by its owner only (0600), replacing the file atomically.
     public func write(to path: String) throws {
         let tokens: [JSONValue] = entries.map { entry in
-            [
+            var fields: [String: JSONValue] = [
                 "sha256": .string(entry.digest.map { String(format: "%02x", $0) }.joined()),
                 "agent": .string(entry.credential.agentID),
                 "read_agents": entry.credential.scope.agentIDs.map { .array($0.sorted().map { .string($0) }) } ?? .null,
@@ -122,6 +129,9 @@ public struct TokenStore: Sendable {
                 "read_only": .bool(entry.credential.isReadOnly),
                 "created_at": .string(MemoryJSON.time(entry.createdAt)),
             ]
+            // Written only when granted, so that files without store tokens stay as they were.
+            if entry.credential.storeAccess { fields["store"] = true }
+            return .object(fields)
         }
         let data = try JSONValue.object(["tokens": .array(tokens)]).jsonData()
         // Created 0600 from the start (never readable by others for a moment), then moved over

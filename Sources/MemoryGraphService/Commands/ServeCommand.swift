@@ -17,7 +17,8 @@ public struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Every request needs Authorization: Bearer TOKEN with a token of --tokens (see memory-graph token \
             add); the token decides the agent, what it may read and whether it may write. Without --tokens the \
-            service listens on loopback only and every request acts as --agent. Prints "listening on \
+            service listens on loopback only and every request acts as --agent; the store endpoints (/v1/store), \
+            which read and write the whole store as any agent, are closed then unless --store opens them. Prints "listening on \
             http://HOST:PORT" when ready; SIGTERM or SIGINT stops it after the requests in flight (at most 30 s).
             """)
 
@@ -25,6 +26,10 @@ public struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The address and port to listen on (port 0: any free one).") var listen = "127.0.0.1:8080"
     @Option(help: "The tokens file (see memory-graph token add).") var tokens: String?
     @Option(help: "Without --tokens: the agent every request acts as.") var agent: String?
+    @Flag(
+        name: .customLong("store"), help: "Without --tokens: open the store endpoints (/v1/store) to every request too."
+    )
+    var storeAccess = false
     @Option(help: "The largest request body in bytes (default: the payload limit and 64 KiB).")
     var maxBodySize: Int?
     @Option(name: .customLong("allow-host"), help: "A host /mcp accepts in Host and Origin (repeatable).")
@@ -48,6 +53,9 @@ public struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("give --tokens FILE, or --agent AGENT for a loopback service without tokens")
         }
         if tokens != nil, agent != nil { throw ValidationError("--agent is for a service without --tokens") }
+        if tokens != nil, storeAccess {
+            throw ValidationError("--store is for a service without --tokens; with tokens, token add --store grants it")
+        }
         if let agent, agent.isEmpty || agent.utf8.count > Limits.maximumNameLength {
             throw ValidationError("--agent must be 1 to \(Limits.maximumNameLength) bytes")
         }
@@ -77,7 +85,7 @@ public struct ServeCommand: AsyncParsableCommand {
             if store.entries.isEmpty { logger.warning("the tokens file has no tokens: every request will be refused") }
             access = .tokens(store)
         } else {
-            access = .fixed(AgentCredential(agentID: agent ?? ""))
+            access = .fixed(AgentCredential(agentID: agent ?? "", storeAccess: storeAccess))
         }
         var graphConfiguration = MemoryGraph.Configuration()
         graphConfiguration.metricsFactory = metrics

@@ -5,7 +5,8 @@ import NIOCore
 public import Prometheus
 import Tracing
 
-/// The service's HTTP application: REST under `/v1`, MCP at `/mcp`, `/metrics` and `/health`.
+/// The service's HTTP application: REST under `/v1`, the store endpoints under `/v1/store`, MCP at
+/// `/mcp`, `/metrics` and `/health`.
 public enum ServiceApplication {
     /// The application over `graph`; `metrics` is the registry `/metrics` shows (the one the
     /// process's metrics go to). Run it in a `ServiceGroup`, or call `runService()`.
@@ -41,6 +42,8 @@ public enum ServiceApplication {
         }
         v1.add(middleware: authentication)
         RESTRoutes(graph: graph, maximumBodySize: configuration.maximumBodySize).register(on: v1)
+        StoreRoutes(store: graph.store, maximumBodySize: configuration.maximumStoreBodySize)
+            .register(on: v1.group("store").add(middleware: StoreAccessCheck()))
         let mcp = MCPHTTPRoute(sessions: sessions, maximumBodySize: configuration.maximumBodySize)
         let mcpRoutes = router.group("mcp").add(middleware: authentication)
         for method in [HTTPRequest.Method.post, .get, .delete] { mcpRoutes.on("", method: method, use: mcp.handle) }

@@ -9,6 +9,9 @@ public struct ServiceConfiguration: Sendable {
     /// The largest request body, in bytes; a larger one is refused with 413. Default: 1 MiB
     /// and 64 KiB (the default payload limit, and room for the JSON around it).
     public var maximumBodySize = (1 << 20) + (64 << 10)
+    /// The largest request body of the store endpoints (`/v1/store`), in bytes: a batch of
+    /// mutations may carry many nodes. Default: 64 MiB.
+    public var maximumStoreBodySize = 64 << 20
     /// The hosts `/mcp` accepts in `Host` and `Origin` (against DNS rebinding), as `host` (any
     /// port) or `host:port`. Default: localhost, 127.0.0.1 and [::1].
     public var allowedHosts = ["localhost", "127.0.0.1", "[::1]"]

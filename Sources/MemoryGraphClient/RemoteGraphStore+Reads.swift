@@ -1,0 +1,145 @@
+public import MemoryGraphCore
+
+/// The reads: each one request, repeated on a connection failure.
+extension RemoteGraphStore {
+    /// The answer of `call`, read as `T`.
+    private func read<T: WireCodable>(_ call: RemoteTransport.Call, _ what: String) async throws -> T {
+        try await operation {
+            let (answer, _) = try await transport.json(call)
+            return try RemoteTransport.decode(answer, what)
+        }
+    }
+
+    /// The field `key` of the answer of `call`, read as a list of `T`.
+    private func list<T: WireCodable>(_ call: RemoteTransport.Call, _ key: String) async throws -> [T] {
+        try await operation {
+            let (answer, _) = try await transport.json(call)
+            var items: [T] = []
+            for item in answer[key]?.arrayValue ?? [] { items.append(try RemoteTransport.decode(item, key)) }
+            return items
+        }
+    }
+
+    /// The field `key` of the answer of `call`, a list of ids.
+    private func ids(_ call: RemoteTransport.Call, _ key: String = "ids") async throws -> [NodeID] {
+        try await operation {
+            let (answer, _) = try await transport.json(call)
+            return try (answer[key]?.arrayValue ?? []).map { item in
+                guard let text = item.stringValue, let id = NodeID(text) else {
+                    throw MemoryGraphError(.storage, "the service's \(key) holds \(item), not a node id")
+                }
+                return id
+            }
+        }
+    }
+
+    /// The node `id`, or `nil`.
+    public func node(_ id: NodeID) async throws -> MemoryNode? {
+        do {
+            return try await read(.get("nodes/\(id)"), "node")
+        } catch MemoryGraphError.nodeNotFound {
+            return nil
+        }
+    }
+
+    /// The nodes `ids` from one state, `nil` for each that does not exist.
+    public func nodes(_ ids: [NodeID]) async throws -> [MemoryNode?] {
+        try await operation {
+            let (answer, _) = try await transport.json(.post("nodes", ["ids": WireFormat.ids(ids)]))
+            guard let items = answer["nodes"]?.arrayValue, items.count == ids.count else {
+                throw MemoryGraphError(.storage, "the service answered another number of nodes than asked for")
+            }
+            return try items.map { item in item == .null ? nil : try RemoteTransport.decode(item, "node") }
+        }
+    }
+
+    /// The nodes of `agentID` in `taskContext`, newest first, at most `limit` (`nil`: all).
+    public func recall(agentID: String, taskContext: String, limit: Int?) async throws -> [MemoryNode] {
+        var query = [("agent", agentID), ("context", taskContext)]
+        if let limit { query.append(("limit", String(limit))) }
+        return try await list(.get("recall", query), "nodes")
+    }
+
+    /// Up to `query.limit + 1` matching nodes after `cursor`, in the query's order.
+    public func queryNodes(_ query: MemoryQuery, after cursor: QueryCursor?) async throws -> [MemoryNode] {
+        var body: [String: JSONValue] = ["query": query.wire]
+        if let cursor { body["after"] = .string(cursor.description) }
+        return try await list(.post("query", .object(body)), "nodes")
+    }
+
+    /// The ids of the first `query.limit` matching nodes, in the query's order.
+    public func queryIDs(_ query: MemoryQuery) async throws -> [NodeID] {
+        try await ids(.post("query/ids", ["query": query.wire]))
+    }
+
+    /// How many nodes match `query`.
+    public func count(_ query: MemoryQuery) async throws -> Int {
+        try await operation {
+            let (answer, _) = try await transport.json(.post("query/count", ["query": query.wire]))
+            guard let count = answer["count"]?.intValue else {
+                throw MemoryGraphError(.storage, "the service's count is not an integer: \(answer)")
+            }
+            return count
+        }
+    }
+
+    /// How the store behind the service answers `query`.
+    public func explain(_ query: MemoryQuery) async throws -> QueryPlan {
+        try await read(.post("query/explain", ["query": query.wire]), "plan")
+    }
+
+    /// The nodes `id` links to, in id order.
+    public func links(from id: NodeID) async throws -> [NodeID] {
+        try await ids(.get("nodes/\(id)/links"))
+    }
+
+    /// The nodes that link to `id`, in id order.
+    public func backlinks(to id: NodeID) async throws -> [NodeID] {
+        try await ids(.get("nodes/\(id)/backlinks"))
+    }
+
+    /// The nodes within `depth` links of `id`, breadth-first.
+    public func neighbors(of id: NodeID, direction: LinkDirection, depth: Int, limit: Int) async throws -> [Neighbor] {
+        try await list(
+            .get(
+                "nodes/\(id)/neighbors",
+                [("direction", direction.rawValue), ("depth", String(depth)), ("limit", String(limit))]),
+            "neighbors")
+    }
+
+    /// The bundle `id`, or `nil`.
+    public func bundle(_ id: BundleID) async throws -> MemoryBundle? {
+        do {
+            return try await read(.get("bundles/\(id)"), "bundle")
+        } catch MemoryGraphError.bundleNotFound {
+            return nil
+        }
+    }
+
+    /// The bundles of `taskID`, newest first, at most `limit` (`nil`: all).
+    public func bundles(forTask taskID: String, limit: Int?) async throws -> [MemoryBundle] {
+        var query = [("task", taskID)]
+        if let limit { query.append(("limit", String(limit))) }
+        return try await list(.get("bundles", query), "bundles")
+    }
+
+    /// The bundles that list `context`, newest first.
+    public func bundles(forContext context: String) async throws -> [MemoryBundle] {
+        try await list(.get("bundles", [("context", context)]), "bundles")
+    }
+
+    /// The counts of the store behind the service.
+    public func statistics() async throws -> GraphStatistics {
+        try await read(.get("statistics"), "statistics")
+    }
+
+    /// The writes, commits and storage size of the store behind the service.
+    public func usage() async throws -> StoreUsage {
+        try await read(.get("usage"), "usage")
+    }
+
+    /// Node `id` as it is and as it was, newest first.
+    public func history(of id: NodeID) async throws -> [MemoryNode] {
+        try await list(.get("nodes/\(id)/history"), "nodes")
+    }
+}
