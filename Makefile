@@ -41,11 +41,11 @@ release: deps
 	$(SWIFT) build -c release -Xswiftc -warnings-as-errors
 
 ## test: build and run the whole test suite: Swift's, then the agent interfaces' (test-agents), with
-## a throwaway PostgreSQL server on 127.0.0.1 (pg_virtualenv: a new cluster on a free port,
+## a throwaway PostgreSQL server on 127.0.0.1 (pg_virtualenv -t: a new cluster in a temporary directory, on a free port,
 ## dropped afterwards) for the PostgreSQL backend, which may not be skipped
 # pg_virtualenv sets PGHOST, PGPORT, PGUSER and PGPASSWORD for the command it runs; fsync is off
 # because the cluster is thrown away (the benchmark's server keeps it on).
-PG_VIRTUALENV := MEMORY_GRAPH_REQUIRE_POSTGRES=1 pg_virtualenv -o max_connections=400 -o fsync=off
+PG_VIRTUALENV := MEMORY_GRAPH_REQUIRE_POSTGRES=1 pg_virtualenv -t -o max_connections=1000 -o fsync=off
 test: build deps-postgres
 	$(PG_VIRTUALENV) sh -c '$(SWIFT) test --skip-build && $(MAKE) test-agents'
 

@@ -41,6 +41,10 @@ public struct PostgresConfiguration: Sendable, Hashable {
     /// How long to wait for a connection before an operation fails with
     /// ``MemoryGraphError/Code/unavailable``. Default: 10 seconds.
     public var connectTimeout: Duration = .seconds(10)
+    /// How long an operation may take, from asking for a connection to the last row, before it
+    /// is cancelled and fails with ``MemoryGraphError/Code/unavailable`` (a connection whose
+    /// server died may otherwise never answer); at least ``connectTimeout``. Default: 60 seconds.
+    public var operationTimeout: Duration = .seconds(60)
 
     /// A configuration for `username` on `host`.
     public init(
@@ -55,7 +59,8 @@ public struct PostgresConfiguration: Sendable, Hashable {
 
     /// A configuration from a connection URL:
     /// `postgres://USER[:PASSWORD]@HOST[:PORT][/DATABASE][?schema=NAME&sslmode=disable|prefer|require]`
-    /// (`postgresql://` too; user and password percent-encoded).
+    /// (`postgresql://` too; user and password percent-encoded), and `connect_timeout` and
+    /// `operation_timeout` in seconds.
     ///
     /// - Throws: ``MemoryGraphError/Code/invalidConfiguration`` naming what is wrong with the URL.
     public init(url text: String) throws {
@@ -82,6 +87,15 @@ public struct PostgresConfiguration: Sendable, Hashable {
                     throw invalid("sslmode must be disable, prefer or require, not \(item.value ?? "nothing")")
                 }
                 tls = mode
+            case "connect_timeout", "operation_timeout":
+                guard let seconds = item.value.flatMap(Int.init), seconds > 0 else {
+                    throw invalid("\(item.name) must be a positive number of seconds")
+                }
+                if item.name == "connect_timeout" {
+                    connectTimeout = .seconds(seconds)
+                } else {
+                    operationTimeout = .seconds(seconds)
+                }
             default:
                 throw invalid("unknown URL parameter \(item.name)")
             }
@@ -105,6 +119,11 @@ public struct PostgresConfiguration: Sendable, Hashable {
         }
         guard (1...65535).contains(port) else {
             throw MemoryGraphError(.invalidConfiguration, "port \(port) is outside 1...65535")
+        }
+        guard operationTimeout >= connectTimeout else {
+            throw MemoryGraphError(
+                .invalidConfiguration,
+                "operationTimeout (\(operationTimeout)) must be at least connectTimeout (\(connectTimeout))")
         }
         guard maximumConnections >= 2 else {
             throw MemoryGraphError(

@@ -73,6 +73,7 @@ extension PostgresGraphStore {
     /// Returns once the log holds entries after `sequence`: woken by the notification of a
     /// commit (of any process), and looking again at least every 250 ms in case one was missed.
     public func waitForChanges(after sequence: UInt64, timeout: Duration) async {
+        startListening()
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while !Task.isCancelled, !isClosed, clock.now < deadline {

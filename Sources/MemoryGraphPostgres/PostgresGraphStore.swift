@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 public import MemoryGraphCore
 import NIOConcurrencyHelpers
+import NIOSSL
 import PostgresNIO
 import Synchronization
 
@@ -34,7 +35,7 @@ public final class PostgresGraphStore: GraphStore {
     let logger: Logger
     /// Signalled when a commit's notification arrives (and by this process's own commits).
     let commits = CommitSignal()
-    private let tasks: NIOLockedValueBox<(closed: Bool, running: [Task<Void, Never>])>
+    private let tasks: NIOLockedValueBox<(closed: Bool, listening: Bool, running: [Task<Void, Never>])>
 
     private init(_ postgres: PostgresConfiguration, configuration: MemoryGraph.Configuration, logger: Logger) {
         self.configuration = configuration
@@ -47,7 +48,7 @@ public final class PostgresGraphStore: GraphStore {
         client.options.maximumConnections = postgres.maximumConnections
         client.options.connectTimeout = postgres.connectTimeout
         self.client = PostgresClient(configuration: client, backgroundLogger: logger)
-        tasks = NIOLockedValueBox((false, []))
+        tasks = NIOLockedValueBox((false, false, []))
     }
 
     /// Connects to the server, creates or upgrades the graph's schema, and starts listening for
@@ -63,17 +64,14 @@ public final class PostgresGraphStore: GraphStore {
         try postgres.validate()
         try configuration.validate()
         let store = PostgresGraphStore(postgres, configuration: configuration, logger: logger)
-        let client = store.client
-        store.tasks.withLockedValue { $0.running.append(Task { await client.run() }) }
         do {
-            _ = try await store.connected("preparing schema \(postgres.schema)") { connection in
-                try await store.schema.prepare(on: connection, createdAt: Microseconds.now(), logger: logger)
-            }
+            _ = try await prepareSchema(postgres, logger: logger)
         } catch {
             store.close()
             throw error
         }
-        store.tasks.withLockedValue { $0.running.append(Task { await store.listen() }) }
+        let client = store.client
+        store.tasks.withLockedValue { $0.running.append(Task { await client.run() }) }
         return store
     }
 
@@ -87,14 +85,32 @@ public final class PostgresGraphStore: GraphStore {
         async throws -> (before: Int, after: Int)
     {
         try postgres.validate()
-        let store = PostgresGraphStore(postgres, configuration: .init(), logger: logger)
-        let client = store.client
-        store.tasks.withLockedValue { $0.running.append(Task { await client.run() }) }
-        defer { store.close() }
-        let before = try await store.connected("preparing schema \(postgres.schema)") { connection in
-            try await store.schema.prepare(on: connection, createdAt: Microseconds.now(), logger: logger)
+        return (try await prepareSchema(postgres, logger: logger), PostgresSchema.currentVersion)
+    }
+
+    /// Creates or upgrades the schema on a connection of its own (so that a server that cannot
+    /// be reached says why) and returns the version found.
+    private static func prepareSchema(_ postgres: PostgresConfiguration, logger: Logger) async throws -> Int {
+        var configuration = PostgresConnection.Configuration(
+            host: postgres.host, port: postgres.port, username: postgres.username, password: postgres.password,
+            database: postgres.database, tls: try connectionTLS(postgres.tls))
+        configuration.options.connectTimeout = .nanoseconds(
+            Int64(postgres.connectTimeout.components.seconds) * 1_000_000_000)
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        } catch {
+            throw PostgresFailure.mapped(error, while: "connecting to \(postgres.host):\(postgres.port)")
         }
-        return (before, PostgresSchema.currentVersion)
+        do {
+            let found = try await PostgresSchema(postgres.schema).prepare(
+                on: connection, createdAt: Microseconds.now(), logger: logger)
+            try? await connection.close()
+            return found
+        } catch {
+            try? await connection.close()
+            throw PostgresFailure.mapped(error, while: "preparing schema \(postgres.schema)")
+        }
     }
 
     /// Stops the pool and the listener; later calls fail with ``MemoryGraphError/Code/closed``.
@@ -128,32 +144,52 @@ public final class PostgresGraphStore: GraphStore {
     ) async throws(MemoryGraphError) -> Result {
         guard !isClosed else { throw Self.closedError }
         let client = client
-        let leased = LeaseFlag()
-        let task = Task {
+        let lease = LeaseState()
+        let operation = Task {
             try await client.withConnection { connection in
-                leased.set()
+                // A caller that gave up waiting has been told `.unavailable`: do nothing then.
+                guard lease.take() else { throw CancellationError() }
                 return try await body(connection)
             }
         }
-        // The pool waits for a connection as long as the server is away: give up after
-        // connectTimeout, so that the caller hears `.unavailable` instead of waiting.
-        let timeout = postgres.connectTimeout
+        // The pool waits for a connection as long as the server is away, and a waiting lease may
+        // not heed cancellation; a connection whose server died may never answer. After
+        // connectTimeout without a connection, or operationTimeout without an answer, the caller
+        // hears `.unavailable`, and the operation is cancelled (one that gets its connection
+        // only later does nothing).
+        let (connectTimeout, operationTimeout) = (postgres.connectTimeout, postgres.operationTimeout)
+        let server = "\(postgres.host):\(postgres.port)"
+        let outcome = ResumeOnce<Result>()
         let watchdog = Task {
-            try await Task.sleep(for: timeout)
-            if !leased.isSet { task.cancel() }
-        }
-        defer { watchdog.cancel() }
-        do {
-            return try await task.value
-        } catch {
-            if !leased.isSet, !isClosed {
-                throw MemoryGraphError(
-                    .unavailable,
-                    "no connection to PostgreSQL at \(postgres.host):\(postgres.port) within \(timeout) while \(doing)",
-                    underlyingError: error)
+            try await Task.sleep(for: connectTimeout)
+            if lease.abandon() {
+                operation.cancel()
+                outcome.resume(
+                    .failure(
+                        MemoryGraphError(
+                            .unavailable,
+                            "no connection to PostgreSQL at \(server) within \(connectTimeout) while \(doing)")))
+                return
             }
-            throw PostgresFailure.mapped(error, while: doing, closed: isClosed)
+            try await Task.sleep(for: operationTimeout - connectTimeout)
+            operation.cancel()
+            outcome.resume(
+                .failure(
+                    MemoryGraphError(
+                        .unavailable,
+                        "PostgreSQL at \(server) did not answer within \(operationTimeout) while \(doing); "
+                            + "a write may or may not have been applied")))
         }
+        let closed = { [weak self] in self?.isClosed ?? true }
+        Task {
+            do {
+                outcome.resume(.success(try await operation.value))
+            } catch {
+                outcome.resume(.failure(PostgresFailure.mapped(error, while: doing, closed: closed())))
+            }
+            watchdog.cancel()
+        }
+        return try await outcome.value()
     }
 
     /// Runs `body` on a pooled connection in the caller's task (for a `body` that calls back
@@ -166,6 +202,16 @@ public final class PostgresGraphStore: GraphStore {
             return try await client.withConnection { connection in try await body(connection) }
         } catch {
             throw PostgresFailure.mapped(error, while: doing, closed: isClosed)
+        }
+    }
+
+    /// Starts following the commit notifications, once: on the first wait for changes, so that a
+    /// store no one follows holds no connection for it.
+    func startListening() {
+        tasks.withLockedValue { state in
+            guard !state.closed, !state.listening else { return }
+            state.listening = true
+            state.running.append(Task { await self.listen() })
         }
     }
 
@@ -191,6 +237,16 @@ public final class PostgresGraphStore: GraphStore {
         MemoryGraphError(.closed, "the PostgreSQL graph was closed; open it again")
     }
 
+    private static func connectionTLS(_ mode: PostgresConfiguration.TLSMode) throws
+        -> PostgresConnection.Configuration.TLS
+    {
+        switch mode {
+        case .disable: .disable
+        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+    }
+
     private static func tls(_ mode: PostgresConfiguration.TLSMode) -> PostgresClient.Configuration.TLS {
         switch mode {
         case .disable: .disable
@@ -200,11 +256,50 @@ public final class PostgresGraphStore: GraphStore {
     }
 }
 
-/// Whether an operation got its connection from the pool.
-private final class LeaseFlag: Sendable {
-    private let leased = Atomic<Bool>(false)
-    func set() { leased.store(true, ordering: .releasing) }
-    var isSet: Bool { leased.load(ordering: .acquiring) }
+/// Whether an operation got its connection from the pool before its caller gave up waiting:
+/// exactly one of ``take()`` and ``abandon()`` succeeds.
+private final class LeaseState: Sendable {
+    /// 0: waiting, 1: leased, 2: abandoned.
+    private let state = Atomic<Int>(0)
+    /// Marks the connection as got; `false` when the caller gave up first.
+    func take() -> Bool { state.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged }
+    /// Gives up waiting; `false` when the connection came first.
+    func abandon() -> Bool {
+        state.compareExchange(expected: 0, desired: 2, ordering: .acquiringAndReleasing).exchanged
+    }
+}
+
+/// A result that the first of several tasks delivers to one waiting caller.
+private final class ResumeOnce<Value: Sendable>: Sendable {
+    private let state = NIOLockedValueBox<
+        (result: Result<Value, MemoryGraphError>?, waiter: CheckedContinuation<Value, any Error>?)
+    >((nil, nil))
+
+    /// Delivers `result` unless one was delivered already.
+    func resume(_ result: Result<Value, MemoryGraphError>) {
+        let waiter = state.withLockedValue { state -> CheckedContinuation<Value, any Error>? in
+            guard state.result == nil else { return nil }
+            state.result = result
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(with: result.mapError { $0 as any Error })
+    }
+
+    /// Waits for the first result.
+    func value() async throws(MemoryGraphError) -> Value {
+        do {
+            return try await withCheckedThrowingContinuation { continuation in
+                let result = state.withLockedValue { state -> Result<Value, MemoryGraphError>? in
+                    if state.result == nil { state.waiter = continuation }
+                    return state.result
+                }
+                if let result { continuation.resume(with: result.mapError { $0 as any Error }) }
+            }
+        } catch {
+            throw MemoryGraphError.from(error)
+        }
+    }
 }
 
 extension MemoryGraph {

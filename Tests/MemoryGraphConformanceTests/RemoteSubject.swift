@@ -6,6 +6,7 @@ import MemoryGraphTesting
     import Hummingbird
     import Logging
     import MemoryGraphClient
+    import MemoryGraphPostgres
     import MemoryGraphService
     import Prometheus
 
@@ -13,13 +14,22 @@ import MemoryGraphTesting
         /// The backends reached over a network.
         static let networked: [ConformanceSubject] = [.remoteLMDB]
 
+        /// Subjects run only when named in `MEMORY_GRAPH_CONFORMANCE_SUBJECTS`: the remote store
+        /// on a service over PostgreSQL, which the whole suite at once still overloads (requests
+        /// past the client's deadline).
+        static var optional: [ConformanceSubject] { postgresSubjects.isEmpty ? [] : [.remotePostgres] }
+
         /// A ``RemoteGraphStore`` on a service of its own: each store starts `serve` in process, on a
         /// free loopback port, over an LMDB store in a temporary directory that follows the
         /// configuration given (its clock included). A store reopens as a new client of the same
         /// service, and shows the service's LMDB entries as its raw contents.
         static let remoteLMDB = ConformanceSubject("remote (LMDB)") { configuration in
             let path = NSTemporaryDirectory() + "memory-graph-conformance-" + UUID().uuidString
-            let service = try await LiveService.start(path: path, configuration: configuration)
+            var lmdb = LMDBConfiguration()
+            lmdb.durability = .noSync
+            lmdb.indexUpdateStrategy = .batch
+            let service = try await LiveService.start(
+                graph: try MemoryGraph(path: path, configuration: configuration, lmdb: lmdb))
             let open: @Sendable () throws -> MemoryGraph = {
                 try MemoryGraph(
                     store: RemoteGraphStore(url: service.url, token: service.token), configuration: configuration)
@@ -33,7 +43,27 @@ import MemoryGraphTesting
         }
     }
 
-    /// `memory-graph serve` in this process: the service application over an LMDB store, with one
+    extension ConformanceSubject {
+        /// A ``RemoteGraphStore`` on a service of its own over a new schema of the PostgreSQL test
+        /// server: `serve --backend postgres://…` in process. A store reopens as a new client.
+        static let remotePostgres = ConformanceSubject("remote (PostgreSQL)") { configuration in
+            var postgres = try PostgresTestServer.required()
+            postgres.schema = "remote_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            postgres.maximumConnections = 4
+            // Generous: a loaded CI machine runs many tests at once, and slowness is not failure here.
+            postgres.connectTimeout = .seconds(120)
+            postgres.operationTimeout = .seconds(300)
+            let service = try await LiveService.start(
+                graph: try await MemoryGraph.postgres(postgres, configuration: configuration))
+            let open: @Sendable () throws -> MemoryGraph = {
+                try MemoryGraph(
+                    store: RemoteGraphStore(url: service.url, token: service.token), configuration: configuration)
+            }
+            return ConformanceStore(graph: try open(), reopen: open, cleanup: { service.stop() })
+        }
+    }
+
+    /// `memory-graph serve` in this process: the service application over a store, with one
     /// token that may use the store endpoints.
     final class LiveService: Sendable {
         /// The graph the service serves.
@@ -51,12 +81,8 @@ import MemoryGraphTesting
             self.task = task
         }
 
-        /// Opens the store at `path` with `configuration` and serves it on a free port.
-        static func start(path: String, configuration: MemoryGraph.Configuration) async throws -> LiveService {
-            var lmdb = LMDBConfiguration()
-            lmdb.durability = .noSync
-            lmdb.indexUpdateStrategy = .batch
-            let graph = try MemoryGraph(path: path, configuration: configuration, lmdb: lmdb)
+        /// Serves `graph` on a free port.
+        static func start(graph: MemoryGraph) async throws -> LiveService {
             var tokens = TokenStore()
             let token = tokens.add(AgentCredential(agentID: "conformance", storeAccess: true))
             var service = ServiceConfiguration(access: .tokens(tokens))
@@ -93,5 +119,6 @@ import MemoryGraphTesting
     extension ConformanceSubject {
         /// No backend reached over a network: the service is not built.
         static let networked: [ConformanceSubject] = []
+        static let optional: [ConformanceSubject] = []
     }
 #endif

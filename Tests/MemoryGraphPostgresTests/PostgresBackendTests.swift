@@ -17,7 +17,10 @@ struct PostgresBackendTests {
     static func newSchema() throws -> PostgresConfiguration {
         var postgres = try PostgresTestServer.required()
         postgres.schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        postgres.maximumConnections = 6
+        postgres.maximumConnections = 4
+        // Generous: other suites run at the same time, and slowness is not failure here.
+        postgres.connectTimeout = .seconds(120)
+        postgres.operationTimeout = .seconds(300)
         return postgres
     }
 
@@ -141,6 +144,7 @@ struct PostgresBackendTests {
         var postgres = try Self.newSchema()
         postgres.port = 1
         postgres.connectTimeout = .seconds(2)
+        postgres.operationTimeout = .seconds(2)
         do {
             _ = try await MemoryGraph.postgres(postgres)
             Issue.record("a server on port 1 answered")
@@ -171,9 +175,13 @@ struct PostgresBackendTests {
         #expect(postgres.host == "db.internal" && postgres.port == 6543 && postgres.database == "agents")
         #expect(postgres.schema == "team_a" && postgres.tls == .require)
         #expect(!postgres.redactedDescription.contains("s3cret"))
+        #expect(postgres.connectTimeout == .seconds(10) && postgres.operationTimeout == .seconds(60))
+        let timed = try PostgresConfiguration(url: "postgres://u@h/d?connect_timeout=3&operation_timeout=9")
+        #expect(timed.connectTimeout == .seconds(3) && timed.operationTimeout == .seconds(9))
         for bad in [
             "mysql://u@h/d", "postgres://h/d", "postgres://u@h/d?schema=Team", "postgres://u@h/d?sslmode=maybe",
-            "postgres://u@h/d?colour=blue", "postgres://u@h/d?schema=1abc",
+            "postgres://u@h/d?colour=blue", "postgres://u@h/d?schema=1abc", "postgres://u@h/d?connect_timeout=0",
+            "postgres://u@h/d?connect_timeout=20&operation_timeout=10",
         ] {
             await expectCode(.invalidConfiguration, "\(bad)") { try PostgresConfiguration(url: bad) }
         }

@@ -1,8 +1,11 @@
 """Several `memory-graph serve` instances on one PostgreSQL database, and copies between
 backends, through the binary and plain HTTP."""
 
+import os
 import signal
+import subprocess
 import threading
+import time
 
 import requests
 
@@ -31,10 +34,15 @@ def last_sequence(service):
 
 
 def visible_ids(service, context):
-    """The ids of the nodes of `context` that a query on `service` returns."""
-    page = post(service, "/v1/query", {"contexts": [context], "limit": 1000}).json()
-    assert page.get("next_cursor") is None
-    return {node["id"] for node in page["nodes"]}
+    """The ids of the nodes of `context` that a query on `service` returns, page by page."""
+    ids, cursor = set(), None
+    while True:
+        body = {"contexts": [context], "limit": 1000, **({"cursor": cursor} if cursor else {})}
+        page = post(service, "/v1/query", body).json()
+        ids |= {node["id"] for node in page["nodes"]}
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return ids
 
 
 def changes_after(service, after):
@@ -166,3 +174,67 @@ def seed_store(tmp_path, path):
     finally:
         service.stop()
     return len(ids)
+
+
+def test_a_database_restart_fails_writes_as_unavailable_then_they_resume_and_nothing_acknowledged_is_lost(
+        tmp_path, postgres_url):
+    # A request waits at most 3 s for a connection and 10 s for an answer, then is 503.
+    (service,) = start_instances(tmp_path, postgres_url + "&connect_timeout=3&operation_timeout=10", count=1)
+    acknowledged, unavailable, stop = [], [], threading.Event()
+
+    def write():
+        session = requests.Session()
+        n = 0
+        while not stop.is_set():
+            n += 1
+            try:
+                response = post(service, "/v1/nodes", {"context": "restart", "result": {"n": n}}, session=session)
+            except requests.RequestException:
+                continue
+            if response.status_code == 201:
+                acknowledged.append(response.json()["id"])
+            else:
+                assert response.status_code == 503, response.text
+                assert response.json()["error"]["code"] == "unavailable"
+                unavailable.append(1)
+
+    server = restartable_server()
+    writers = [threading.Thread(target=write) for _ in range(4)]
+    try:
+        for thread in writers:
+            thread.start()
+        while len(acknowledged) < 50:
+            time.sleep(0.01)
+        server("stop", "-m", "immediate")
+        while not unavailable:
+            time.sleep(0.05)
+        before_restart = len(acknowledged)
+        server("start", "-w", "-l", "/dev/null")
+        deadline = time.monotonic() + 60
+        while len(acknowledged) < before_restart + 50 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        for thread in writers:
+            thread.join()
+    assert len(acknowledged) >= before_restart + 50, "writes did not resume after the restart"
+    assert visible_ids(service, "restart") >= set(acknowledged)
+    service.stop()
+
+
+def restartable_server():
+    """A function that runs pg_ctl, as the server's owner, on exactly the server this test
+    talks to (its data directory and configuration file, read from the server itself)."""
+    def setting(name):
+        return subprocess.run(["psql", "-h", "127.0.0.1", "-tAc", f"SHOW {name}"], capture_output=True, text=True,
+                              check=True, timeout=30).stdout.strip()
+
+    data, config = setting("data_directory"), setting("config_file")
+    version = setting("server_version_num")[:-4]
+    pg_ctl = f"/usr/lib/postgresql/{version}/bin/pg_ctl"
+    owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    def run(action, *options):
+        subprocess.run([*owner, pg_ctl, action, "-D", data, "-o", f"-c config_file={config}", *options],
+                       check=True, timeout=60, capture_output=True)
+    return run
