@@ -11,10 +11,12 @@ enum PostgresFailure {
     }
 
     /// Whether the transaction failed only because of another one at the same time (a
-    /// serialization failure or a deadlock): running it again may succeed.
+    /// serialization failure, a deadlock, or a unique key another transaction inserted after
+    /// this one looked — two instances adding one id): running it again may succeed, or fail
+    /// with the error the checks give once they see the other's row.
     static func isTransient(_ error: any Error) -> Bool {
         guard let state = sqlState(of: error) else { return false }
-        return state == "40001" || state == "40P01"
+        return ["40001", "40P01", "23505"].contains(state)
     }
 
     /// Whether the failure ended the connection or the transaction on the server's side: the
@@ -22,7 +24,7 @@ enum PostgresFailure {
     static func abortsTransaction(_ error: any Error) -> Bool {
         if error is MemoryGraphError { return false }
         guard let state = sqlState(of: error) else { return true }
-        return !["22P05", "22021", "23503", "23505", "54000"].contains(state)
+        return !["22P05", "22021", "23503", "54000"].contains(state)
     }
 
     /// `error` as a ``MemoryGraphError``, saying what the store was `doing`.
@@ -36,6 +38,11 @@ enum PostgresFailure {
                 return MemoryGraphError(
                     .invalidArgument,
                     "PostgreSQL cannot store the character U+0000 (NUL) in a name or a JSON string: \(message)",
+                    underlyingError: error)
+            case "23503":
+                return MemoryGraphError(
+                    .nodeNotFound,
+                    "a node or bundle this names was removed by another writer at the same time: \(message)",
                     underlyingError: error)
             case "54000":
                 return MemoryGraphError(

@@ -64,14 +64,15 @@ public final class PostgresGraphStore: GraphStore {
         try postgres.validate()
         try configuration.validate()
         let store = PostgresGraphStore(postgres, configuration: configuration, logger: logger)
+        // The pool runs from the start, so that it is running by the first operation.
+        let client = store.client
+        store.tasks.withLockedValue { $0.running.append(Task { await client.run() }) }
         do {
             _ = try await prepareSchema(postgres, logger: logger)
         } catch {
             store.close()
             throw error
         }
-        let client = store.client
-        store.tasks.withLockedValue { $0.running.append(Task { await client.run() }) }
         return store
     }
 
