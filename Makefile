@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # dependencies are large, and its tests run in the plain build.
 WITHOUT_SERVICE := MEMORY_GRAPH_WITHOUT_SERVICE=1
 
-.PHONY: deps deps-postgres deps-bench build release test test-agents serve-load test-fast asan tsan lint format run bench bench-smoke crash fuzz fuzz-smoke \
+.PHONY: deps deps-postgres deps-bench build release test test-agents serve-load test-fast asan tsan lint format run bench bench-postgres bench-smoke crash fuzz fuzz-smoke \
 	fuzz-seeds
 
 ## deps: install LMDB's headers and tools (liblmdb-dev, lmdb-utils) when missing
@@ -98,6 +98,13 @@ run: deps
 ## bench: the reference workload, N = 100 000, side by side with SQLite (the nested package Benchmarks/)
 bench: deps-bench
 	$(WITHOUT_SERVICE) $(SWIFT) run -c release --package-path Benchmarks memory-graph-bench run --nodes 100000 --compare sqlite
+
+## bench-postgres: make bench, and S1–S5 and S8 on the PostgreSQL backend beside the same SQL by hand
+## (prepared), on a throwaway server (pg_virtualenv -t; fsync on, as a real server has it)
+bench-postgres: deps-bench deps-postgres
+	MEMORY_GRAPH_REQUIRE_POSTGRES=1 pg_virtualenv -t -o max_connections=200 sh -c '$(SWIFT) run -c release \
+		--package-path Benchmarks --scratch-path Benchmarks/.build-postgres memory-graph-bench run --nodes 100000 \
+		--compare sqlite,postgres'
 
 ## bench-smoke: the benchmark on 2 000 nodes, once, answers checked against SQLite (CI): it must
 ## exit 0 and print a row of the results table for every scenario; warnings are errors

@@ -177,6 +177,7 @@ if includesService {
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ]
+    package.products += [.library(name: "MemoryGraphPostgres", targets: ["MemoryGraphPostgres"])]
     package.targets += [
         // The PostgreSQL backend: one database that several service instances share.
         .target(

@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 // The benchmark: the reference workload on MemoryGraph, side by side with SQLite (through GRDB)
-// and raw LMDB. A package of its own, as swift-nio keeps its benchmarks, so that building and
-// testing MemoryGraph never builds GRDB. Run it from the root with `make bench`.
+// and raw LMDB — and, when built with the agent service, on the PostgreSQL backend beside raw
+// SQL. A package of its own, as swift-nio keeps its benchmarks, so that building and testing
+// MemoryGraph never builds GRDB. Run it from the root with `make bench` (`make bench-postgres`).
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -10,6 +11,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
+
+/// Whether the PostgreSQL comparison (`--compare postgres`) is built: only when the root package
+/// has its network backends, that is without MEMORY_GRAPH_WITHOUT_SERVICE (see its Package.swift).
+let includesPostgres = Context.environment["MEMORY_GRAPH_WITHOUT_SERVICE"] == nil
 
 let package = Package(
     name: "MemoryGraphBenchmarks",
@@ -36,3 +41,19 @@ let package = Package(
         )
     ]
 )
+
+if includesPostgres {
+    package.dependencies += [
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    ]
+    for target in package.targets where target.name == "memory-graph-bench" {
+        target.dependencies += [
+            .product(name: "MemoryGraphPostgres", package: "MemoryGraph"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]
+    }
+}

@@ -73,7 +73,7 @@ struct NodeRow {
     }
 }
 
-extension PostgresRowSequence {
+extension AsyncSequence where Element == PostgresRow {
     /// The nodes of rows that hold ``NodeRow/columns(_:live:)``.
     func nodes() async throws -> [MemoryNode] {
         var nodes: [MemoryNode] = []

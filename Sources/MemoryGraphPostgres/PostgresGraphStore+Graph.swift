@@ -67,7 +67,9 @@ extension PostgresGraphStore {
             SELECT neighbor FROM (\(parts.joined(separator: " UNION ALL "))) adjacent ORDER BY position, side, neighbor
             """)
         var neighbors: [NodeID] = []
-        for try await value in try await connection.query(statement.query, logger: logger).decode(UUID.self) {
+        for try await value in try await PreparedStatement.execute(statement, on: connection, logger: logger)
+            .decode(UUID.self)
+        {
             neighbors.append(NodeID(value))
         }
         return neighbors
@@ -198,7 +200,7 @@ extension PostgresGraphStore {
     }
 }
 
-extension PostgresRowSequence {
+extension AsyncSequence where Element == PostgresRow {
     /// The bundles of rows `(id, task_id, agent_ids, contexts, created_at, metadata, members)`.
     func bundles() async throws -> [MemoryBundle] {
         var bundles: [MemoryBundle] = []

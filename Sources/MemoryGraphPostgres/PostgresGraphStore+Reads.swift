@@ -16,11 +16,12 @@ extension PostgresGraphStore {
         guard !ids.isEmpty else { return [] }
         var statement = SQLStatement()
         let moment = statement.bind(PostgresTime(now))
-        let list = statement.bind(ids.map(\.uuid))
+        // `=` for one id: a prepared statement keeps one generic plan for it.
+        let match = ids.count == 1 ? "= \(statement.bind(ids[0].uuid))" : "= ANY(\(statement.bind(ids.map(\.uuid))))"
         statement.append(
             """
             SELECT \(NodeRow.columns(schema, live: moment)) FROM \(schema.nodes) n
-            WHERE n.id = ANY(\(list)) AND \(NodeRow.live("n", moment))
+            WHERE n.id \(match) AND \(NodeRow.live("n", moment))
             """)
         let found = try await rows(statement, "reading \(ids.count) nodes") { try await $0.nodes() }
         let byID = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -66,7 +67,9 @@ extension PostgresGraphStore {
     public func explain(_ query: MemoryQuery) async throws -> QueryPlan {
         let plan = PostgresQueryPlan(query, schema: schema, now: now)
         let statement = plan.statement(selecting: { _ in "n.id" }, after: nil, limit: plan.pageAndOne)
-        let matched = try await rows(statement, "explaining a query") { try await $0.collect().count }
+        let matched = try await rows(statement, "explaining a query") {
+            try await $0.reduce(0) { count, _ in count + 1 }
+        }
         let lines = try await rows(
             PostgresQueryPlan.prefixed(statement, with: "EXPLAIN (ANALYZE, TIMING false, SUMMARY false) "),
             "explaining a query"
@@ -159,11 +162,11 @@ extension PostgresGraphStore {
     /// Runs `statement` on a pooled connection and reads its rows with `read`.
     func rows<Result: Sendable>(
         _ statement: SQLStatement, _ doing: String,
-        _ read: @escaping @Sendable (PostgresRowSequence) async throws -> Result
+        _ read: @escaping @Sendable (PreparedRows) async throws -> Result
     ) async throws(MemoryGraphError) -> Result {
         let logger = logger
         return try await connected(doing) { connection in
-            try await read(try await connection.query(statement.query, logger: logger))
+            try await read(try await PreparedStatement.execute(statement, on: connection, logger: logger))
         }
     }
 }

@@ -35,6 +35,8 @@ public final class PostgresGraphStore: GraphStore {
     let logger: Logger
     /// Signalled when a commit's notification arrives (and by this process's own commits).
     let commits = CommitSignal()
+    /// The deadlines of the operations in flight.
+    let deadlines = OperationDeadlines()
     private let tasks: NIOLockedValueBox<(closed: Bool, listening: Bool, running: [Task<Void, Never>])>
 
     private init(_ postgres: PostgresConfiguration, configuration: MemoryGraph.Configuration, logger: Logger) {
@@ -66,7 +68,14 @@ public final class PostgresGraphStore: GraphStore {
         let store = PostgresGraphStore(postgres, configuration: configuration, logger: logger)
         // The pool runs from the start, so that it is running by the first operation.
         let client = store.client
-        store.tasks.withLockedValue { $0.running.append(Task { await client.run() }) }
+        let deadlines = store.deadlines
+        store.tasks.withLockedValue { tasks in
+            tasks.running.append(Task { await client.run() })
+            tasks.running.append(
+                Task {
+                    while (try? await Task.sleep(for: OperationDeadlines.tick)) != nil { deadlines.expire() }
+                })
+        }
         do {
             _ = try await prepareSchema(postgres, logger: logger)
         } catch {
@@ -145,14 +154,7 @@ public final class PostgresGraphStore: GraphStore {
     ) async throws(MemoryGraphError) -> Result {
         guard !isClosed else { throw Self.closedError }
         let client = client
-        let lease = LeaseState()
-        let operation = Task {
-            try await client.withConnection { connection in
-                // A caller that gave up waiting has been told `.unavailable`: do nothing then.
-                guard lease.take() else { throw CancellationError() }
-                return try await body(connection)
-            }
-        }
+        let outcome = ResumeOnce<Result>()
         // The pool waits for a connection as long as the server is away, and a waiting lease may
         // not heed cancellation; a connection whose server died may never answer. After
         // connectTimeout without a connection, or operationTimeout without an answer, the caller
@@ -160,36 +162,35 @@ public final class PostgresGraphStore: GraphStore {
         // only later does nothing).
         let (connectTimeout, operationTimeout) = (postgres.connectTimeout, postgres.operationTimeout)
         let server = "\(postgres.host):\(postgres.port)"
-        let outcome = ResumeOnce<Result>()
-        let watchdog = Task {
-            try await Task.sleep(for: connectTimeout)
-            if lease.abandon() {
-                operation.cancel()
-                outcome.resume(
-                    .failure(
-                        MemoryGraphError(
-                            .unavailable,
-                            "no connection to PostgreSQL at \(server) within \(connectTimeout) while \(doing)")))
-                return
-            }
-            try await Task.sleep(for: operationTimeout - connectTimeout)
-            operation.cancel()
+        let operation = InFlightOperation { connected in
             outcome.resume(
                 .failure(
-                    MemoryGraphError(
-                        .unavailable,
-                        "PostgreSQL at \(server) did not answer within \(operationTimeout) while \(doing); "
-                            + "a write may or may not have been applied")))
+                    connected
+                        ? MemoryGraphError(
+                            .unavailable,
+                            "PostgreSQL at \(server) did not answer within \(operationTimeout) while \(doing); "
+                                + "a write may or may not have been applied")
+                        : MemoryGraphError(
+                            .unavailable,
+                            "no connection to PostgreSQL at \(server) within \(connectTimeout) while \(doing)")))
         }
+        let deadlines = deadlines
+        let key = deadlines.add(operation, connectTimeout: connectTimeout, operationTimeout: operationTimeout)
         let closed = { [weak self] in self?.isClosed ?? true }
-        Task {
-            do {
-                outcome.resume(.success(try await operation.value))
-            } catch {
-                outcome.resume(.failure(PostgresFailure.mapped(error, while: doing, closed: closed())))
-            }
-            watchdog.cancel()
-        }
+        operation.run(
+            in: Task {
+                do {
+                    let value = try await client.withConnection { connection in
+                        // A caller that gave up waiting has been told `.unavailable`: do nothing then.
+                        guard operation.connect() else { throw CancellationError() }
+                        return try await body(connection)
+                    }
+                    outcome.resume(.success(value))
+                } catch {
+                    outcome.resume(.failure(PostgresFailure.mapped(error, while: doing, closed: closed())))
+                }
+                deadlines.remove(key)
+            })
         return try await outcome.value()
     }
 
@@ -254,19 +255,6 @@ public final class PostgresGraphStore: GraphStore {
         case .prefer: .prefer(.makeClientConfiguration())
         case .require: .require(.makeClientConfiguration())
         }
-    }
-}
-
-/// Whether an operation got its connection from the pool before its caller gave up waiting:
-/// exactly one of ``take()`` and ``abandon()`` succeeds.
-private final class LeaseState: Sendable {
-    /// 0: waiting, 1: leased, 2: abandoned.
-    private let state = Atomic<Int>(0)
-    /// Marks the connection as got; `false` when the caller gave up first.
-    func take() -> Bool { state.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged }
-    /// Gives up waiting; `false` when the connection came first.
-    func abandon() -> Bool {
-        state.compareExchange(expected: 0, desired: 2, ordering: .acquiringAndReleasing).exchanged
     }
 }
 

@@ -24,11 +24,11 @@ struct PostgresQueryPlan {
         var statement = SQLStatement()
         let moment = statement.bind(PostgresTime(now))
         var conditions = [NodeRow.live("n", moment)]
-        if let agents = query.agentIDs { conditions.append("n.agent_id = ANY(\(statement.bind(agents.sorted())))") }
+        if let agents = query.agentIDs { conditions.append(Self.membership("n.agent_id", agents, in: &statement)) }
         if let contexts = query.contexts {
-            conditions.append("n.task_context = ANY(\(statement.bind(contexts.sorted())))")
+            conditions.append(Self.membership("n.task_context", contexts, in: &statement))
         }
-        if let types = query.types { conditions.append("n.type = ANY(\(statement.bind(types.sorted())))") }
+        if let types = query.types { conditions.append(Self.membership("n.type", types, in: &statement)) }
         if let range = query.timeRange {
             let lower = PostgresTime(Microseconds(atOrAfter: range.lowerBound))
             let upper = PostgresTime(Microseconds(atOrAfter: range.upperBound))
@@ -67,6 +67,14 @@ struct PostgresQueryPlan {
         }
         if let limit { statement.append(" LIMIT \(statement.bind(max(0, limit)))") }
         return statement
+    }
+
+    /// The condition that `column` holds one of `values`: `=` for one value, so that a prepared
+    /// statement can keep one generic plan (PostgreSQL plans `= ANY($1)` afresh each time, as
+    /// it cannot know the array's length).
+    static func membership(_ column: String, _ values: Set<String>, in statement: inout SQLStatement) -> String {
+        if values.count == 1, let value = values.first { return "\(column) = \(statement.bind(value))" }
+        return "\(column) = ANY(\(statement.bind(values.sorted())))"
     }
 
     /// The ids of the first `query.limit` matching nodes.

@@ -5,7 +5,8 @@ import PostgresNIO
 /// enter the text.
 struct SQLStatement {
     private(set) var text = ""
-    private var bindings = PostgresBindings()
+    /// The values bound, in placeholder order.
+    private(set) var bindings = PostgresBindings()
 
     init(_ text: String = "") { self.text = text }
 

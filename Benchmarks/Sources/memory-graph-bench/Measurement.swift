@@ -25,6 +25,19 @@ struct Measurement: Codable {
         return Measurement(histogram: histogram, operations: count, seconds: seconds)
     }
 
+    /// Times `count` calls of `operation(i)` that suspend, each one into an HDR histogram.
+    static func time(_ count: Int, awaiting operation: (Int) async throws -> Void) async rethrows -> Measurement {
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+        let start = DispatchTime.now().uptimeNanoseconds
+        for index in 0..<count {
+            let before = DispatchTime.now().uptimeNanoseconds
+            try await operation(index)
+            _ = histogram.record(max(1, DispatchTime.now().uptimeNanoseconds - before))
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return Measurement(histogram: histogram, operations: count, seconds: seconds)
+    }
+
     /// The figures of operations that took `latencies` nanoseconds each, `seconds` in all.
     init(latencies: [UInt64], seconds: Double) {
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
