@@ -42,6 +42,10 @@ public final class RemoteGraphStore: GraphStore {
         public var retryDelay: Duration = .milliseconds(50)
         /// The largest answer read, in bytes. Default: 1 GiB.
         public var maximumResponseSize = 1 << 30
+        /// How many connections to the service the store keeps open at most (when it makes its
+        /// own HTTP client); more requests at once wait for one, within their timeout.
+        /// Default: 16.
+        public var maximumConnections = 16
 
         /// The defaults.
         public init() {}
@@ -73,10 +77,12 @@ public final class RemoteGraphStore: GraphStore {
                 .invalidConfiguration, "\(url) is not the http or https URL of a memory-graph service")
         }
         guard configuration.maximumAttempts >= 1, configuration.maximumResponseSize > 0,
-            configuration.requestTimeout > .zero, configuration.connectTimeout > .zero
+            configuration.requestTimeout > .zero, configuration.connectTimeout > .zero,
+            configuration.maximumConnections >= 1
         else {
             throw MemoryGraphError(
-                .invalidConfiguration, "the timeouts, maximumAttempts and maximumResponseSize must be positive")
+                .invalidConfiguration,
+                "the timeouts, maximumAttempts, maximumResponseSize and maximumConnections must be positive")
         }
         ownsClient = httpClient == nil
         let client =
@@ -84,7 +90,10 @@ public final class RemoteGraphStore: GraphStore {
             ?? HTTPClient(
                 eventLoopGroup: HTTPClient.defaultEventLoopGroup,
                 configuration: HTTPClient.Configuration(
-                    timeout: .init(connect: .nanoseconds(configuration.connectTimeout.nanoseconds))))
+                    timeout: .init(connect: .nanoseconds(configuration.connectTimeout.nanoseconds)),
+                    connectionPool: .init(
+                        idleTimeout: .seconds(60),
+                        concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maximumConnections)))
         transport = RemoteTransport(client: client, base: url, token: token, configuration: configuration)
     }
 

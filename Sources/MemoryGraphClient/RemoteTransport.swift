@@ -76,17 +76,27 @@ struct RemoteTransport: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: try body.jsonString()))
         }
-        let timeout = call.timeout ?? configuration.requestTimeout
+        let deadline = ContinuousClock.now + (call.timeout ?? configuration.requestTimeout)
         var attempt = 1
         while true {
             do {
-                let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+                let remaining = ContinuousClock.now.duration(to: deadline)
+                let response = try await client.execute(
+                    request, timeout: .nanoseconds(max(remaining, .zero).nanoseconds))
                 guard response.status == .ok else { throw try await failure(response, call) }
                 return (try await read(response), attempt)
             } catch let error as MemoryGraphError where error.code != .unavailable {
                 throw error
             } catch {
                 if Task.isCancelled { throw CancellationError() }
+                // Every pooled connection was busy for as long as the client waits for one (its
+                // connect timeout): nothing was sent, so the request waits again, within its
+                // own deadline, whatever it is.
+                if let error = error as? HTTPClientError, error == .getConnectionFromPoolTimeout,
+                    ContinuousClock.now < deadline
+                {
+                    continue
+                }
                 let unavailable = Self.unavailable(error, call)
                 guard call.repeatable, attempt < configuration.maximumAttempts else { throw unavailable }
                 try await Task.sleep(for: configuration.retryDelay * (1 << (attempt - 1)))

@@ -37,6 +37,9 @@ public final class PostgresGraphStore: GraphStore {
     let commits = CommitSignal()
     /// The deadlines of the operations in flight.
     let deadlines = OperationDeadlines()
+    /// The oldest change log entry this process saw, or one before it: when it is not due for
+    /// trimming, no entry is.
+    let oldestChange = NIOLockedValueBox<OldestChange?>(nil)
     private let tasks: NIOLockedValueBox<(closed: Bool, listening: Bool, running: [Task<Void, Never>])>
 
     private init(_ postgres: PostgresConfiguration, configuration: MemoryGraph.Configuration, logger: Logger) {

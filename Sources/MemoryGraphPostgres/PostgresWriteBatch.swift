@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MemoryGraphCore
+import NIOConcurrencyHelpers
 import OrderedCollections
 import PostgresNIO
 
@@ -86,74 +87,116 @@ struct PostgresWriteBatch {
         }
     }
 
-    /// Appends the batch's entries with the next sequence numbers, counts the writes, trims the
-    /// log as the retention says and notifies followers: the transaction's last statements.
+    /// Takes the next sequence numbers, counts the writes, appends the batch's entries and
+    /// notifies followers — one statement — then trims the log as the retention says: the
+    /// transaction's last statements.
     private mutating func finish(committed: Int) async throws {
-        var last: Int64 = 0
         let count = Int64(pending.count)
-        let commits: Int64 = committed > 0 ? 1 : 0
-        for try await value in try await connection.query(
+        var statement = SQLStatement()
+        let appended = statement.bind(count)
+        statement.append(
             """
-            UPDATE \(unescaped: schema.head) SET last_sequence = last_sequence + \(count),
-            writes = writes + \(Int64(committed)), commits = commits + \(commits) RETURNING last_sequence
-            """, logger: store.logger
-        ).decode(Int64.self) {
+            WITH head AS (UPDATE \(schema.head) SET last_sequence = last_sequence + \(appended),
+            writes = writes + \(statement.bind(Int64(committed))), commits = commits + \(statement.bind(Int64(committed > 0 ? 1 : 0)))
+            RETURNING last_sequence)
+            """)
+        let first = pending.prefix(Self.entriesPerStatement)
+        if first.isEmpty {
+            statement.append(" SELECT last_sequence FROM head")
+        } else {
+            statement.append(
+                """
+                , appended AS (INSERT INTO \(schema.changes) (sequence, \(Self.changeColumns))
+                SELECT head.last_sequence - \(appended) + entry.ordinal, \(Self.changeColumns) FROM head,
+                (VALUES \(try entryRows(first, numbered: 1, in: &statement))) AS entry(ordinal, \(Self.changeColumns)))
+                SELECT last_sequence FROM head, pg_notify(\(statement.bind(schema.channel)), '')
+                """)
+        }
+        var last: Int64 = 0
+        for try await value in try await connection.query(statement.query, logger: store.logger).decode(Int64.self) {
             last = value
         }
-        guard !pending.isEmpty else { return }
-        var sequence = last - count
-        for chunk in stride(from: 0, to: pending.count, by: 500) {
-            var statement = SQLStatement(
+        // A batch too large for one statement: the rest of its entries, numbered after the first.
+        for chunk in stride(from: first.count, to: pending.count, by: Self.entriesPerStatement) {
+            var rest = SQLStatement()
+            let entries = pending[chunk..<min(chunk + Self.entriesPerStatement, pending.count)]
+            let base = rest.bind(last - count)
+            rest.append(
                 """
-                INSERT INTO \(schema.changes) (sequence, committed_at, kind, node_id, target_id, bundle_id, agent_id,
-                task_context, version, previous_timestamp, previous_version, previous_updated_at, previous_expires_at,
-                previous_result, previous_metadata) VALUES
+                INSERT INTO \(schema.changes) (sequence, \(Self.changeColumns))
+                SELECT \(base) + entry.ordinal, \(Self.changeColumns)
+                FROM (VALUES \(try entryRows(entries, numbered: chunk + 1, in: &rest))) AS entry(ordinal, \(Self.changeColumns))
                 """)
-            for (index, entry) in pending[chunk..<min(chunk + 500, pending.count)].enumerated() {
-                sequence += 1
-                let change = entry.change
-                let previous = entry.previous
-                let values = [
-                    statement.bind(sequence), statement.bind(PostgresTime(commitTime)),
-                    statement.bind(change.kind.rawValue),
-                    statement.bind(change.nodeID?.uuid), statement.bind(change.targetID?.uuid),
-                    statement.bind(change.bundleID?.uuid), statement.bind(change.agentID),
-                    statement.bind(change.taskContext), statement.bind(change.version),
-                    statement.bind(previous.map { PostgresTime(Microseconds(nearest: $0.timestamp)) }),
-                    statement.bind(previous?.version),
-                    statement.bind(previous.map { PostgresTime(Microseconds(nearest: $0.updatedAt)) }),
-                    statement.bind(previous?.expiresAt.map { PostgresTime(Microseconds(nearest: $0)) }),
-                    try previous.map { statement.bind(try $0.result.jsonString()) + "::jsonb" } ?? "NULL",
-                    try previous.map { statement.bind(try JSONValue.object($0.metadata).jsonString()) + "::jsonb" }
-                        ?? "NULL",
-                ]
-                statement.append((index == 0 ? "(" : ", (") + values.joined(separator: ", ") + ")")
-            }
-            try await connection.query(statement.query, logger: store.logger)
+            try await connection.query(rest.query, logger: store.logger)
         }
+        guard !pending.isEmpty else { return }
         try await trimLog(last: last)
-        try await connection.query("SELECT pg_notify(\(schema.channel), '')", logger: store.logger)
+    }
+
+    /// The change log's columns but the sequence number.
+    private static let changeColumns = """
+        committed_at, kind, node_id, target_id, bundle_id, agent_id, task_context, version, previous_timestamp,
+        previous_version, previous_updated_at, previous_expires_at, previous_result, previous_metadata
+        """
+
+    /// The most entries one statement appends (14 parameters each, of PostgreSQL's 65 535).
+    private static let entriesPerStatement = 1_000
+
+    /// `entries` as rows of a `VALUES` list: their ordinal in the batch (from `number`), then
+    /// ``changeColumns``.
+    private func entryRows(_ entries: ArraySlice<PendingChange>, numbered number: Int, in statement: inout SQLStatement)
+        throws -> String
+    {
+        var rows: [String] = []
+        for (offset, entry) in entries.enumerated() {
+            let change = entry.change
+            let previous = entry.previous
+            // Each typed: PostgreSQL infers a `VALUES` column's type from its rows, and a bound
+            // `NULL` carries none.
+            let values = [
+                String(number + offset), statement.bind(PostgresTime(commitTime)) + "::timestamptz",
+                statement.bind(change.kind.rawValue) + "::text",
+                statement.bind(change.nodeID?.uuid) + "::uuid", statement.bind(change.targetID?.uuid) + "::uuid",
+                statement.bind(change.bundleID?.uuid) + "::uuid", statement.bind(change.agentID) + "::text",
+                statement.bind(change.taskContext) + "::text", statement.bind(change.version) + "::bigint",
+                statement.bind(previous.map { PostgresTime(Microseconds(nearest: $0.timestamp)) }) + "::timestamptz",
+                statement.bind(previous?.version) + "::bigint",
+                statement.bind(previous.map { PostgresTime(Microseconds(nearest: $0.updatedAt)) }) + "::timestamptz",
+                statement.bind(previous?.expiresAt.map { PostgresTime(Microseconds(nearest: $0)) }) + "::timestamptz",
+                try previous.map { statement.bind(try $0.result.jsonString()) + "::jsonb" } ?? "NULL::jsonb",
+                try previous.map { statement.bind(try JSONValue.object($0.metadata).jsonString()) + "::jsonb" }
+                    ?? "NULL::jsonb",
+            ]
+            rows.append("(" + values.joined(separator: ", ") + ")")
+        }
+        return rows.joined(separator: ", ")
     }
 
     /// Drops the oldest entries beyond the retention, at most as many as the batch appended
     /// plus 1 024 (as the LMDB store does): the entries before the first one that is neither
     /// beyond the count nor too old.
+    ///
+    /// The oldest entry is looked up only when the one the store saw last is due: entries are
+    /// only ever dropped from the front, so the real oldest is that one or a later one.
     private func trimLog(last: Int64) async throws {
         let retention = configuration.changeRetention
         guard retention.maximumEntries != nil || retention.maximumAge != nil else { return }
-        var oldest: (sequence: Int64, committedAt: PostgresTime)?
-        for try await row in try await connection.query(
+        let countCut = retention.maximumEntries.map { last - Int64($0) } ?? Int64.min
+        let oldestKept = retention.maximumAgeMicroseconds.map { commitTime.value - $0 }
+        func isDue(_ oldest: OldestChange) -> Bool {
+            oldest.sequence <= countCut || oldestKept.map { oldest.committedAt.value < $0 } ?? false
+        }
+        if let seen = store.oldestChange.withLockedValue({ $0 }), !isDue(seen) { return }
+        var found: OldestChange?
+        for try await (sequence, committedAt) in try await connection.query(
             "SELECT sequence, committed_at FROM \(unescaped: schema.changes) ORDER BY sequence LIMIT 1",
             logger: store.logger
         ).decode((Int64, PostgresTime).self) {
-            oldest = row
+            found = OldestChange(sequence: sequence, committedAt: committedAt.microseconds)
         }
-        guard let oldest else { return }
-        let countCut = retention.maximumEntries.map { last - Int64($0) } ?? Int64.min
-        let oldestKept = retention.maximumAgeMicroseconds.map { commitTime.value - $0 }
-        let tooMany = oldest.sequence <= countCut
-        let tooOld = oldestKept.map { oldest.committedAt.microseconds.value < $0 } ?? false
-        guard tooMany || tooOld else { return }
+        guard let oldest = found else { return }
+        store.oldestChange.withLockedValue { $0 = oldest }
+        guard isDue(oldest) else { return }
         let budgetEnd = oldest.sequence + Int64(pending.count) + 1024
         var stop = min(max(countCut + 1, oldest.sequence), budgetEnd)
         if let oldestKept {
@@ -171,6 +214,7 @@ struct PostgresWriteBatch {
         }
         try await connection.query(
             "DELETE FROM \(unescaped: schema.changes) WHERE sequence < \(stop)", logger: store.logger)
+        store.oldestChange.withLockedValue { $0 = nil }
     }
 
     /// Runs fixed SQL.
@@ -202,4 +246,10 @@ struct PostgresWriteBatch {
         pending.append(
             PendingChange(change: GraphChange(sequence: 0, committedAt: commitTime.date, kind: kind, bundleID: id)))
     }
+}
+
+/// The oldest entry of the change log as a writer saw it.
+struct OldestChange: Sendable {
+    var sequence: Int64
+    var committedAt: Microseconds
 }

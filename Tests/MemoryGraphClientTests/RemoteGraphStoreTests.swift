@@ -138,6 +138,30 @@ struct RemoteGraphStoreTests {
         }
     }
 
+    @Test("a request that waits for a busy connection waits within its own timeout, not the connect timeout")
+    func waitsForABusyConnection() async throws {
+        let service = try await TestService.start(Self.credentials)
+        defer { service.stop() }
+        var configuration = RemoteGraphStore.Configuration()
+        configuration.maximumConnections = 1
+        configuration.connectTimeout = .milliseconds(500)
+        configuration.maximumAttempts = 1
+        let store = try RemoteGraphStore(
+            url: service.url, token: service.tokens["replica"], configuration: configuration)
+        let graph = try MemoryGraph(store: store)
+        defer { graph.close() }
+        let source = try await graph.addNode(agentID: "a", taskContext: "c", result: ["type": "t"])
+        let target = try await graph.addNode(agentID: "a", taskContext: "c", result: ["type": "t"])
+        let sequence = try await service.graph.changePage(after: 0).scannedThrough
+        // A long poll holds the one connection for 3 s; a link (sent once: it is not repeatable)
+        // queued behind it must wait, not fail after the 0.5 s connect timeout.
+        async let poll: Void = store.waitForChanges(after: sequence, timeout: .seconds(3))
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await graph.link(from: source, to: target))
+        await poll
+        #expect(try await service.graph.links(from: source) == [target])
+    }
+
     @Test("an add whose answer was lost is sent again and stores the node once")
     func retriedAdd() async throws {
         let service = try await TestService.start(Self.credentials)

@@ -11,13 +11,11 @@ import MemoryGraphTesting
     import Prometheus
 
     extension ConformanceSubject {
-        /// The backends reached over a network.
-        static let networked: [ConformanceSubject] = [.remoteLMDB]
-
-        /// Subjects run only when named in `MEMORY_GRAPH_CONFORMANCE_SUBJECTS`: the remote store
-        /// on a service over PostgreSQL, which the whole suite at once still overloads (requests
-        /// past the client's deadline).
-        static var optional: [ConformanceSubject] { postgresSubjects.isEmpty ? [] : [.remotePostgres] }
+        /// The backends reached over a network: a service over LMDB, and one over PostgreSQL when
+        /// a server is given.
+        static var networked: [ConformanceSubject] {
+            [.remoteLMDB] + (postgresSubjects.isEmpty ? [] : [.remotePostgres])
+        }
 
         /// A ``RemoteGraphStore`` on a service of its own: each store starts `serve` in process, on a
         /// free loopback port, over an LMDB store in a temporary directory that follows the
@@ -55,9 +53,12 @@ import MemoryGraphTesting
             postgres.operationTimeout = .seconds(300)
             let service = try await LiveService.start(
                 graph: try await MemoryGraph.postgres(postgres, configuration: configuration))
-            let open: @Sendable () throws -> MemoryGraph = {
+            var client = RemoteGraphStore.Configuration()
+            client.requestTimeout = .seconds(300)
+            let open: @Sendable () throws -> MemoryGraph = { [client] in
                 try MemoryGraph(
-                    store: RemoteGraphStore(url: service.url, token: service.token), configuration: configuration)
+                    store: RemoteGraphStore(url: service.url, token: service.token, configuration: client),
+                    configuration: configuration)
             }
             return ConformanceStore(graph: try open(), reopen: open, cleanup: { service.stop() })
         }
@@ -119,6 +120,5 @@ import MemoryGraphTesting
     extension ConformanceSubject {
         /// No backend reached over a network: the service is not built.
         static let networked: [ConformanceSubject] = []
-        static let optional: [ConformanceSubject] = []
     }
 #endif

@@ -65,15 +65,17 @@ public enum ConcurrencyConformance {
         defer { store.close() }
         let graph = store.graph
         let missing = NodeID()
-        let outcomes = await withTaskGroup(of: (Int, Answer<NodeID>).self) { group in
+        let outcomes = await withTaskGroup(of: (Int, Result<NodeID, any Error>).self) { group in
             for index in 0..<200 {
                 group.addTask {
-                    let answer = await Answer {
-                        try await graph.addNode(
+                    do {
+                        let id = try await graph.addNode(
                             agentID: "a", taskContext: "c", result: ["n": .int(index)],
                             links: index % 5 == 0 ? [missing] : [])
+                        return (index, .success(id))
+                    } catch {
+                        return (index, .failure(error))
                     }
-                    return (index, answer)
                 }
             }
             return await group.reduce(into: []) { $0.append($1) }
@@ -81,13 +83,12 @@ public enum ConcurrencyConformance {
         #expect(outcomes.count == 200)
         for (index, outcome) in outcomes {
             switch outcome {
-            case .value(let id):
+            case .success(let id):
                 #expect(index % 5 != 0, "write \(index) linked to a missing node and was stored")
                 #expect(try await graph.node(id)?.result["n"] == .int(index))
-            case .error(let code):
-                #expect(index % 5 == 0 && code == .nodeNotFound, "write \(index) failed: \(code)")
-            case .otherError(let text):
-                Issue.record("write \(index) failed: \(text)")
+            case .failure(let error):
+                let code = (error as? MemoryGraphError)?.code
+                #expect(index % 5 == 0 && code == .nodeNotFound, "write \(index) failed: \(error)")
             }
         }
         let statistics = try await graph.statistics()
