@@ -19,6 +19,16 @@ struct ConformanceTests {
         try await ExampleConformance.linksAndNeighbors(on: subject)
     }
 
+    @Test("random searches rank as BM25 over the nodes that match the filter", arguments: ConformanceSubject.all)
+    func randomSearches(_ subject: ConformanceSubject) async throws {
+        try await SearchConformance.randomSearches(on: subject, seed: 0x5EA4C4)
+    }
+
+    @Test("bad searches are refused and say why", arguments: ConformanceSubject.all)
+    func badSearches(_ subject: ConformanceSubject) async throws {
+        try await SearchConformance.badSearches(on: subject)
+    }
+
     @Test("bundles", arguments: ConformanceSubject.all)
     func bundles(_ subject: ConformanceSubject) async throws {
         try await ExampleConformance.bundles(on: subject)

@@ -39,6 +39,26 @@ extension AgentSession {
         return try await shown(graph.query(narrowed, after: cursor))
     }
 
+    /// The nodes inside the scope that best match `request`; see ``MemoryGraph/search(_:)``.
+    /// The scope narrows the filter, so the result is the best among the nodes the session
+    /// sees; words are weighed by the statistics of the whole graph.
+    public func search(_ request: SearchRequest) async throws -> [SearchHit] {
+        _ = try MemoryGraph.check(request)
+        var narrowedRequest = request
+        guard let narrowed = try await narrowed(Self.unlimited(request.filter)) else { return [] }
+        narrowedRequest.filter = narrowed
+        let hits = try await graph.search(narrowedRequest)
+        let nodes = try await withoutHiddenLinks(hits.map(\.node))
+        return zip(hits, nodes).map { SearchHit(node: $1, score: $0.score) }
+    }
+
+    /// `filter` with a limit the query checks accept (a search's filter has no limit of its own).
+    private static func unlimited(_ filter: MemoryQuery) -> MemoryQuery {
+        var filter = filter
+        filter.limit = 1
+        return filter
+    }
+
     /// How many nodes inside the scope match `query`; see ``MemoryGraph/count(_:)``.
     public func count(_ query: MemoryQuery) async throws -> Int {
         guard let narrowed = try await narrowed(query) else { return 0 }

@@ -44,6 +44,10 @@ extension MemoryGraph {
         /// written (every write transaction removes those due first anyway); `nil`: only writes
         /// and ``MemoryGraph/sweepExpired()`` remove them. Default: 1 s; at most a day.
         public var expirySweepInterval: Double? = 1
+        /// The metadata that search finds besides every string of a node's result: dotted paths
+        /// of fields (`"title"`, `"source.url"`), each field's strings searched like the
+        /// result's. Default: none.
+        public var searchableMetadataPaths: [String] = []
 
         /// Emit swift-metrics counters, timers and gauges (see the README's metrics table). With
         /// `false` nothing is measured at all. Default: `true`. Bootstrap the metrics backend
@@ -82,6 +86,13 @@ extension MemoryGraph {
                 throw invalid(
                     "expirySweepInterval must be a positive number of seconds, at most 86 400 (a day), got "
                         + "\(expirySweepInterval); use nil for no background sweep")
+            }
+            for path in searchableMetadataPaths
+            where path.split(separator: ".", omittingEmptySubsequences: false)
+                .contains(where: \.isEmpty)
+            {
+                throw invalid(
+                    "searchableMetadataPaths holds \"\(path)\": a path is field names joined by dots, none empty")
             }
             if case .minConfidence(let threshold) = cacheAdmission, !threshold.isFinite {
                 throw invalid("cacheAdmission's confidence threshold must be a finite number, got \(threshold)")

@@ -1,0 +1,45 @@
+/// A search by content: the words to find, and which nodes may be found.
+///
+/// ```swift
+/// var request = SearchRequest(text: "flight plan*")
+/// request.filter.agentIDs = ["planner"]
+/// request.limit = 5
+/// let hits = try await graph.search(request)
+/// ```
+public struct SearchRequest: Sendable, Hashable {
+    /// The words to find (see ``SearchTerm/parse(_:)``: a trailing `*` makes a word a prefix).
+    public var text: String
+    /// Which nodes may be found: every criterion of the query applies inside the search, so the
+    /// result is the best ``limit`` among the nodes that match it. Its `limit` and `order` are
+    /// not used.
+    public var filter: MemoryQuery
+    /// How many nodes to return at most, 1 to ``SearchRequest/maximumLimit``. Default: 10.
+    public var limit: Int
+    /// Whether a node must hold every word or any of them. Default: ``SearchMatching/all``.
+    public var matching: SearchMatching
+
+    /// The largest ``limit``.
+    public static let maximumLimit = 1_000
+
+    /// A search for `text` among every node.
+    public init(text: String, filter: MemoryQuery = MemoryQuery(), limit: Int = 10, matching: SearchMatching = .all) {
+        self.text = text
+        self.filter = filter
+        self.limit = limit
+        self.matching = matching
+    }
+}
+
+/// A node a search found, with its ``BM25`` score (higher is better).
+public struct SearchHit: Sendable, Hashable {
+    /// The node.
+    public var node: MemoryNode
+    /// Its score for the search.
+    public var score: Double
+
+    /// A hit of `node` scoring `score`.
+    public init(node: MemoryNode, score: Double) {
+        self.node = node
+        self.score = score
+    }
+}
