@@ -52,6 +52,7 @@ public struct AgentToolbox: Sendable {
         case "remember": return try await remember(arguments)
         case "recall": return try await recall(arguments)
         case "query": return try await query(arguments)
+        case "search": return try await search(arguments)
         case "get_nodes": return try await getNodes(arguments)
         case "update": return try await update(arguments)
         case "forget": return try await forget(arguments)
@@ -182,7 +183,8 @@ public struct AgentToolbox: Sendable {
         return ["nodes": .array(nodes.map(MemoryJSON.node))]
     }
 
-    private func query(_ arguments: ToolArguments) async throws -> JSONValue {
+    /// The criteria of ``ToolCatalog/filters`` as a query.
+    private func filter(_ arguments: ToolArguments) -> MemoryQuery {
         var query = MemoryQuery()
         query.agentIDs = arguments.strings("agent_ids").map(Set.init)
         query.contexts = arguments.strings("contexts").map(Set.init)
@@ -197,6 +199,19 @@ public struct AgentToolbox: Sendable {
         query.maxConfidence = arguments.number("max_confidence")
         query.linkedFrom = arguments.nodeID("linked_from")
         query.linkedTo = arguments.nodeID("linked_to")
+        return query
+    }
+
+    private func search(_ arguments: ToolArguments) async throws -> JSONValue {
+        let request = SearchRequest(
+            text: try arguments.required(arguments.string("text"), "text"), filter: filter(arguments),
+            limit: arguments.int("limit") ?? 10, matching: arguments.string("matching") == "any" ? .any : .all)
+        let hits = try await session.search(request)
+        return ["hits": .array(hits.map { ["node": MemoryJSON.node($0.node), "score": .double($0.score)] })]
+    }
+
+    private func query(_ arguments: ToolArguments) async throws -> JSONValue {
+        var query = filter(arguments)
         query.order = arguments.string("order") == "oldest_first" ? .oldestFirst : .newestFirst
         query.limit = arguments.int("limit") ?? 100
         let page: QueryPage

@@ -13,7 +13,7 @@ public enum ToolCatalog {
 
     /// Every tool, in the order they are listed.
     public static let tools: [ToolDefinition] = [
-        remember, recall, query, getNodes, update, forget, link, unlink, neighbors, history, bundle, changes,
+        remember, recall, query, search, getNodes, update, forget, link, unlink, neighbors, history, bundle, changes,
     ]
 
     /// The tool named `name`, `nil` when there is none.
@@ -51,23 +51,48 @@ public enum ToolCatalog {
         summary:
             "Memory nodes matching every criterion given (agents, contexts, types, time, confidence, links), "
             + "a page at a time; pass next_cursor back as cursor for the next page.",
-        parameters: [
-            ToolParameter("agent_ids", .names(maxCount: maximumPageSize), "Only nodes of these agents."),
-            ToolParameter("contexts", .names(maxCount: maximumPageSize), "Only nodes in these task contexts."),
-            ToolParameter(
-                "types", .names(maxCount: maximumPageSize), "Only nodes whose result has one of these types."),
-            ToolParameter("since", .time, "Only nodes written at or after this time (ISO 8601)."),
-            ToolParameter("until", .time, "Only nodes written before this time (ISO 8601)."),
-            ToolParameter("min_confidence", .number(0...1), "Only nodes with at least this confidence_score."),
-            ToolParameter("max_confidence", .number(0...1), "Only nodes with at most this confidence_score."),
-            ToolParameter("linked_from", .nodeID, "Only nodes this node links to."),
-            ToolParameter("linked_to", .nodeID, "Only nodes that link to this node."),
+        parameters: filters + [
             ToolParameter("order", .choice(["newest_first", "oldest_first"]), "The order (default newest_first)."),
             limit,
             ToolParameter("cursor", .token, "The next_cursor of the previous page, with the same criteria."),
         ],
         output: OutputSchemas.object([
             "nodes": ["type": "array", "items": OutputSchemas.node], "next_cursor": ["type": ["string", "null"]],
+        ]), readOnly: true)
+
+    /// The criteria of `query`, which `search` applies inside the search.
+    static let filters = [
+        ToolParameter("agent_ids", .names(maxCount: maximumPageSize), "Only nodes of these agents."),
+        ToolParameter("contexts", .names(maxCount: maximumPageSize), "Only nodes in these task contexts."),
+        ToolParameter("types", .names(maxCount: maximumPageSize), "Only nodes whose result has one of these types."),
+        ToolParameter("since", .time, "Only nodes written at or after this time (ISO 8601)."),
+        ToolParameter("until", .time, "Only nodes written before this time (ISO 8601)."),
+        ToolParameter("min_confidence", .number(0...1), "Only nodes with at least this confidence_score."),
+        ToolParameter("max_confidence", .number(0...1), "Only nodes with at most this confidence_score."),
+        ToolParameter("linked_from", .nodeID, "Only nodes this node links to."),
+        ToolParameter("linked_to", .nodeID, "Only nodes that link to this node."),
+    ]
+
+    static let search = ToolDefinition(
+        "search", title: "Search",
+        summary:
+            "The memory nodes whose words best match a text, best first, each with its BM25 score; every "
+            + "criterion of query applies inside the search, so the result is the best among the nodes that "
+            + "match them. A word ending in * matches every word it starts (plan* finds planner).",
+        parameters: [
+            ToolParameter("text", .token, required: true, "The words to find.")
+        ] + filters + [
+            ToolParameter(
+                "matching", .choice(["all", "any"]),
+                "all (default): a node must hold every word; any: at least one."),
+            ToolParameter(
+                "limit", .integer(1...SearchRequest.maximumLimit), "The most nodes to return (default 10)."),
+        ],
+        output: OutputSchemas.object([
+            "hits": [
+                "type": "array",
+                "items": OutputSchemas.object(["node": OutputSchemas.node, "score": ["type": "number"]]),
+            ]
         ]), readOnly: true)
 
     static let getNodes = ToolDefinition(

@@ -8,7 +8,7 @@ public struct ToolParameter: Sendable {
         /// A non-empty string of at most ``Limits/maximumNameLength`` UTF-8 bytes (an agent,
         /// a task context, a type).
         case name
-        /// A non-empty opaque string (a cursor).
+        /// A non-empty string (a cursor, a search text).
         case token
         /// A JSON object.
         case object

@@ -100,6 +100,33 @@ struct ToolBinaryTests {
         #expect(recall.output.split(separator: "\n").count == 10)
     }
 
+    @Test("search through the binary: the best matches with their scores, the filter inside, bad text exit code 2")
+    func search() throws {
+        let space = try Workspace()
+        do {
+            let graph = try MemoryGraph(path: space.path("store"))
+            defer { graph.close() }
+            for (agent, summary) in [
+                ("planner", "Flight plan to Oslo"), ("planner", "Hotel in Oslo"), ("critic", "Oslo flight, planned"),
+                ("planner", "Nothing to see"),
+            ] {
+                try graph.addNode(agentID: agent, taskContext: "trip", result: ["summary": .string(summary)])
+            }
+        }
+        let found = try Tool.run(["search", space.path("store"), "oslo plan*", "--limit", "5"])
+        #expect(found.status == 0, "\(found.errors)")
+        let lines = found.output.split(separator: "\n").compactMap { try? JSONValue(jsonString: String($0)) }
+        #expect(lines.count == 2 && lines.allSatisfy { $0["summary"] == nil && $0["result"]?["summary"] != nil })
+        let scores = lines.compactMap { $0["score"]?.doubleValue }
+        #expect(scores.count == 2 && scores[0] >= scores[1] && scores[1] > 0)
+        let planner = try Tool.run(["search", space.path("store"), "oslo", "--agent", "planner", "--any"])
+        let agents = planner.output.split(separator: "\n").compactMap { try? JSONValue(jsonString: String($0)) }
+            .map { $0["agent_id"] }
+        #expect(agents == ["planner", "planner"])
+        let bad = try Tool.run(["search", space.path("store"), "?!"])
+        #expect(bad.status == 2 && bad.errors.contains("no words"))
+    }
+
     @Test("update through the binary: a compare-and-set, a conflict with exit code 4, bad input with exit code 2")
     func update() throws {
         let space = try Workspace()

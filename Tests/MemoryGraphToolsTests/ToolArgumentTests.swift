@@ -11,9 +11,8 @@ import Testing
     @Test func schemasDescribeEveryParameter() throws {
         #expect(
             ToolCatalog.tools.map(\.name) == [
-                "remember", "recall", "query", "get_nodes", "update", "forget", "link", "unlink", "neighbors",
-                "history",
-                "bundle", "changes",
+                "remember", "recall", "query", "search", "get_nodes", "update", "forget", "link", "unlink",
+                "neighbors", "history", "bundle", "changes",
             ])
         for tool in ToolCatalog.tools {
             let schema = tool.inputSchema

@@ -24,7 +24,7 @@ def client(service, agent):
 async def test_tools_over_http_act_as_the_tokens_agent(service):
     async with client(service, "planner") as planner:
         tools = (await planner.list_tools()).tools
-        assert len(tools) == 12
+        assert len(tools) == 13
         written = await planner.call_tool("remember", {"context": "shared", "result": {"type": "plan"}})
         assert not written.is_error, written.content
         node_id = written.structured_content["id"]

@@ -12,10 +12,10 @@ from conftest import BINARY, memory_graph, validate
 pytestmark = pytest.mark.anyio
 
 TOOLS = {
-    "remember", "recall", "query", "get_nodes", "update", "forget", "link", "unlink", "neighbors", "history",
-    "bundle", "changes",
+    "remember", "recall", "query", "search", "get_nodes", "update", "forget", "link", "unlink", "neighbors",
+    "history", "bundle", "changes",
 }
-READ_TOOLS = {"recall", "query", "get_nodes", "neighbors", "history", "changes"}
+READ_TOOLS = {"recall", "query", "search", "get_nodes", "neighbors", "history", "changes"}
 
 
 def server(store, agent="planner", *options):
@@ -94,6 +94,17 @@ async def test_every_tool(store):
                                         "cursor": first["next_cursor"]})
         assert second["nodes"][0]["id"] == chosen
         assert [n["id"] for n in (await s.call("query", {"linked_to": plan["id"]}))["nodes"]] == [chosen]
+
+        await s.call("remember", {"context": "trip", "result": {"type": "note", "summary": "Crème brûlée planning"}})
+        await s.call("remember", {"context": "notes", "result": {"type": "note", "summary": "planner for brulee"}})
+        hits = (await s.call("search", {"text": "brulee plan*", "limit": 5}))["hits"]
+        assert {hit["node"]["result"]["summary"] for hit in hits} == {"Crème brûlée planning", "planner for brulee"}
+        assert hits[0]["score"] >= hits[1]["score"] > 0
+        only_trip = (await s.call("search", {"text": "brulee", "contexts": ["trip"]}))["hits"]
+        assert [hit["node"]["task_context"] for hit in only_trip] == ["trip"]
+        assert (await s.call("search", {"text": "brulee unicorn"}))["hits"] == []
+        assert len((await s.call("search", {"text": "brulee unicorn", "matching": "any"}))["hits"]) == 2
+        assert "no words" in (await s.fail("search", {"text": "... !!!"}))["message"]
 
         absent = str(uuid.uuid4())
         got = await s.call("get_nodes", {"ids": [plan["id"], absent]})

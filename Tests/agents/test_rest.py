@@ -116,6 +116,26 @@ def test_bad_requests_are_clear(service):
     assert call(service, "GET", "/v1/stats").json()["nodes"] == 0
 
 
+def test_search(service):
+    call(service, "POST", "/v1/nodes", json={"context": "notes", "result": {"summary": "Flight plan to Oslo"}})
+    call(service, "POST", "/v1/nodes", json={"context": "notes", "result": {"summary": "Hotel in Oslo, flights later"}})
+    shared = call(service, "POST", "/v1/nodes", agent="critic", json={"context": "shared", "result": {"summary": "Oslo flight"}})
+    assert shared.status_code == 201, shared.text
+    found = call(service, "POST", "/v1/search", json={"text": "oslo flight*", "limit": 5})
+    assert found.status_code == 200, found.text
+    hits = found.json()["hits"]
+    assert len(hits) == 3 and hits[0]["score"] >= hits[1]["score"] >= hits[2]["score"] > 0
+    mine = call(service, "POST", "/v1/search", json={"text": "oslo", "agent_ids": ["planner"]}).json()["hits"]
+    assert {hit["node"]["agent_id"] for hit in mine} == {"planner"} and len(mine) == 2
+    # The critic reads only the context `shared`: the search is the best inside that scope.
+    scoped = call(service, "POST", "/v1/search", agent="critic", json={"text": "oslo"}).json()["hits"]
+    assert [hit["node"]["id"] for hit in scoped] == [shared.json()["id"]]
+    assert call(service, "POST", "/v1/search", json={"text": "flight", "types": ["step"]}).json() == {"hits": []}
+    error_of(call(service, "POST", "/v1/search", json={"text": "?!"}), 400, "invalidArgument")
+    error_of(call(service, "POST", "/v1/search", json={"limit": 3}), 400, "invalidArgument")
+    error_of(call(service, "POST", "/v1/search", json={"text": "oslo", "limit": 0}), 400, "invalidArgument")
+
+
 def test_permission_matrix(service):
     own = call(service, "POST", "/v1/nodes", json={"context": "private", "result": {"x": 1}}).json()["id"]
     shared = call(service, "POST", "/v1/nodes", json={"context": "shared", "result": {"x": 2}}).json()["id"]

@@ -22,6 +22,7 @@ struct RESTRoutes: Sendable {
         routes.get("nodes/:id/neighbors", use: neighbors)
         routes.get("recall", use: recall)
         routes.post("query", use: query)
+        routes.post("search", use: search)
         routes.put("links", use: putLink)
         routes.delete("links", use: deleteLink)
         routes.post("bundles", use: postBundle)
@@ -115,6 +116,11 @@ struct RESTRoutes: Sendable {
     func query(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let credential = try context.requireCredential()
         return JSONResponse.make(try await toolbox(credential).call("query", try await object(request, credential)))
+    }
+
+    func search(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let credential = try context.requireCredential()
+        return JSONResponse.make(try await toolbox(credential).call("search", try await object(request, credential)))
     }
 
     // MARK: Links
