@@ -30,8 +30,9 @@ import NIOCore
 public final class RemoteGraphStore: GraphStore {
     /// How a ``RemoteGraphStore`` talks to the service.
     public struct Configuration: Sendable {
-        /// The longest one request may take, connecting included, before it fails with
-        /// ``MemoryGraphError/Code/unavailable``. Default: 60 s.
+        /// The longest one call may take — connecting, waiting for a pooled connection and every
+        /// repeated attempt included — before it fails with ``MemoryGraphError/Code/unavailable``.
+        /// Default: 60 s.
         public var requestTimeout: Duration = .seconds(60)
         /// How long connecting may take. Default: 10 s.
         public var connectTimeout: Duration = .seconds(10)

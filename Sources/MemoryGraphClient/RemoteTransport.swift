@@ -98,8 +98,10 @@ struct RemoteTransport: Sendable {
                     continue
                 }
                 let unavailable = Self.unavailable(error, call)
-                guard call.repeatable, attempt < configuration.maximumAttempts else { throw unavailable }
-                try await Task.sleep(for: configuration.retryDelay * (1 << (attempt - 1)))
+                let delay = configuration.retryDelay * (1 << (attempt - 1))
+                guard call.repeatable, attempt < configuration.maximumAttempts, ContinuousClock.now + delay < deadline
+                else { throw unavailable }
+                try await Task.sleep(for: delay)
                 attempt += 1
             }
         }

@@ -112,9 +112,15 @@ struct PostgresWriteBatch {
                 SELECT last_sequence FROM head, pg_notify(\(statement.bind(schema.channel)), '')
                 """)
         }
-        var last: Int64 = 0
+        var found: Int64?
         for try await value in try await connection.query(statement.query, logger: store.logger).decode(Int64.self) {
-            last = value
+            found = value
+        }
+        guard let last = found else {
+            throw MemoryGraphError(
+                .corruption,
+                "the head row of schema \(store.postgres.schema) is missing; run memory-graph migrate, or restore a dump"
+            )
         }
         // A batch too large for one statement: the rest of its entries, numbered after the first.
         for chunk in stride(from: first.count, to: pending.count, by: Self.entriesPerStatement) {
@@ -177,7 +183,9 @@ struct PostgresWriteBatch {
     /// beyond the count nor too old.
     ///
     /// The oldest entry is looked up only when the one the store saw last is due: entries are
-    /// only ever dropped from the front, so the real oldest is that one or a later one.
+    /// only ever dropped from the front, so the real oldest is that one or a later one. Commit
+    /// times come from each writer's clock, taken as its batch starts, so they may go back a
+    /// little as sequence numbers grow; trimming by age is as exact as those clocks.
     private func trimLog(last: Int64) async throws {
         let retention = configuration.changeRetention
         guard retention.maximumEntries != nil || retention.maximumAge != nil else { return }

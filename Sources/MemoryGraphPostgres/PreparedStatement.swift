@@ -26,11 +26,20 @@ struct PreparedStatement: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
 
     /// Runs `statement` on `connection` as a prepared statement.
+    ///
+    /// postgres-nio remembers a statement whose preparation failed, on that connection, for
+    /// good; after any failure the text gets a new name, so that the next run prepares afresh.
     static func execute(_ statement: SQLStatement, on connection: PostgresConnection, logger: Logger) async throws
         -> PreparedRows
     {
-        try await $current.withValue((names.name(of: statement.text), statement.text)) {
-            try await connection.execute(PreparedStatement(bindings: statement.bindings), logger: logger)
+        let name = names.name(of: statement.text)
+        do {
+            return try await $current.withValue((name, statement.text)) {
+                try await connection.execute(PreparedStatement(bindings: statement.bindings), logger: logger)
+            }
+        } catch {
+            names.forget(name, of: statement.text)
+            throw error
         }
     }
 
@@ -38,14 +47,23 @@ struct PreparedStatement: PostgresPreparedStatement {
     private static let names = Names()
 
     private final class Names: Sendable {
-        private let byText = Mutex<[String: String]>([:])
+        private let state = Mutex<(byText: [String: String], count: Int)>(([:], 0))
 
+        /// The name of `text`, a new one the first time.
         func name(of text: String) -> String {
-            byText.withLock { names in
-                if let name = names[text] { return name }
-                let name = "memory_graph_\(names.count + 1)"
-                names[text] = name
+            state.withLock { state in
+                if let name = state.byText[text] { return name }
+                state.count += 1
+                let name = "memory_graph_\(state.count)"
+                state.byText[text] = name
                 return name
+            }
+        }
+
+        /// Gives `text` a new name from its next run on, unless that happened already.
+        func forget(_ name: String, of text: String) {
+            state.withLock { state in
+                if state.byText[text] == name { state.byText[text] = nil }
             }
         }
     }

@@ -1,9 +1,10 @@
 import Foundation
 import Logging
 import MemoryGraph
-import MemoryGraphPostgres
 import PostgresNIO
 import Testing
+
+@testable import MemoryGraphPostgres
 
 /// What the PostgreSQL backend promises beyond the conformance suite: the change log's order
 /// across instances, the schema's version, and its errors. Each test uses a new schema in the
@@ -113,6 +114,38 @@ struct PostgresBackendTests {
         }
         for follower in followers {
             #expect(try await follower.value == Array(start + 1...start + UInt64(total)))
+        }
+    }
+
+    @Test("texts prepared on one connection each run as themselves; a text whose preparation failed prepares afresh")
+    func preparedStatements() async throws {
+        let postgres = try Self.newSchema()
+        let table = "probe_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await Self.withClient(postgres) { client in
+            try await client.withConnection { connection in
+                func run(_ statement: SQLStatement) async throws -> [Int] {
+                    var values: [Int] = []
+                    for try await value in try await PreparedStatement.execute(
+                        statement, on: connection, logger: Self.logger
+                    ).decode(Int.self) {
+                        values.append(value)
+                    }
+                    return values
+                }
+                for round in 1...3 {
+                    for factor in [2, 3] {
+                        var statement = SQLStatement()
+                        let value = statement.bind(round)
+                        statement.append("SELECT \(value)::bigint * \(factor)")
+                        #expect(try await run(statement) == [round * factor])
+                    }
+                }
+                let count = SQLStatement("SELECT count(*)::bigint FROM \(table)")
+                await #expect(throws: (any Error).self) { try await run(count) }
+                try await connection.query("CREATE TABLE \(unescaped: table) (n int)", logger: Self.logger)
+                #expect(try await run(count) == [0])
+                try await connection.query("DROP TABLE \(unescaped: table)", logger: Self.logger)
+            }
         }
     }
 

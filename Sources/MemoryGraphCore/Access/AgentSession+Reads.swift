@@ -41,13 +41,14 @@ extension AgentSession {
 
     /// The nodes inside the scope that best match `request`; see ``MemoryGraph/search(_:)``.
     /// The scope narrows the filter, so the result is the best among the nodes the session
-    /// sees; words are weighed by the statistics of the whole graph.
+    /// sees, and words are weighed by the statistics of those nodes alone: scores tell nothing
+    /// of the nodes outside the scope.
     public func search(_ request: SearchRequest) async throws -> [SearchHit] {
         _ = try MemoryGraph.check(request)
         var narrowedRequest = request
         guard let narrowed = try await narrowed(Self.unlimited(request.filter)) else { return [] }
         narrowedRequest.filter = narrowed
-        let hits = try await graph.search(narrowedRequest)
+        let hits = try await graph.search(narrowedRequest, within: scope)
         let nodes = try await withoutHiddenLinks(hits.map(\.node))
         return zip(hits, nodes).map { SearchHit(node: $1, score: $0.score) }
     }

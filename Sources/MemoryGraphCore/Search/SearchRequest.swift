@@ -20,6 +20,10 @@ public struct SearchRequest: Sendable, Hashable {
 
     /// The largest ``limit``.
     public static let maximumLimit = 1_000
+    /// The longest ``text``, in UTF-8 bytes.
+    public static let maximumTextLength = 4_096
+    /// The most distinct words a ``text`` may hold.
+    public static let maximumTerms = 32
 
     /// A search for `text` among every node.
     public init(text: String, filter: MemoryQuery = MemoryQuery(), limit: Int = 10, matching: SearchMatching = .all) {

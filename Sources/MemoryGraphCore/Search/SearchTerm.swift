@@ -10,12 +10,13 @@ public enum SearchTerm: Sendable, Hashable {
     /// `planning`).
     public static func parse(_ text: String) -> [SearchTerm] {
         var terms: [SearchTerm] = []
+        var seen: Set<SearchTerm> = []
         for chunk in text.split(whereSeparator: \.isWhitespace) {
             let isPrefix = chunk.hasSuffix("*")
             let words = TextAnalyzer.terms(in: String(chunk))
             for (index, word) in words.enumerated() {
                 let term: SearchTerm = isPrefix && index == words.count - 1 ? .prefix(word) : .exact(word)
-                if !terms.contains(term) { terms.append(term) }
+                if seen.insert(term).inserted { terms.append(term) }
             }
         }
         return terms

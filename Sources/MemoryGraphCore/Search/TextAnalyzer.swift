@@ -2,8 +2,9 @@ import Foundation
 
 /// How text becomes search terms: the same rules for what is indexed and for what is searched.
 ///
-/// 1. The text is folded: case (full case folding, so `ß` matches `ss`) and diacritics (`é`
-///    matches `e`), and compatibility forms (`ﬁ` matches `fi`).
+/// 1. The text is folded: case (full case folding, so `ß` matches `ss`, and `ﬁ` matches `fi`),
+///    width (`ｶ` matches `カ`) and diacritics (`é` matches `e`; but not the voicing marks of
+///    kana: `ガ` is not `カ`).
 /// 2. It is cut into words, a subset of Unicode's word boundaries (UAX #29): a word is a run of
 ///    letters, combining marks and digits; an apostrophe (`'`, or `’`, which becomes `'`)
 ///    between two letters and a `.` or `,` between two digits stay inside it (`don't`,
@@ -11,6 +12,9 @@ import Foundation
 ///    those scripts put no spaces between words.
 /// 3. Words longer than ``maximumTermLength`` UTF-8 bytes are left out (they are identifiers
 ///    or encoded data, not words to search for).
+///
+/// Scripts written without spaces other than Chinese and Japanese — Thai, Lao, Khmer, Myanmar —
+/// are cut only at spaces and punctuation, so their text is found by whole phrases at best.
 ///
 /// ```swift
 /// TextAnalyzer.terms(in: "Crème brûlée, DON'T skip step 3.14")
@@ -22,7 +26,7 @@ public enum TextAnalyzer {
 
     /// The terms of `text`, in order, repeats included.
     public static func terms(in text: String) -> [String] {
-        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        let folded = fold(text)
         var terms: [String] = []
         var word = String.UnicodeScalarView()
         func finish() {
@@ -31,7 +35,7 @@ public enum TextAnalyzer {
         }
         let scalars = Array(folded.unicodeScalars)
         for (index, scalar) in scalars.enumerated() {
-            if isStandalone(scalar) {
+            if isStandalone(scalar), isWordCharacter(scalar) {
                 finish()
                 word.append(scalar)
                 finish()
@@ -47,6 +51,18 @@ public enum TextAnalyzer {
         }
         finish()
         return terms
+    }
+
+    /// `text` with case, width and diacritics folded — but the voicing marks of kana, which
+    /// make other sounds (`ガ` stays `ガ`) — and composed again.
+    private static func fold(_ text: String) -> String {
+        let folded = text.folding(options: [.caseInsensitive, .widthInsensitive], locale: nil)
+        var kept = String.UnicodeScalarView()
+        for scalar in folded.decomposedStringWithCanonicalMapping.unicodeScalars
+        where scalar.properties.generalCategory != .nonspacingMark || (0x3099...0x309A).contains(scalar.value) {
+            kept.append(scalar)
+        }
+        return String(kept).precomposedStringWithCanonicalMapping
     }
 
     /// The terms of every string in `value`, depth first: the values of objects (not their

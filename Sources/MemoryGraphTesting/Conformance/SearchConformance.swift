@@ -90,10 +90,13 @@ public enum SearchConformance {
         let session = try graph.session(agent: "critic", reading: ReadScope(agentIDs: ["critic", "scout"]))
         let request = SearchRequest(text: "plan* route", limit: 50, matching: .any)
         let seen = try await session.search(request)
-        let expected = corpus.rank(SearchTerm.parse(request.text), matching: .any, limit: 50) { id in
-            nodes[id].map { ["critic", "scout"].contains($0.agentID) } ?? false
+        var visible = SearchCorpus()
+        for node in nodes.values where ["critic", "scout"].contains(node.agentID) {
+            visible.set(node.id, terms: node.searchTerms(metadataPaths: configuration.searchableMetadataPaths))
         }
+        let expected = visible.rank(SearchTerm.parse(request.text), matching: .any, limit: 50)
         #expect(seen.map(\.node.id) == expected.map(\.id))
+        for (hit, want) in zip(seen, expected) { #expect(abs(hit.score - want.score) < 1e-9) }
     }
 
     /// Bad searches fail with `.invalidArgument` and say why.
@@ -104,8 +107,10 @@ public enum SearchConformance {
         defer { store.close() }
         let graph = store.graph
         try await graph.addNode(agentID: "a", taskContext: "c", result: ["summary": "a plan"])
+        let manyWords = (0...SearchRequest.maximumTerms).map { "word\($0)" }.joined(separator: " ")
         for request in [
             SearchRequest(text: ""), SearchRequest(text: " ... !!! "), SearchRequest(text: "*"),
+            SearchRequest(text: manyWords), SearchRequest(text: String(repeating: "a ", count: 2_049)),
             SearchRequest(text: "plan", limit: 0), SearchRequest(text: "plan", limit: SearchRequest.maximumLimit + 1),
             SearchRequest(
                 text: "plan",
