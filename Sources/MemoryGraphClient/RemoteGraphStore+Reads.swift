@@ -142,4 +142,41 @@ extension RemoteGraphStore {
     public func history(of id: NodeID) async throws -> [MemoryNode] {
         try await list(.get("nodes/\(id)/history"), "nodes")
     }
+
+    /// The dimension of the embeddings of the store behind the service.
+    public func embeddingDimension() async throws -> Int? {
+        try await operation {
+            let (answer, _) = try await transport.json(.get("embeddings/dimension"))
+            if answer["dimension"] == .null { return nil }
+            guard let dimension = answer["dimension"]?.intValue else {
+                throw MemoryGraphError(.storage, "the service's embedding dimension is not an integer: \(answer)")
+            }
+            return dimension
+        }
+    }
+
+    /// The embeddings of nodes `ids`, `nil` for each without one.
+    public func embeddings(of ids: [NodeID]) async throws -> [[Float]?] {
+        try await operation {
+            let (answer, _) = try await transport.json(.post("embeddings", ["ids": WireFormat.ids(ids)]))
+            guard let items = answer["embeddings"]?.arrayValue, items.count == ids.count else {
+                throw MemoryGraphError(.storage, "the service answered another number of embeddings than asked for")
+            }
+            return try items.map { item in
+                item == .null
+                    ? nil : try WireFields(["vector": item], "embedding", allowed: ["vector"]).vector("vector")
+            }
+        }
+    }
+
+    /// The best `limit` nodes by `metric`, searched by the store behind the service.
+    public func nearestNodes(to vector: [Float], metric: VectorMetric, matching filter: MemoryQuery, limit: Int)
+        async throws -> [ScoredNodeID]
+    {
+        let body: JSONValue = [
+            "vector": WireFormat.vector(vector), "metric": .string(metric.rawValue), "filter": filter.wire,
+            "limit": .int(limit),
+        ]
+        return try await list(.post("nearest", body), "hits")
+    }
 }

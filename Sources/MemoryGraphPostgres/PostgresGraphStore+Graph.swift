@@ -176,7 +176,16 @@ extension PostgresGraphStore {
                 WHERE n.id > \(start) AND \(NodeRow.live("n", now)) ORDER BY n.id LIMIT 1000
                 """)
             let page = try await connection.query(statement.query, logger: logger).nodes()
-            for node in page { try await visit(.node(node)) }
+            var embeddings: [NodeID: [Float]] = [:]
+            for try await (id, column) in try await connection.query(
+                """
+                SELECT id, embedding FROM \(unescaped: schema.nodes)
+                WHERE id = ANY(\(page.map(\.id.uuid))) AND embedding IS NOT NULL
+                """, logger: logger
+            ).decode((UUID, ByteBuffer).self) {
+                embeddings[NodeID(id)] = try PostgresEmbeddings.vector(column, of: id)
+            }
+            for node in page { try await visit(.node(node, embedding: embeddings[node.id])) }
             guard let last = page.last, page.count == 1000 else { break }
             after = last.id
         }

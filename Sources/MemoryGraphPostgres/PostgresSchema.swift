@@ -19,9 +19,12 @@ import PostgresNIO
 /// - `bundles` with `bundle_members (bundle_id, position, node_id)`.
 /// - `changes`: the change log by sequence number, with each change's earlier version of the
 ///   node for ``MemoryGraph/history(of:)``.
+///
+/// Version 2 adds `nodes.embedding` (`bytea`, see ``PostgresEmbeddings``) and
+/// `embedding_dimension` in `meta`, written with the first embedding.
 struct PostgresSchema: Sendable {
     /// The version this library writes and reads.
-    static let currentVersion = 1
+    static let currentVersion = 2
 
     /// The schema's quoted name.
     let schema: String
@@ -175,6 +178,11 @@ struct PostgresSchema: Sendable {
                 """,
                 "CREATE INDEX changes_history ON \(changes) (node_id, sequence) WHERE previous_version IS NOT NULL",
                 "INSERT INTO \(meta) VALUES ('schema_version', '1')",
+            ]
+        case 1:
+            [
+                "ALTER TABLE \(nodes) ADD COLUMN embedding bytea",
+                "UPDATE \(meta) SET value = '2' WHERE key = 'schema_version'",
             ]
         default:
             []

@@ -1,5 +1,6 @@
 import Foundation
 import MemoryGraphCore
+import NIOCore
 import OrderedCollections
 import PostgresNIO
 
@@ -74,6 +75,7 @@ extension PostgresWriteBatch {
         let ids = checked.compactMap(\.id)
         let stored = Dictionary(
             try await nodes(ids, lockingThem: false).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let storedEmbeddings = try await embeddings(Array(stored.keys))
         var earlier = Set<NodeID>()
         var new: [NodeDraft] = []
         var targets = Set<NodeID>()
@@ -84,7 +86,9 @@ extension PostgresWriteBatch {
             }
             earlier.insert(id)
             if let node = stored[id] {
-                guard draft.matches(node) else { throw MemoryGraphError.duplicateNode(id) }
+                guard draft.matches(node, embedding: storedEmbeddings[id]) else {
+                    throw MemoryGraphError.duplicateNode(id)
+                }
                 continue
             }
             new.append(draft)
@@ -101,6 +105,8 @@ extension PostgresWriteBatch {
             }
             added.insert(id)
         }
+        try await PostgresEmbeddings.check(
+            new.compactMap(\.embedding), in: schema, on: connection, logger: store.logger)
         try await insert(new)
         return .added(ids)
     }
@@ -112,7 +118,7 @@ extension PostgresWriteBatch {
             var statement = SQLStatement(
                 """
                 INSERT INTO \(schema.nodes) (id, agent_id, task_context, type, confidence, "timestamp", version,
-                updated_at, expires_at, result, metadata) VALUES
+                updated_at, expires_at, result, metadata, embedding) VALUES
                 """)
             var links: [(NodeID, NodeID)] = []
             for (index, draft) in slice.enumerated() {
@@ -129,6 +135,7 @@ extension PostgresWriteBatch {
                     statement.bind(draft.expiresAt.map { PostgresTime(Microseconds(nearest: $0)) }),
                     statement.bind(try draft.result.jsonString()) + "::jsonb",
                     statement.bind(try JSONValue.object(draft.metadata).jsonString()) + "::jsonb",
+                    statement.bind(PostgresEmbeddings.column(draft.embedding)),
                 ]
                 statement.append((index == 0 ? "(" : ", (") + values.joined(separator: ", ") + ")")
                 links += draft.links.map { (id, $0) }
@@ -196,14 +203,20 @@ extension PostgresWriteBatch {
         } catch {
             throw MemoryGraphError.from(error)
         }
+        if case .set(let vector) = update.embedding {
+            try await PostgresEmbeddings.check([vector], in: schema, on: connection, logger: store.logger)
+        }
         let updated = stored.updated(update, revision: NodeRevision(version: version, updatedAt: time.date))
+        let keepsEmbedding = update.embedding == nil
+        let newEmbedding = PostgresEmbeddings.column(update.embedding?.vector)
         let changed = try await connection.query(
             """
             UPDATE \(unescaped: schema.nodes) SET result = \(try result.jsonString())::jsonb,
             metadata = \(try JSONValue.object(metadata).jsonString())::jsonb,
             type = \((try? Validation.type(of: result)) ?? nil), confidence = \((try? Validation.confidence(of: result)) ?? nil),
             version = \(version), updated_at = \(PostgresTime(time)),
-            expires_at = \(updated.expiresAt.map { PostgresTime(Microseconds(nearest: $0)) })
+            expires_at = \(updated.expiresAt.map { PostgresTime(Microseconds(nearest: $0)) }),
+            embedding = CASE WHEN \(keepsEmbedding) THEN embedding ELSE \(newEmbedding) END
             WHERE id = \(id.uuid) AND version = \(stored.version) RETURNING 1
             """, logger: store.logger
         ).collect().count
@@ -368,6 +381,21 @@ extension PostgresWriteBatch {
             "SELECT \(NodeRow.columns(schema, live: moment)) FROM \(schema.nodes) n WHERE n.id = ANY(\(list))"
                 + (lockingThem ? " FOR UPDATE OF n" : ""))
         return try await connection.query(statement.query, logger: store.logger).nodes()
+    }
+
+    /// The embeddings of the stored nodes among `ids` that have one.
+    private func embeddings(_ ids: [NodeID]) async throws -> [NodeID: [Float]] {
+        guard !ids.isEmpty else { return [:] }
+        var embeddings: [NodeID: [Float]] = [:]
+        for try await (id, column) in try await connection.query(
+            """
+            SELECT id, embedding FROM \(unescaped: schema.nodes)
+            WHERE id = ANY(\(ids.map(\.uuid))) AND embedding IS NOT NULL
+            """, logger: store.logger
+        ).decode((UUID, ByteBuffer).self) {
+            embeddings[NodeID(id)] = try PostgresEmbeddings.vector(column, of: id)
+        }
+        return embeddings
     }
 
     /// Which of `ids` are stored.

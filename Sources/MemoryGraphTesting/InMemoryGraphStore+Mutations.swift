@@ -67,6 +67,9 @@ extension InMemoryGraphStore {
             let previous = state.nodes[id]?.node
             return { state in
                 state.nodes[id] = updated
+                if let embedding = updated.embedding, state.embeddingDimension == nil {
+                    state.embeddingDimension = embedding.count
+                }
                 state.log(.nodeUpdated, updated.node, previous: previous)
                 return .updated(updated.node.revision)
             }
@@ -180,13 +183,19 @@ extension InMemoryGraphStore {
                 throw MemoryGraphError(.duplicateID, "node id \(id) is given twice in one call")
             }
             if let stored = state.node(id) {
-                guard draft.matches(stored) else { throw MemoryGraphError.duplicateNode(id) }
+                guard draft.matches(stored, embedding: state.nodes[id]?.embedding) else {
+                    throw MemoryGraphError.duplicateNode(id)
+                }
                 earlier.insert(id)
                 continue
             }
             for target in draft.links where !earlier.contains(target) && state.nodes[target] == nil {
                 throw MemoryGraphError(
                     .nodeNotFound, "node \(id) links to \(target), which does not exist; add it first")
+            }
+            if let embedding = draft.embedding {
+                let dimension = state.embeddingDimension ?? new.lazy.compactMap(\.embedding).first?.count
+                try Self.checkDimension(of: embedding, against: dimension)
             }
             earlier.insert(id)
             new.append(draft)
@@ -214,6 +223,9 @@ extension InMemoryGraphStore {
         if let expectedVersion, expectedVersion != stored.node.version {
             throw MemoryGraphError.versionConflict(id, expected: expectedVersion, current: stored.node.version)
         }
+        if case .set(let vector) = update.embedding {
+            try Self.checkDimension(of: vector, against: state.embeddingDimension)
+        }
         let result = update.result ?? stored.node.result
         let metadata = update.metadata ?? stored.node.metadata
         let size = BinaryJSON.encodedSize(result) + BinaryJSON.encodedSize(.object(metadata))
@@ -233,7 +245,18 @@ extension InMemoryGraphStore {
             stored.type = type
             stored.confidence = confidence
         }
+        if let change = update.embedding { stored.embedding = change.vector }
         return stored
+    }
+
+    /// Throws unless `vector` has `dimension` components (any, while the store has none).
+    private static func checkDimension(of vector: [Float], against dimension: Int?) throws(MemoryGraphError) {
+        guard let dimension else { return }
+        do {
+            try Embedding.dimension(of: vector, matches: dimension, "embedding")
+        } catch {
+            throw MemoryGraphError.from(error)
+        }
     }
 
     /// Stores a checked draft and its links.
@@ -249,8 +272,12 @@ extension InMemoryGraphStore {
         let type = try? Validation.type(of: draft.result)
         let confidence = try? Validation.confidence(of: draft.result)
         state.nodes[id] = StoredNode(
-            node: node, type: type ?? nil, confidence: confidence ?? nil, posting: Posting(timestamp: timestamp, id: id)
-        )
+            node: node, type: type ?? nil, confidence: confidence ?? nil,
+            posting: Posting(timestamp: timestamp, id: id),
+            embedding: draft.embedding)
+        if let embedding = draft.embedding, state.embeddingDimension == nil {
+            state.embeddingDimension = embedding.count
+        }
         if !draft.links.isEmpty { state.links[id] = Set(draft.links) }
     }
 

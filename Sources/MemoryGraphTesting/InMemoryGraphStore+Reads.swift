@@ -96,6 +96,35 @@ extension InMemoryGraphStore {
             links: state.linkCount, bundles: state.bundles.count)
     }
 
+    /// The dimension fixed by the first embedding stored.
+    public func embeddingDimension() throws -> Int? {
+        try snapshot().embeddingDimension
+    }
+
+    /// The embeddings of nodes `ids` from one moment.
+    public func embeddings(of ids: [NodeID]) throws -> [[Float]?] {
+        let state = try snapshot()
+        return ids.map { state.nodes[$0]?.embedding }
+    }
+
+    /// Every matching node's embedding compared with `vector`, the best `limit` kept.
+    public func nearestNodes(to vector: [Float], metric: VectorMetric, matching filter: MemoryQuery, limit: Int) throws
+        -> [ScoredNodeID]
+    {
+        let state = try snapshot()
+        guard let dimension = state.embeddingDimension else { return [] }
+        do {
+            try Embedding.dimension(of: vector, matches: dimension, "the query vector")
+        } catch {
+            throw MemoryGraphError.from(error)
+        }
+        let scored = state.matching(filter, after: nil).compactMap { stored in
+            stored.embedding.map { ScoredNodeID(id: stored.posting.id, score: metric.score(vector, $0)) }
+        }
+        let best = scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id > $1.id }
+        return Array(best.prefix(limit))
+    }
+
     /// The summary, every node in id order, then every bundle in id order.
     public func export(_ visit: (ExportedRecord) throws -> Void) throws {
         let state = try snapshot()
@@ -105,7 +134,7 @@ extension InMemoryGraphStore {
                     createdAt: state.createdAt.date, nodes: state.nodes.count, bundles: state.bundles.count,
                     links: state.linkCount)))
         for id in state.nodes.keys.sorted(by: { $0.precedes($1) }) {
-            if let node = state.node(id) { try visit(.node(node)) }
+            if let node = state.node(id) { try visit(.node(node, embedding: state.nodes[id]?.embedding)) }
         }
         for id in state.bundles.keys.sorted(by: { $0.precedes($1) }) {
             if let bundle = state.bundles[id] { try visit(.bundle(bundle)) }

@@ -47,6 +47,8 @@ public final class InMemoryGraphStore: SynchronousGraphStore {
         /// The commit time of the batch being applied, and how many entries it appended.
         var commitTime = Date(timeIntervalSince1970: 0)
         var appendedInBatch = 0
+        /// The dimension of every embedding: fixed by the first one stored.
+        var embeddingDimension: Int?
     }
 
     /// A node as stored: its fields without links, and the fields queries filter on.
@@ -57,6 +59,8 @@ public final class InMemoryGraphStore: SynchronousGraphStore {
         var confidence: Double?
         /// Its timestamp and id: what orders nodes.
         var posting: Posting
+        /// Its embedding, if it has one.
+        var embedding: [Float]?
     }
 
     /// An empty graph that follows `configuration`'s bundle and payload limits.

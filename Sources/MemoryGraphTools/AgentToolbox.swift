@@ -103,7 +103,7 @@ public struct AgentToolbox: Sendable {
             taskContext: try arguments.required(arguments.string("context"), "context"),
             result: .object(try arguments.required(arguments.object("result"), "result")),
             metadata: arguments.object("metadata") ?? [:], links: arguments.nodeIDs("links") ?? [],
-            expiresAt: arguments.time("expires_at"))
+            expiresAt: arguments.time("expires_at"), embedding: arguments.vector("embedding"))
     }
 
     private func update(_ arguments: ToolArguments) async throws -> JSONValue {
@@ -114,14 +114,21 @@ public struct AgentToolbox: Sendable {
         } else if let date = arguments.time("expires_at") {
             expiry = .at(date)
         }
+        var embedding: NodeUpdate.EmbeddingChange?
+        if arguments.isNull("embedding") {
+            embedding = .remove
+        } else if let vector = arguments.vector("embedding") {
+            embedding = .set(vector)
+        }
         let result = arguments.object("result").map(JSONValue.object)
         let metadata = arguments.object("metadata")
-        guard result != nil || metadata != nil || expiry != nil else {
+        guard result != nil || metadata != nil || expiry != nil || embedding != nil else {
             throw MemoryGraphError(
-                .invalidArgument, "tool update needs at least one of result, metadata and expires_at")
+                .invalidArgument, "tool update needs at least one of result, metadata, expires_at and embedding")
         }
         let version = try await session.updateNode(
-            id, result: result, metadata: metadata, expiry: expiry, expectedVersion: arguments.int("expected_version"))
+            id, result: result, metadata: metadata, expiry: expiry, embedding: embedding,
+            expectedVersion: arguments.int("expected_version"))
         return ["id": .string(id.description), "version": .int(version)]
     }
 
@@ -203,9 +210,16 @@ public struct AgentToolbox: Sendable {
     }
 
     private func search(_ arguments: ToolArguments) async throws -> JSONValue {
+        let text = arguments.string("text")
+        let embedding = arguments.vector("embedding")
+        guard text != nil || embedding != nil else {
+            throw MemoryGraphError(.invalidArgument, "tool search needs text, embedding or both")
+        }
         let request = SearchRequest(
-            text: try arguments.required(arguments.string("text"), "text"), filter: filter(arguments),
-            limit: arguments.int("limit") ?? 10, matching: arguments.string("matching") == "any" ? .any : .all)
+            text: text, nearest: embedding,
+            metric: arguments.string("metric").flatMap(VectorMetric.init(rawValue:)) ?? .cosine,
+            filter: filter(arguments), limit: arguments.int("limit") ?? 10,
+            matching: arguments.string("matching") == "any" ? .any : .all)
         let hits = try await session.search(request)
         return ["hits": .array(hits.map { ["node": MemoryJSON.node($0.node), "score": .double($0.score)] })]
     }

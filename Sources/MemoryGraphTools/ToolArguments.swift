@@ -75,6 +75,11 @@ public struct ToolArguments: Sendable {
     /// A string array argument.
     public func strings(_ name: String) -> [String]? { values[name]?.arrayValue?.compactMap(\.stringValue) }
 
+    /// A vector argument (an embedding), each number as the nearest `Float`.
+    public func vector(_ name: String) -> [Float]? {
+        values[name]?.arrayValue?.compactMap { $0.doubleValue.map(Float.init) }
+    }
+
     /// A time argument.
     public func time(_ name: String) -> Date? { string(name).flatMap(MemoryJSON.date) }
 
@@ -105,6 +110,13 @@ public struct ToolArguments: Sendable {
             return items.allSatisfy { $0.stringValue.map(isName) ?? false }
         case .time: return value.stringValue.flatMap(MemoryJSON.date) != nil
         case .choice(let choices): return value.stringValue.map(choices.contains) ?? false
+        case .vector:
+            guard let items = value.arrayValue, (1...Embedding.maximumDimension).contains(items.count) else {
+                return false
+            }
+            return items.allSatisfy { item in
+                item.boolValue == nil && item.doubleValue.map { Float($0).isFinite } == true
+            }
         }
     }
 

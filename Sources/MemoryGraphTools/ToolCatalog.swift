@@ -33,6 +33,10 @@ public enum ToolCatalog {
                 "links", .nodeIDs(maxCount: maximumPageSize), "Ids of existing nodes this node links to."),
             ToolParameter("expires_at", .time, "When the node expires and is forgotten (ISO 8601)."),
             ToolParameter("id", .nodeID, "The new node's id, to make a retried call safe (default: a new one)."),
+            ToolParameter(
+                "embedding", .vector,
+                "The memory's embedding, computed by the caller with the embedding model this store uses (every "
+                    + "embedding of a store has one dimension), for search by embedding."),
         ],
         output: OutputSchemas.written)
 
@@ -76,11 +80,19 @@ public enum ToolCatalog {
     static let search = ToolDefinition(
         "search", title: "Search",
         summary:
-            "The memory nodes whose words best match a text, best first, each with its BM25 score; every "
-            + "criterion of query applies inside the search, so the result is the best among the nodes that "
-            + "match them. A word ending in * matches every word it starts (plan* finds planner).",
+            "The memory nodes that best match a text (ranked by BM25), an embedding (nearest first), or both "
+            + "(the two rankings fused), best first, each with its score; every criterion of query applies "
+            + "inside the search, so the result is the best among the nodes that match them. A word ending in * "
+            + "matches every word it starts (plan* finds planner).",
         parameters: [
-            ToolParameter("text", .token, required: true, "The words to find.")
+            ToolParameter("text", .token, "The words to find (give text, embedding or both)."),
+            ToolParameter(
+                "embedding", .vector,
+                "A vector of the store's dimension, from the model that made the stored embeddings: finds the "
+                    + "nodes whose embeddings are nearest."),
+            ToolParameter(
+                "metric", .choice(VectorMetric.allCases.map(\.rawValue)),
+                "How embeddings are compared: cosine (default), dot or euclidean."),
         ] + filters + [
             ToolParameter(
                 "matching", .choice(["all", "any"]),
@@ -106,7 +118,7 @@ public enum ToolCatalog {
     static let update = ToolDefinition(
         "update", title: "Update",
         summary:
-            "Replaces a node's result and/or metadata and/or expiry, making a new version. With "
+            "Replaces a node's result, metadata, expiry and/or embedding, making a new version. With "
             + "expected_version, fails (naming the current version) when another writer changed it first.",
         parameters: [
             ToolParameter("id", .nodeID, required: true, "The node to update."),
@@ -117,6 +129,7 @@ public enum ToolCatalog {
                 "Update only if the node is at this version (compare-and-set)."),
             ToolParameter(
                 "expires_at", .time, nullable: true, "The new expiry (ISO 8601), or null for none."),
+            ToolParameter("embedding", .vector, nullable: true, "The new embedding, or null to remove it."),
         ],
         output: OutputSchemas.written)
 

@@ -28,6 +28,8 @@ public struct ToolParameter: Sendable {
         case time
         /// One of these strings.
         case choice([String])
+        /// An embedding: 1 to ``Embedding/maximumDimension`` finite numbers.
+        case vector
     }
 
     /// The argument's name, as clients send it (snake_case).
@@ -73,6 +75,11 @@ public struct ToolParameter: Sendable {
             schema = ["type": "array", "items": .object(Self.nameSchema), "minItems": 1, "maxItems": .int(maxCount)]
         case .time: schema = ["type": "string", "format": "date-time"]
         case .choice(let values): schema = ["type": "string", "enum": .array(values.map { .string($0) })]
+        case .vector:
+            schema = [
+                "type": "array", "items": ["type": "number"], "minItems": 1,
+                "maxItems": .int(Embedding.maximumDimension),
+            ]
         }
         if isNullable, let type = schema["type"]?.stringValue { schema["type"] = [.string(type), "null"] }
         schema["description"] = .string(summary)
@@ -98,6 +105,7 @@ public struct ToolParameter: Sendable {
         case .names(let maxCount): what = "an array of 1 to \(maxCount) non-empty strings"
         case .time: what = "an ISO 8601 time such as 2026-12-06T09:30:00Z"
         case .choice(let values): what = "one of " + values.map { "\"\($0)\"" }.joined(separator: ", ")
+        case .vector: what = "an array of 1 to \(Embedding.maximumDimension) finite numbers"
         }
         return isNullable ? what + ", or null" : what
     }

@@ -100,18 +100,36 @@ struct ToolBinaryTests {
         #expect(recall.output.split(separator: "\n").count == 10)
     }
 
-    @Test("search through the binary: the best matches with their scores, the filter inside, bad text exit code 2")
+    @Test("search through the binary: best matches with scores, the filter inside, by embedding, bad input exit 2")
     func search() throws {
         let space = try Workspace()
+        var ids: [NodeID] = []
         do {
             let graph = try MemoryGraph(path: space.path("store"))
             defer { graph.close() }
-            for (agent, summary) in [
+            for (index, (agent, summary)) in [
                 ("planner", "Flight plan to Oslo"), ("planner", "Hotel in Oslo"), ("critic", "Oslo flight, planned"),
                 ("planner", "Nothing to see"),
-            ] {
-                try graph.addNode(agentID: agent, taskContext: "trip", result: ["summary": .string(summary)])
+            ].enumerated() {
+                ids += try graph.addNodes([
+                    NodeDraft(
+                        agentID: agent, taskContext: "trip", result: ["summary": .string(summary)],
+                        embedding: [Float(index), 1])
+                ])
             }
+        }
+        let nearest = try Tool.run(["search", space.path("store"), "--embedding", "[3, 1]", "--metric", "euclidean"])
+        #expect(nearest.status == 0, "\(nearest.errors)")
+        let order = nearest.output.split(separator: "\n").compactMap { try? JSONValue(jsonString: String($0)) }
+            .compactMap { $0["id"]?.stringValue }
+        #expect(order == [ids[3], ids[2], ids[1], ids[0]].map(\.description))
+        let fused = try Tool.run(["search", space.path("store"), "oslo", "--embedding", "[3, 1]", "--limit", "1"])
+        #expect(fused.output.contains(ids[2].description), "\(fused.output)")
+        for arguments in [
+            ["--embedding", "[1, 2, 3]"], ["--embedding", "not json"], ["--embedding", "[1, 2]", "--metric", "l1"], [],
+        ] {
+            let refused = try Tool.run(["search", space.path("store")] + arguments)
+            #expect(refused.status == 2, "\(arguments): \(refused.errors)")
         }
         let found = try Tool.run(["search", space.path("store"), "oslo plan*", "--limit", "5"])
         #expect(found.status == 0, "\(found.errors)")

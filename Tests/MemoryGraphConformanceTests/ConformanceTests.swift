@@ -29,6 +29,18 @@ struct ConformanceTests {
         try await SearchConformance.badSearches(on: subject)
     }
 
+    @Test(
+        "random vector searches rank as a brute-force comparison of the filter's matches",
+        arguments: ConformanceSubject.all)
+    func randomVectorSearches(_ subject: ConformanceSubject) async throws {
+        try await VectorConformance.randomVectorSearches(on: subject, seed: 0x7EC7)
+    }
+
+    @Test("bad vectors are refused and say why", arguments: ConformanceSubject.all)
+    func badVectors(_ subject: ConformanceSubject) async throws {
+        try await VectorConformance.badVectors(on: subject)
+    }
+
     @Test("bundles", arguments: ConformanceSubject.all)
     func bundles(_ subject: ConformanceSubject) async throws {
         try await ExampleConformance.bundles(on: subject)

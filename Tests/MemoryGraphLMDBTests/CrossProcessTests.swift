@@ -49,11 +49,11 @@ struct CrossProcessTests {
         try graph.addNode(agentID: "planner", taskContext: "trip-42", result: ["type": "plan"])
         graph.close()
         let output = try LMDBTools.run(["mdb_stat", "-a", store.path])
-        for (name, _) in Schema.layout + Schema.version5Layout {
+        for (name, _) in Schema.layout + Schema.version5Layout + Schema.version6Layout {
             #expect(output.contains("Status of \(name)\n"), "\(name) missing from mdb_stat -a")
         }
         let dump = try LMDBTools.run(["mdb_dump", "-a", store.path])
-        for (name, _) in Schema.layout + Schema.version5Layout {
+        for (name, _) in Schema.layout + Schema.version5Layout + Schema.version6Layout {
             #expect(dump.contains("database=\(name)\n"), "\(name) missing from mdb_dump -a")
         }
     }

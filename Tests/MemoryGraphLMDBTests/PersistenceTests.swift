@@ -159,7 +159,7 @@ struct PersistenceTests {
         graph.close()
         let environment = try Environment.open(path: store.path)
         defer { environment.close() }
-        for (name, _) in Schema.layout + Schema.version5Layout {
+        for (name, _) in Schema.layout + Schema.version5Layout + Schema.version6Layout {
             #expect(throws: Never.self) { try environment.openDatabase(name) }
         }
     }

@@ -149,12 +149,26 @@ struct PostgresBackendTests {
         }
     }
 
-    @Test("a schema newer than the library is refused; migrate reports what it did")
+    @Test("a schema newer than the library is refused; migrate reports what it did and upgrades version 1")
     func schemaVersions() async throws {
         let postgres = try Self.newSchema()
-        #expect(try await PostgresGraphStore.migrate(postgres) == (0, 1))
-        #expect(try await PostgresGraphStore.migrate(postgres) == (1, 1))
+        #expect(try await PostgresGraphStore.migrate(postgres) == (0, 2))
+        #expect(try await PostgresGraphStore.migrate(postgres) == (2, 2))
         let schema = postgres.schema
+        // A version 1 schema (no embeddings) is upgraded, and its nodes take embeddings.
+        let graph = try await MemoryGraph.postgres(postgres)
+        let id = try await graph.addNode(agentID: "a", taskContext: "c", result: ["type": "note"])
+        graph.close()
+        try await Self.withClient(postgres) { client in
+            try await client.query(PostgresQuery(unsafeSQL: "ALTER TABLE \"\(schema)\".nodes DROP COLUMN embedding"))
+            try await client.query(
+                PostgresQuery(unsafeSQL: "UPDATE \"\(schema)\".meta SET value = '1' WHERE key = 'schema_version'"))
+        }
+        #expect(try await PostgresGraphStore.migrate(postgres) == (1, 2))
+        let upgraded = try await MemoryGraph.postgres(postgres)
+        #expect(try await upgraded.updateNode(id, embedding: .set([1, 2])) == 2)
+        #expect(try await upgraded.search(SearchRequest(nearest: [1, 2])).map(\.node.id) == [id])
+        upgraded.close()
         try await Self.withClient(postgres) { client in
             try await client.query(
                 PostgresQuery(unsafeSQL: "UPDATE \"\(schema)\".meta SET value = '99' WHERE key = 'schema_version'"))
@@ -169,7 +183,7 @@ struct PostgresBackendTests {
             for _ in 0..<4 { group.addTask { try await PostgresGraphStore.migrate(postgres).before } }
             return try await group.reduce(into: [Int]()) { $0.append($1) }
         }
-        #expect(versions.sorted() == [0, 1, 1, 1])
+        #expect(versions.sorted() == [0, 2, 2, 2])
     }
 
     @Test("a server that cannot be reached is .unavailable, with the cause")

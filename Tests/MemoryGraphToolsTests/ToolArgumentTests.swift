@@ -68,6 +68,7 @@ import Testing
                 case .names: ["x"]
                 case .time: "2030-01-01T00:00:00Z"
                 case .choice(let values): .string(values[0])
+                case .vector: [1]
                 }
         }
         return arguments
@@ -88,6 +89,8 @@ import Testing
         case .names: values += [[], [""], "x"]
         case .time: values += ["yesterday", "2026-13-01T00:00:00Z"]
         case .choice: values += ["sideways"]
+        case .vector:
+            values += [[], ["x"], [true], "1", .array(Array(repeating: 1, count: Embedding.maximumDimension + 1))]
         }
         if !parameter.isNullable { values.append(.null) }
         return values.filter { $0 != ["nested": true] || !(parameter.kind.isObject) }

@@ -65,7 +65,11 @@ async def test_tools_are_listed_with_strict_schemas(store):
     assert required["bundle"] == {"action", "task_id"}
     assert required["link"] == required["unlink"] == {"from", "to"}
     remember = next(tool for tool in tools if tool.name == "remember")
-    assert set(remember.input_schema["properties"]) == {"context", "result", "metadata", "links", "expires_at", "id"}
+    assert set(remember.input_schema["properties"]) == {
+        "context", "result", "metadata", "links", "expires_at", "id", "embedding"}
+    search = next(tool for tool in tools if tool.name == "search")
+    assert required["search"] == set() and {"text", "embedding", "metric"} <= set(search.input_schema["properties"])
+    assert search.input_schema["properties"]["embedding"]["items"] == {"type": "number"}
 
 
 async def test_every_tool(store):
@@ -105,6 +109,22 @@ async def test_every_tool(store):
         assert (await s.call("search", {"text": "brulee unicorn"}))["hits"] == []
         assert len((await s.call("search", {"text": "brulee unicorn", "matching": "any"}))["hits"]) == 2
         assert "no words" in (await s.fail("search", {"text": "... !!!"}))["message"]
+
+        # Embeddings: the nearest first, the filter inside, text and embedding fused; a wrong dimension refused.
+        east = await s.call("remember", {"context": "geo", "result": {"summary": "east wing"}, "embedding": [1, 0, 0]})
+        north = await s.call("remember", {"context": "geo", "result": {"summary": "north wing"}, "embedding": [0, 1, 0]})
+        near = (await s.call("search", {"embedding": [0.9, 0.2, 0], "limit": 2}))["hits"]
+        assert [hit["node"]["id"] for hit in near] == [east["id"], north["id"]] and near[0]["score"] > near[1]["score"]
+        by_dot = (await s.call("search", {"embedding": [0, 2, 0], "metric": "dot", "contexts": ["geo"]}))["hits"]
+        assert by_dot[0]["node"]["id"] == north["id"] and by_dot[0]["score"] == 2
+        fused = (await s.call("search", {"text": "wing", "embedding": [0, 1, 0], "limit": 1}))["hits"]
+        assert [hit["node"]["id"] for hit in fused] == [north["id"]]
+        moved = await s.call("update", {"id": north["id"], "embedding": [-1, 0, 0]})
+        assert moved["version"] == 2
+        assert (await s.call("search", {"embedding": [1, 0, 0], "limit": 1}))["hits"][0]["node"]["id"] == east["id"]
+        assert "dimension" in (await s.fail("search", {"embedding": [1, 0]}))["message"]
+        assert "dimension" in (await s.fail("remember", {"context": "geo", "result": {}, "embedding": [1]}))["message"]
+        assert (await s.fail("search", {"limit": 3}))["message"]
 
         absent = str(uuid.uuid4())
         got = await s.call("get_nodes", {"ids": [plan["id"], absent]})

@@ -136,6 +136,31 @@ def test_search(service):
     error_of(call(service, "POST", "/v1/search", json={"text": "oslo", "limit": 0}), 400, "invalidArgument")
 
 
+def test_search_by_embedding(service):
+    east = call(service, "POST", "/v1/nodes", json={"context": "geo", "result": {"summary": "east"}, "embedding": [1, 0]})
+    assert east.status_code == 201, east.text
+    west = call(service, "POST", "/v1/nodes", json={"context": "geo", "result": {"summary": "west"}, "embedding": [-1, 0]})
+    plain = call(service, "POST", "/v1/nodes", json={"context": "geo", "result": {"summary": "no vector"}})
+    assert west.status_code == 201 and plain.status_code == 201
+    found = call(service, "POST", "/v1/search", json={"embedding": [0.8, 0.1], "metric": "euclidean"})
+    assert found.status_code == 200, found.text
+    hits = found.json()["hits"]
+    assert [hit["node"]["id"] for hit in hits] == [east.json()["id"], west.json()["id"]]
+    assert hits[0]["score"] > hits[1]["score"] and hits[0]["score"] < 0
+    patched = call(service, "PATCH", f"/v1/nodes/{west.json()['id']}", json={"embedding": None})
+    assert patched.status_code == 200, patched.text
+    again = call(service, "POST", "/v1/search", json={"embedding": [0.8, 0.1], "metric": "euclidean"}).json()["hits"]
+    assert [hit["node"]["id"] for hit in again] == [east.json()["id"]]
+    error_of(call(service, "POST", "/v1/search", json={"embedding": [1, 0, 0]}), 400, "invalidArgument")
+    error_of(call(service, "POST", "/v1/search", json={"embedding": []}), 400, "invalidArgument")
+    error_of(call(service, "POST", "/v1/search", json={"embedding": [1, "x"]}), 400, "invalidArgument")
+    error_of(call(service, "POST", "/v1/search", json={"embedding": [0, 0]}), 400, "invalidArgument")
+    error_of(call(service, "POST", "/v1/search", json={"embedding": [1, 0], "metric": "manhattan"}), 400,
+             "invalidArgument")
+    error_of(call(service, "POST", "/v1/nodes", json={"context": "geo", "result": {}, "embedding": [1, 2, 3]}), 400,
+             "invalidArgument")
+
+
 def test_permission_matrix(service):
     own = call(service, "POST", "/v1/nodes", json={"context": "private", "result": {"x": 1}}).json()["id"]
     shared = call(service, "POST", "/v1/nodes", json={"context": "shared", "result": {"x": 2}}).json()["id"]

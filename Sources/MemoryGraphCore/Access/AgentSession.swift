@@ -84,17 +84,18 @@ public final class AgentSession: Sendable {
         return try await graph.addNodes(drafts)
     }
 
-    /// Updates a node inside the scope; see ``MemoryGraph/updateNode(_:result:metadata:expiry:expectedVersion:)``.
+    /// Updates a node inside the scope; see ``MemoryGraph/updateNode(_:result:metadata:expiry:embedding:expectedVersion:)``.
     ///
     /// - Throws: ``MemoryGraphError/Code/nodeNotFound`` for a node outside the scope.
     @discardableResult
     public func updateNode(
         _ id: NodeID, result: JSONValue? = nil, metadata: [String: JSONValue]? = nil,
-        expiry: NodeUpdate.Expiry? = nil, expectedVersion: Int? = nil
+        expiry: NodeUpdate.Expiry? = nil, embedding: NodeUpdate.EmbeddingChange? = nil, expectedVersion: Int? = nil
     ) async throws -> Int {
         try await requireVisible([id])
         return try await graph.updateNode(
-            id, result: result, metadata: metadata, expiry: expiry, expectedVersion: expectedVersion)
+            id, result: result, metadata: metadata, expiry: expiry, embedding: embedding,
+            expectedVersion: expectedVersion)
     }
 
     /// Read-modify-write of a node inside the scope; see ``MemoryGraph/modify(_:_:)``. `body`

@@ -13,7 +13,7 @@ extension MemoryGraphError {
         MemoryGraphError(
             .duplicateID,
             "a node with id \(id) already exists with other content; an add with an existing id succeeds only "
-                + "when it repeats the stored agent, context, result, metadata and links")
+                + "when it repeats the stored agent, context, result, metadata, links and embedding")
     }
 
     /// The ``Code/invalidArgument`` of an update time outside the stored range.

@@ -5,8 +5,8 @@ public import Foundation
 public enum ExportedRecord: Sendable, Hashable {
     /// What the export holds, from the same state as the records that follow.
     case summary(StoreSummary)
-    /// A node, with its out-links.
-    case node(MemoryNode)
+    /// A node, with its out-links, and its embedding if it has one.
+    case node(MemoryNode, embedding: [Float]?)
     /// A bundle.
     case bundle(MemoryBundle)
 }

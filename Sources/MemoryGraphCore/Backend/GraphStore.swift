@@ -76,6 +76,23 @@ public protocol GraphStore: AnyObject, Sendable {
     /// Writes, commits and storage size since the store was opened.
     func usage() async throws -> StoreUsage
 
+    // MARK: Embeddings
+
+    /// The dimension of every embedding of the store: fixed by the first one stored, `nil` until
+    /// then.
+    func embeddingDimension() async throws -> Int?
+    /// The embeddings of nodes `ids` from one state, `nil` for each node without one (or that
+    /// does not exist).
+    func embeddings(of ids: [NodeID]) async throws -> [[Float]?]
+    /// The `limit` nodes that match `filter` (its limit, order and cursor play no part) and have
+    /// an embedding, whose embeddings score best against `vector` by `metric`: best first, ties
+    /// by id, newest first. Exact: every matching embedding is compared.
+    ///
+    /// - Throws: ``MemoryGraphError/Code/invalidArgument`` when the store holds embeddings of
+    ///   another dimension than `vector`'s.
+    func nearestNodes(to vector: [Float], metric: VectorMetric, matching filter: MemoryQuery, limit: Int)
+        async throws -> [ScoredNodeID]
+
     // MARK: The change log
 
     /// The sequence number of the newest entry ever appended to the change log; 0 when none was.
@@ -104,6 +121,30 @@ public protocol GraphStore: AnyObject, Sendable {
 }
 
 extension GraphStore {
+    /// Compares the embeddings of the nodes that match `filter`, fetched a page of 1 000 ids at a
+    /// time: a search for any backend that stores embeddings beside its nodes. Pages come from
+    /// separate states, so a write between them may be seen by later pages only.
+    public func nearestNodes(to vector: [Float], metric: VectorMetric, matching filter: MemoryQuery, limit: Int)
+        async throws -> [ScoredNodeID]
+    {
+        guard let dimension = try await embeddingDimension() else { return [] }
+        try Embedding.dimension(of: vector, matches: dimension, "the query vector")
+        var top = TopScores(limit: limit)
+        var query = filter
+        query.limit = 1_000
+        query.order = .newestFirst
+        var cursor: QueryCursor?
+        repeat {
+            let page = try MemoryGraph.page(query, cursor: cursor, nodes: await queryNodes(query, after: cursor))
+            for (node, embedding) in zip(page.nodes, try await embeddings(of: page.nodes.map(\.id))) {
+                guard let embedding, embedding.count == vector.count else { continue }
+                top.offer(node.id, score: metric.score(vector, embedding))
+            }
+            cursor = page.nextCursor
+        } while cursor != nil
+        return top.best
+    }
+
     /// Modifies by compare-and-set: reads the node, runs `body`, and applies its update with the
     /// version read as the expected one, again from the read while another writer got there
     /// first (``MemoryGraphError/Code/versionConflict``).

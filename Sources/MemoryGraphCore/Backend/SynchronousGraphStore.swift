@@ -48,6 +48,13 @@ public protocol SynchronousGraphStore: GraphStore {
     func export(_ visit: (ExportedRecord) throws -> Void) throws
     /// Writes, commits and storage size since the store was opened.
     func usage() throws -> StoreUsage
+    /// See ``GraphStore/embeddingDimension()``.
+    func embeddingDimension() throws -> Int?
+    /// See ``GraphStore/embeddings(of:)``.
+    func embeddings(of ids: [NodeID]) throws -> [[Float]?]
+    /// See ``GraphStore/nearestNodes(to:metric:matching:limit:)``.
+    func nearestNodes(to vector: [Float], metric: VectorMetric, matching filter: MemoryQuery, limit: Int) throws
+        -> [ScoredNodeID]
     /// See ``GraphStore/currentSequence()``.
     func currentSequence() throws -> UInt64
     /// See ``GraphStore/changes(after:matching:limit:)``.
@@ -137,6 +144,16 @@ extension SynchronousGraphStore {
     }
 
     public func history(of id: NodeID) async throws -> [MemoryNode] { try inline { try history(of: id) } }
+
+    public func embeddingDimension() async throws -> Int? { try inline { try embeddingDimension() } }
+
+    public func embeddings(of ids: [NodeID]) async throws -> [[Float]?] { try inline { try embeddings(of: ids) } }
+
+    public func nearestNodes(to vector: [Float], metric: VectorMetric, matching filter: MemoryQuery, limit: Int)
+        async throws -> [ScoredNodeID]
+    {
+        try inline { try nearestNodes(to: vector, metric: metric, matching: filter, limit: limit) }
+    }
 
     /// Collects the records synchronously, then hands them to `visit`: a synchronous backend's
     /// export is a snapshot walk that cannot suspend. Use ``export(_:)-(ExportedRecord)->Void``

@@ -21,7 +21,7 @@ public struct GraphChange: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         /// A node was added.
         case nodeAdded
-        /// A node's result or metadata was replaced (``MemoryGraph/updateNode(_:result:metadata:expiry:expectedVersion:)``).
+        /// A node's result or metadata was replaced (``MemoryGraph/updateNode(_:result:metadata:expiry:embedding:expectedVersion:)``).
         case nodeUpdated
         /// A node was removed (``MemoryGraph/removeNode(_:)`` or a forget).
         case nodeRemoved

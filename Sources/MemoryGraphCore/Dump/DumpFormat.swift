@@ -2,11 +2,13 @@ import Foundation
 
 /// The logical dump format: JSON Lines, one object per line, keys sorted.
 ///
-/// 1. a header: `{"kind":"header","format":"memory-graph-dump","format_version":3,
-///    "schema_version":5,"created_at_us":…,"counts":{"nodes":…,"bundles":…,"links":…}}`
+/// 1. a header: `{"kind":"header","format":"memory-graph-dump","format_version":4,
+///    "schema_version":6,"created_at_us":…,"counts":{"nodes":…,"bundles":…,"links":…}}`
 /// 2. every node in id order: `{"kind":"node","id":…,"agent_id":…,"task_context":…,
 ///    "timestamp_us":…,"version":…,"updated_at_us":…,"expires_at_us":…,"result":…,"metadata":{…},
-///    "links":[…]}`, with `expires_at_us` only for a node that expires
+///    "links":[…],"embedding":[…]}`, with `expires_at_us` only for a node that expires and
+///    `embedding` only for a node that has one (each component the shortest decimal that reads
+///    back as the same 32-bit float)
 /// 3. every bundle in id order: `{"kind":"bundle","id":…,"task_id":…,"agent_ids":[…],
 ///    "contexts":[…],"node_ids":[…],"created_at_us":…,"metadata":{…}}`
 /// 4. a trailer: `{"kind":"trailer","nodes":…,"bundles":…,"checksum":"fnv1a64:…"}`, the checksum
@@ -15,21 +17,21 @@ import Foundation
 /// Times are microseconds since 1970, so a dump restores exactly. Format version 1 (written by
 /// libraries before schema version 4) has no `version` and `updated_at_us`: its nodes restore
 /// at version 1, updated at their timestamp; format version 2 (schema version 4) has no
-/// `expires_at_us`. A dump holds no node that had expired when it was taken; a node that
+/// `expires_at_us`; format version 3 (schema version 5) has no `embedding`. A dump holds no node that had expired when it was taken; a node that
 /// expires between the dump and its restore is restored, invisible, and swept.
 package enum DumpFormat {
     package static let name = "memory-graph-dump"
-    package static let version = 3
+    package static let version = 4
     /// The format versions this library restores.
-    package static let readableVersions: ClosedRange<Int> = 1...3
+    package static let readableVersions: ClosedRange<Int> = 1...4
     /// The schema version a dump names: the oldest whose library restores its lines. Node lines
     /// carry versions from schema version 4 on (versions 2 and 3 changed only how node records
-    /// and index entries are stored), and expiries from version 5 on.
-    package static let schemaVersion = 5
+    /// and index entries are stored), expiries from version 5 on, and embeddings from version 6 on.
+    package static let schemaVersion = 6
     /// The newest schema version whose dumps this library restores (the store format a dump was
     /// written from, which the embedded backend numbers; a dump names it, and restores with any
     /// library that knows it).
-    package static let newestSchemaVersion = 5
+    package static let newestSchemaVersion = 6
     package static let checksumPrefix = "fnv1a64:"
 
     package static func header(createdAt: Microseconds, nodes: Int, bundles: Int, links: Int) -> JSONValue {
@@ -40,7 +42,7 @@ package enum DumpFormat {
         ]
     }
 
-    package static func node(_ node: MemoryNode) -> JSONValue {
+    package static func node(_ node: MemoryNode, embedding: [Float]?) -> JSONValue {
         var line: [String: JSONValue] = [
             "kind": "node", "id": .string(node.id.description), "agent_id": .string(node.agentID),
             "task_context": .string(node.taskContext),
@@ -52,6 +54,7 @@ package enum DumpFormat {
         if let expiresAt = node.expiresAt {
             line["expires_at_us"] = .int(Int(Microseconds(nearest: expiresAt).value))
         }
+        if let embedding { line["embedding"] = WireFormat.vector(embedding) }
         return .object(line)
     }
 

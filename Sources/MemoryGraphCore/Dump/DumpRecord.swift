@@ -97,11 +97,22 @@ package enum DumpRecord {
                 }
                 expiresAt = try date("expires_at_us")
             }
+            var embedding: [Float]?
+            if let components = fields["embedding"] {
+                let vector = components.arrayValue?.compactMap { item in
+                    item.boolValue == nil ? item.doubleValue.map(Float.init) : nil
+                }
+                guard let vector, vector.count == components.arrayValue?.count else {
+                    throw invalid("\"embedding\" must be an array of numbers")
+                }
+                embedding = vector
+            }
             self = .node(
                 NodeDraft(
                     id: id, agentID: try string("agent_id"), taskContext: try string("task_context"),
                     result: try field("result"), metadata: try object("metadata"), links: try nodeIDs("links"),
-                    timestamp: try date("timestamp_us"), revision: revision, expiresAt: expiresAt))
+                    timestamp: try date("timestamp_us"), revision: revision, expiresAt: expiresAt,
+                    embedding: embedding))
         case "bundle":
             guard let id = BundleID(try string("id")) else { throw invalid("\"id\" is not a bundle id") }
             self = .bundle(

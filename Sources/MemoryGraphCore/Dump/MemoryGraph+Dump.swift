@@ -60,8 +60,8 @@ private struct DumpWriter {
                 DumpFormat.header(
                     createdAt: Microseconds(nearest: figures.createdAt), nodes: figures.nodes,
                     bundles: figures.bundles, links: figures.links), write)
-        case .node(let node):
-            try emit(DumpFormat.node(node), write)
+        case .node(let node, let embedding):
+            try emit(DumpFormat.node(node, embedding: embedding), write)
             try advance()
         case .bundle(let bundle):
             try emit(DumpFormat.bundle(bundle), write)

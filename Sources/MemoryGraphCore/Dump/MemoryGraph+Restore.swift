@@ -63,6 +63,7 @@ extension MemoryGraph {
         var ids = Set<NodeID>()
         var bundleIDs = Set<BundleID>()
         var links = 0
+        var dimension = configuration.embeddingDimension
         var pendingTargets: [(line: Int, source: NodeID, target: NodeID)] = []
         var members: [(line: Int, bundle: BundleID, node: NodeID)] = []
         func invalid(_ line: Int, _ message: String) -> MemoryGraphError {
@@ -91,6 +92,10 @@ extension MemoryGraph {
                 do {
                     _ = try Validation.check(
                         draft, maximumPayloadSize: configuration.maximumPayloadSize, now: configuration.currentTime())
+                    if let embedding = draft.embedding {
+                        try Embedding.dimension(of: embedding, matches: dimension ?? embedding.count, "embedding")
+                        dimension = embedding.count
+                    }
                 } catch let error as MemoryGraphError {
                     throw invalid(line, error.message)
                 }

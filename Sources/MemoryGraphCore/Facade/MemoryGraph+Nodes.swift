@@ -52,6 +52,9 @@ extension MemoryGraph {
         return .addNodes(
             try drafts.enumerated().map { index, draft in
                 do {
+                    if let embedding = draft.embedding, let dimension = configuration.embeddingDimension {
+                        try Embedding.dimension(of: embedding, matches: dimension, "embedding")
+                    }
                     return try Validation.check(draft, maximumPayloadSize: limit, now: now)
                 } catch var error as MemoryGraphError where drafts.count > 1 {
                     error.message = "draft \(index): \(error.message)"

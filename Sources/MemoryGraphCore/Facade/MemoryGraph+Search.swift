@@ -1,20 +1,29 @@
 extension MemoryGraph {
-    /// The nodes whose words best match `request.text`, best first, among the nodes that match
-    /// `request.filter`: ranked by ``BM25`` over the words of every node (see ``TextAnalyzer``
-    /// and ``MemoryNode/searchTerms(metadataPaths:)``), ties by node id, newest first.
+    /// The nodes that best match `request`, best first, among the nodes that match
+    /// `request.filter`:
     ///
-    /// The filter applies inside the search: the result is the best ``SearchRequest/limit``
-    /// nodes among those that match it, however few they are. The statistics BM25 weighs words
-    /// by are those of every node the search can see (an agent session's: the nodes inside its
-    /// scope).
+    /// - with ``SearchRequest/text`` alone, ranked by ``BM25`` over the words of every node (see
+    ///   ``TextAnalyzer`` and ``MemoryNode/searchTerms(metadataPaths:)``);
+    /// - with ``SearchRequest/nearest`` alone, by ``SearchRequest/metric`` between the vector and
+    ///   each node's ``NodeDraft/embedding`` (nodes without one are not found); exact: every
+    ///   embedding that passes the filter is compared;
+    /// - with both, by the two rankings fused (``SearchFusion``).
     ///
-    /// Backends search by reading every node, in two passes (the nodes, then the filter's
-    /// matches), so a search takes time in proportion to the graph, and a write between the
+    /// Ties go to the greater node id (the newer node). The filter applies inside the search: the
+    /// result is the best ``SearchRequest/limit`` nodes among those that match it, however few
+    /// they are. The statistics BM25 weighs words by are those of every node the search can see
+    /// (an agent session's: the nodes inside its scope).
+    ///
+    /// Backends search text by reading every node, in two passes (the nodes, then the filter's
+    /// matches), so a text search takes time in proportion to the graph, and a write between the
     /// passes may be seen by one only.
     ///
-    /// - Throws: ``MemoryGraphError/Code/invalidArgument`` for a text without words, or longer
-    ///   than ``SearchRequest/maximumTextLength`` bytes or ``SearchRequest/maximumTerms`` words, a
-    ///   limit outside 1…``SearchRequest/maximumLimit``, or a filter the query methods refuse.
+    /// - Throws: ``MemoryGraphError/Code/invalidArgument`` for a request with neither text nor
+    ///   vector, a text without words, or longer than ``SearchRequest/maximumTextLength`` bytes or
+    ///   ``SearchRequest/maximumTerms`` words, a vector that is empty, longer than
+    ///   ``Embedding/maximumDimension``, of another dimension than the store's embeddings, with a
+    ///   component that is not finite, or of length 0 for ``VectorMetric/cosine``; a limit
+    ///   outside 1…``SearchRequest/maximumLimit``, or a filter the query methods refuse.
     public func search(_ request: SearchRequest) async throws -> [SearchHit] {
         try await search(request, within: .all)
     }
@@ -25,13 +34,41 @@ extension MemoryGraph {
         let terms = try Self.check(request)
         let metadataPaths = configuration.searchableMetadataPaths
         return try await reading("search", isQuery: true) { store in
-            try await Self.scanningSearch(
-                request, terms: terms, on: store, within: scope, metadataPaths: metadataPaths)
+            switch (terms, request.nearest) {
+            case (let terms?, nil):
+                return try await Self.scanningSearch(
+                    request, terms: terms, on: store, within: scope, metadataPaths: metadataPaths)
+            case (nil, let vector?):
+                let scored = try await store.nearestNodes(
+                    to: vector, metric: request.metric, matching: request.filter, limit: request.limit)
+                return try await Self.hits(scored, on: store)
+            case (let terms?, let vector?):
+                var deeper = request
+                deeper.limit = SearchFusion.depth(limit: request.limit)
+                let byText = try await Self.scanningSearch(
+                    deeper, terms: terms, on: store, within: scope, metadataPaths: metadataPaths)
+                let byVector = try await store.nearestNodes(
+                    to: vector, metric: request.metric, matching: request.filter, limit: deeper.limit)
+                let fused = SearchFusion.fuse([byText.map(\.node.id), byVector.map(\.id)], limit: request.limit)
+                let known = Dictionary(byText.map { ($0.node.id, $0.node) }, uniquingKeysWith: { first, _ in first })
+                let missing = fused.map(\.id).filter { known[$0] == nil }
+                var nodes = known
+                for case let node? in try await store.nodes(missing) { nodes[node.id] = node }
+                return fused.compactMap { hit in nodes[hit.id].map { SearchHit(node: $0, score: hit.score) } }
+            case (nil, nil):
+                return []
+            }
         }
     }
 
-    /// The request's terms, once it is checked.
-    static func check(_ request: SearchRequest) throws -> [SearchTerm] {
+    /// The nodes of `scored`, in its order, each with its score; those removed since are left out.
+    private static func hits(_ scored: [ScoredNodeID], on store: any GraphStore) async throws -> [SearchHit] {
+        let nodes = try await store.nodes(scored.map(\.id))
+        return zip(scored, nodes).compactMap { hit, node in node.map { SearchHit(node: $0, score: hit.score) } }
+    }
+
+    /// The request's terms, once it is checked; `nil` for a search by vector alone.
+    static func check(_ request: SearchRequest) throws -> [SearchTerm]? {
         guard (1...SearchRequest.maximumLimit).contains(request.limit) else {
             throw MemoryGraphError(
                 .invalidArgument, "limit must be from 1 to \(SearchRequest.maximumLimit), got \(request.limit)")
@@ -39,17 +76,31 @@ extension MemoryGraph {
         var filter = request.filter
         filter.limit = 1
         try check(filter, cursor: nil)
-        guard request.text.utf8.count <= SearchRequest.maximumTextLength else {
+        guard request.text != nil || request.nearest != nil else {
+            throw MemoryGraphError(
+                .invalidArgument, "the search has neither text nor a vector; give words to find, a vector, or both")
+        }
+        if let vector = request.nearest {
+            try Embedding.check(vector, "the query vector")
+            if request.metric == .cosine, !vector.contains(where: { $0 != 0 }) {
+                throw MemoryGraphError(
+                    .invalidArgument,
+                    "the query vector has length 0, so it has no direction to compare by cosine; give another vector "
+                        + "or the metric dot or euclidean")
+            }
+        }
+        guard let text = request.text else { return nil }
+        guard text.utf8.count <= SearchRequest.maximumTextLength else {
             throw MemoryGraphError(
                 .invalidArgument,
-                "the search text is \(request.text.utf8.count) bytes long; at most \(SearchRequest.maximumTextLength) "
+                "the search text is \(text.utf8.count) bytes long; at most \(SearchRequest.maximumTextLength) "
                     + "are searched")
         }
-        let terms = SearchTerm.parse(request.text)
+        let terms = SearchTerm.parse(text)
         guard !terms.isEmpty else {
             throw MemoryGraphError(
                 .invalidArgument,
-                "the search text \"\(request.text.prefix(80))\" has no words to search for; give at least one word")
+                "the search text \"\(text.prefix(80))\" has no words to search for; give at least one word")
         }
         guard terms.count <= SearchRequest.maximumTerms else {
             throw MemoryGraphError(
@@ -81,8 +132,7 @@ extension MemoryGraph {
         let ranked = corpus.rank(terms, matching: request.matching, limit: request.limit) { id in
             candidates?.contains(id) ?? true
         }
-        let nodes = try await store.nodes(ranked.map(\.id))
-        return zip(ranked, nodes).compactMap { hit, node in node.map { SearchHit(node: $0, score: hit.score) } }
+        return try await hits(ranked.map { ScoredNodeID(id: $0.id, score: $0.score) }, on: store)
     }
 
     /// Calls `visit` with every node that matches `query`'s criteria, a page of 1 000 at a time.

@@ -18,7 +18,7 @@ import Logging
 ///
 /// ``modify(_:_:)`` does the read, the decision and the write as one step.
 extension MemoryGraph {
-    /// Replaces the result, the metadata and/or the expiry of node `id`, re-indexes its type
+    /// Replaces the result, the metadata, the expiry and/or the embedding of node `id`, re-indexes its type
     /// and confidence, and makes it one version newer, in one transaction.
     ///
     /// Without `expectedVersion` the last writer wins. With it, the update is a compare-and-set:
@@ -29,30 +29,33 @@ extension MemoryGraph {
     ///   - metadata: The new metadata, replacing the stored metadata; `nil` keeps it.
     ///   - expiry: When the node expires from now on (``NodeUpdate/Expiry/never`` for never);
     ///     `nil` keeps the stored expiry.
+    ///   - embedding: A new embedding of the store's dimension (``NodeUpdate/EmbeddingChange/set(_:)``)
+    ///     or none (``NodeUpdate/EmbeddingChange/remove``); `nil` keeps the stored one.
     ///   - expectedVersion: The version the caller read; `nil` updates whatever version is stored.
     /// - Returns: The node's new version.
     /// - Throws: ``MemoryGraphError`` — ``MemoryGraphError/Code/versionConflict`` (with
     ///   ``MemoryGraphError/currentVersion``), ``MemoryGraphError/Code/nodeNotFound``,
     ///   ``MemoryGraphError/Code/invalidArgument`` (nothing to change, an invalid result, an
-    ///   expiry not in the future or an expected version below 1), ``MemoryGraphError/Code/payloadTooLarge``. Nothing is
+    ///   expiry not in the future, an embedding of another dimension than the store's or with a
+    ///   component that is not finite, or an expected version below 1), ``MemoryGraphError/Code/payloadTooLarge``. Nothing is
     ///   written when it throws.
     @discardableResult
     public func updateNode(
         _ id: NodeID, result: JSONValue? = nil, metadata: [String: JSONValue]? = nil,
-        expiry: NodeUpdate.Expiry? = nil, expectedVersion: Int? = nil
+        expiry: NodeUpdate.Expiry? = nil, embedding: NodeUpdate.EmbeddingChange? = nil, expectedVersion: Int? = nil
     ) throws -> Int {
-        try Self.updated(
-            perform(update(id, NodeUpdate(result: result, metadata: metadata, expiry: expiry), expectedVersion)))
+        let change = NodeUpdate(result: result, metadata: metadata, expiry: expiry, embedding: embedding)
+        return try Self.updated(perform(update(id, change, expectedVersion)))
     }
 
-    /// Updates a node; see ``updateNode(_:result:metadata:expiry:expectedVersion:)``.
+    /// Updates a node; see ``updateNode(_:result:metadata:expiry:embedding:expectedVersion:)``.
     @discardableResult
     public func updateNode(
         _ id: NodeID, result: JSONValue? = nil, metadata: [String: JSONValue]? = nil,
-        expiry: NodeUpdate.Expiry? = nil, expectedVersion: Int? = nil
+        expiry: NodeUpdate.Expiry? = nil, embedding: NodeUpdate.EmbeddingChange? = nil, expectedVersion: Int? = nil
     ) async throws -> Int {
-        try Self.updated(
-            await perform(update(id, NodeUpdate(result: result, metadata: metadata, expiry: expiry), expectedVersion)))
+        let change = NodeUpdate(result: result, metadata: metadata, expiry: expiry, embedding: embedding)
+        return try Self.updated(await perform(update(id, change, expectedVersion)))
     }
 
     /// Read-modify-write of node `id`: `body` gets the node as stored and returns its new
@@ -73,7 +76,7 @@ extension MemoryGraph {
     /// - Returns: The node with the update applied (and its new version), or as it was when
     ///   `body` returned `nil`.
     /// - Throws: ``MemoryGraphError/Code/nodeNotFound``; the errors of
-    ///   ``updateNode(_:result:metadata:expiry:expectedVersion:)`` for the update `body` returns; what
+    ///   ``updateNode(_:result:metadata:expiry:embedding:expectedVersion:)`` for the update `body` returns; what
     ///   `body` throws, as it is. Nothing is written when it throws.
     @discardableResult
     public func modify(_ id: NodeID, _ body: @escaping @Sendable (MemoryNode) throws -> NodeUpdate?) throws
@@ -99,6 +102,9 @@ extension MemoryGraph {
     /// The checked update mutation.
     private func update(_ id: NodeID, _ update: NodeUpdate, _ expectedVersion: Int?) throws -> GraphMutation {
         try Validation.check(update, expectedVersion: expectedVersion, now: configuration.currentTime())
+        if case .set(let vector) = update.embedding, let dimension = configuration.embeddingDimension {
+            try Embedding.dimension(of: vector, matches: dimension, "embedding")
+        }
         return .updateNode(id, update, expectedVersion: expectedVersion, updatedAt: Microseconds.now().date)
     }
 

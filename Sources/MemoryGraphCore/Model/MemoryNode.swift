@@ -102,7 +102,7 @@ public struct MemoryNode: Identifiable, Hashable, Sendable, Codable {
         set { set(\.links, newValue) }
     }
     /// The node's version: 1 when it was added, one more on each update of its result or
-    /// metadata. What ``MemoryGraph/updateNode(_:result:metadata:expiry:expectedVersion:)`` compares.
+    /// metadata. What ``MemoryGraph/updateNode(_:result:metadata:expiry:embedding:expectedVersion:)`` compares.
     public var version: Int {
         get { storage.fields.version }
         set { set(\.version, newValue) }

@@ -33,12 +33,16 @@ public struct NodeDraft: Hashable, Sendable, Codable {
     /// ``GraphChange/Kind/nodeExpired``). It must be in the future and before 2100-01-01 UTC;
     /// kept to the microsecond. `nil` (the default): the node never expires.
     public var expiresAt: Date?
+    /// The node's embedding: a vector the caller computed (the library computes none), of the
+    /// store's one dimension (see ``Embedding``), for ``MemoryGraph/search(_:)`` by
+    /// ``SearchRequest/nearest``. `nil` (the default): the node has none.
+    public var embedding: [Float]?
 
     /// Creates a draft.
     public init(
         id: NodeID? = nil, agentID: String, taskContext: String, result: JSONValue,
         metadata: [String: JSONValue] = [:], links: [NodeID] = [], timestamp: Date? = nil,
-        revision: NodeRevision? = nil, expiresAt: Date? = nil
+        revision: NodeRevision? = nil, expiresAt: Date? = nil, embedding: [Float]? = nil
     ) {
         self.id = id
         self.agentID = agentID
@@ -49,14 +53,17 @@ public struct NodeDraft: Hashable, Sendable, Codable {
         self.timestamp = timestamp
         self.revision = revision
         self.expiresAt = expiresAt
+        self.embedding = embedding
     }
 
-    /// Whether a stored `node` holds what this draft would store: the same agent, context,
-    /// result, metadata, links and expiry (the timestamp and revision are not compared: a retried add
-    /// without a timestamp is stamped anew). An add of a draft whose id exists with this
-    /// content succeeds without a change, so that a retried request adds nothing twice.
-    package func matches(_ node: MemoryNode) -> Bool {
-        node.agentID == agentID && node.taskContext == taskContext && node.links == Array(Set(links)).sorted()
+    /// Whether a stored `node` with `storedEmbedding` holds what this draft would store: the same
+    /// agent, context, result, metadata, links, expiry and embedding (the timestamp and revision
+    /// are not compared: a retried add without a timestamp is stamped anew). An add of a draft
+    /// whose id exists with this content succeeds without a change, so that a retried request
+    /// adds nothing twice.
+    package func matches(_ node: MemoryNode, embedding storedEmbedding: [Float]?) -> Bool {
+        storedEmbedding == embedding && node.agentID == agentID && node.taskContext == taskContext
+            && node.links == Array(Set(links)).sorted()
             && node.result == result && node.metadata == metadata
             && node.expiresAt == expiresAt.flatMap(Microseconds.init)?.date
     }

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// New content for a node: what ``MemoryGraph/updateNode(_:result:metadata:expiry:expectedVersion:)``
+/// New content for a node: what ``MemoryGraph/updateNode(_:result:metadata:expiry:embedding:expectedVersion:)``
 /// writes and a ``MemoryGraph/modify(_:_:)`` closure returns.
 ///
 /// A field left `nil` keeps the stored value; the node's id, agent, context, timestamp and
@@ -19,6 +19,8 @@ public struct NodeUpdate: Hashable, Sendable, Codable {
     public var metadata: [String: JSONValue]?
     /// A new expiry, or none (``Expiry/never``); `nil` keeps the stored one.
     public var expiry: Expiry?
+    /// A new embedding, or none; `nil` keeps the stored one.
+    public var embedding: EmbeddingChange?
 
     /// When a node expires, as an update sets it.
     public enum Expiry: Hashable, Sendable, Codable {
@@ -34,10 +36,28 @@ public struct NodeUpdate: Hashable, Sendable, Codable {
         }
     }
 
+    /// How an update changes a node's embedding.
+    public enum EmbeddingChange: Hashable, Sendable, Codable {
+        /// Store this vector, of the store's dimension (see ``NodeDraft/embedding``).
+        case set([Float])
+        /// Remove the embedding: vector searches no longer find the node.
+        case remove
+
+        /// The vector, `nil` for ``remove``.
+        public var vector: [Float]? {
+            if case .set(let vector) = self { return vector }
+            return nil
+        }
+    }
+
     /// Creates an update; give at least one of the fields.
-    public init(result: JSONValue? = nil, metadata: [String: JSONValue]? = nil, expiry: Expiry? = nil) {
+    public init(
+        result: JSONValue? = nil, metadata: [String: JSONValue]? = nil, expiry: Expiry? = nil,
+        embedding: EmbeddingChange? = nil
+    ) {
         self.result = result
         self.metadata = metadata
         self.expiry = expiry
+        self.embedding = embedding
     }
 }

@@ -48,6 +48,10 @@ extension MemoryGraph {
         /// of fields (`"title"`, `"source.url"`), each field's strings searched like the
         /// result's. Default: none.
         public var searchableMetadataPaths: [String] = []
+        /// The dimension every ``NodeDraft/embedding`` must have, checked before a write; `nil`:
+        /// the first embedding stored fixes it (the store keeps it either way, and refuses
+        /// embeddings of another). Default: `nil`.
+        public var embeddingDimension: Int?
 
         /// Emit swift-metrics counters, timers and gauges (see the README's metrics table). With
         /// `false` nothing is measured at all. Default: `true`. Bootstrap the metrics backend
@@ -93,6 +97,10 @@ extension MemoryGraph {
             {
                 throw invalid(
                     "searchableMetadataPaths holds \"\(path)\": a path is field names joined by dots, none empty")
+            }
+            if let embeddingDimension, !(1...Embedding.maximumDimension).contains(embeddingDimension) {
+                throw invalid(
+                    "embeddingDimension must be from 1 to \(Embedding.maximumDimension), got \(embeddingDimension)")
             }
             if case .minConfidence(let threshold) = cacheAdmission, !threshold.isFinite {
                 throw invalid("cacheAdmission's confidence threshold must be a finite number, got \(threshold)")

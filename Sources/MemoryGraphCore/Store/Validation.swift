@@ -18,6 +18,8 @@ package struct PreparedNode: Sendable {
     package let updatedAt: Microseconds
     /// When the node expires, if it does.
     package let expiresAt: Microseconds?
+    /// The embedding, checked but not yet against the store's dimension.
+    package let embedding: [Float]?
 }
 
 /// An update checked and encoded before its write transaction begins.
@@ -28,6 +30,8 @@ package struct PreparedUpdate: Sendable {
     package var metadata: [UInt8]?
     /// The new expiry: `.some(nil)` for none; `nil` keeps the stored one.
     package var expiresAt: Microseconds??
+    /// The new embedding: `.some(nil)` removes it; `nil` keeps the stored one.
+    package var embedding: [Float]??
 }
 
 /// Checks of user input that need no storage access; each failure is a clear
@@ -120,6 +124,7 @@ package enum Validation {
         if let revision = draft.revision {
             checked.revision = NodeRevision(version: revision.version, updatedAt: try self.revision(revision).date)
         }
+        if let embedding = draft.embedding { try Embedding.check(embedding, "embedding") }
         let id = draft.id ?? NodeID()
         if draft.links.contains(id) {
             throw MemoryGraphError(.invalidArgument, "node \(id) cannot link to itself")
@@ -173,9 +178,11 @@ package enum Validation {
     /// an expected version from 1. The payload limit is the backend's to check, against the
     /// stored part the update keeps.
     package static func check(_ update: NodeUpdate, expectedVersion: Int?, now: Date) throws {
-        guard update.result != nil || update.metadata != nil || update.expiry != nil else {
-            throw MemoryGraphError(.invalidArgument, "the update changes nothing; give a result, metadata or an expiry")
+        guard update.result != nil || update.metadata != nil || update.expiry != nil || update.embedding != nil else {
+            throw MemoryGraphError(
+                .invalidArgument, "the update changes nothing; give a result, metadata, an expiry or an embedding")
         }
+        if case .set(let vector) = update.embedding { try Embedding.check(vector, "embedding") }
         if case .at(let date) = update.expiry { _ = try expiry(date, now: now) }
         if let expectedVersion, expectedVersion < 1 {
             throw MemoryGraphError(
@@ -198,6 +205,7 @@ package enum Validation {
         case .never?: prepared.expiresAt = .some(nil)
         case nil: break
         }
+        if let change = update.embedding { prepared.embedding = .some(change.vector) }
         if let result = update.result {
             var bytes: [UInt8] = []
             BinaryJSON.encode(result, into: &bytes)
@@ -245,6 +253,7 @@ package enum Validation {
         var metadata: [UInt8] = []
         BinaryJSON.encode(.object(draft.metadata), into: &metadata)
         try payloadSize(result.count + metadata.count, limit: maximumPayloadSize)
+        if let embedding = draft.embedding { try Embedding.check(embedding, "embedding") }
         let id = draft.id ?? NodeID()
         if draft.links.contains(id) {
             throw MemoryGraphError(.invalidArgument, "node \(id) cannot link to itself")
@@ -254,6 +263,7 @@ package enum Validation {
         return PreparedNode(
             id: id, agentID: draft.agentID, taskContext: draft.taskContext, type: type, confidence: confidence,
             timestamp: timestamp, result: result, metadata: metadata, links: Array(Set(draft.links)).sorted(),
-            version: draft.revision?.version ?? 1, updatedAt: updatedAt, expiresAt: expiresAt)
+            version: draft.revision?.version ?? 1, updatedAt: updatedAt, expiresAt: expiresAt,
+            embedding: draft.embedding)
     }
 }

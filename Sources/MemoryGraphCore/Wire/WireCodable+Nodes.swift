@@ -34,14 +34,14 @@ extension NodeDraft: WireCodable {
             wire, "draft",
             allowed: [
                 "id", "agent_id", "task_context", "result", "metadata", "links", "timestamp_us", "revision",
-                "expires_at_us",
+                "expires_at_us", "embedding",
             ])
         self.init(
             id: try fields.optionalID("id"), agentID: try fields.string("agent_id"),
             taskContext: try fields.string("task_context"), result: try fields.value("result"),
             metadata: try fields.object("metadata"), links: try fields.ids("links"),
             timestamp: try fields.optionalDate("timestamp_us"), revision: try fields.optionalDecode("revision"),
-            expiresAt: try fields.optionalDate("expires_at_us"))
+            expiresAt: try fields.optionalDate("expires_at_us"), embedding: try fields.optionalVector("embedding"))
     }
 
     package var wire: JSONValue {
@@ -53,6 +53,7 @@ extension NodeDraft: WireCodable {
         members["timestamp_us"] = timestamp.map(WireFormat.microseconds)
         members["revision"] = revision?.wire
         members["expires_at_us"] = expiresAt.map(WireFormat.microseconds)
+        members["embedding"] = embedding.map(WireFormat.vector)
         return .object(members)
     }
 }
@@ -69,17 +70,19 @@ extension NodeRevision: WireCodable {
 }
 
 /// An update's fields are present only when they change something: `result` (any JSON value,
-/// `null` included), `metadata`, and `expires_at_us` (`null`: never).
+/// `null` included), `metadata`, `expires_at_us` (`null`: never) and `embedding` (`null`: remove).
 extension NodeUpdate: WireCodable {
     package init(wire: JSONValue) throws(MemoryGraphError) {
-        let fields = try WireFields(wire, "update", allowed: ["result", "metadata", "expires_at_us"])
+        let fields = try WireFields(wire, "update", allowed: ["result", "metadata", "expires_at_us", "embedding"])
         // Absent and null are not the same: `null` is a result of its own.
         let result: JSONValue? = fields.has("result") ? .some(try fields.value("result")) : .none
         self.init(
             result: result,
             metadata: fields.has("metadata") ? try fields.object("metadata") : nil,
             expiry: fields.has("expires_at_us")
-                ? (try fields.optionalDate("expires_at_us")).map { .at($0) } ?? .never : nil)
+                ? (try fields.optionalDate("expires_at_us")).map { .at($0) } ?? .never : nil,
+            embedding: fields.has("embedding")
+                ? (try fields.optionalVector("embedding")).map { .set($0) } ?? .remove : nil)
     }
 
     package var wire: JSONValue {
@@ -89,6 +92,11 @@ extension NodeUpdate: WireCodable {
         switch expiry {
         case .at(let date): members["expires_at_us"] = WireFormat.microseconds(date)
         case .never: members["expires_at_us"] = .null
+        case nil: break
+        }
+        switch embedding {
+        case .set(let vector): members["embedding"] = WireFormat.vector(vector)
+        case .remove: members["embedding"] = .null
         case nil: break
         }
         return .object(members)

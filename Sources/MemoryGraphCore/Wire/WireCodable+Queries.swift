@@ -104,3 +104,16 @@ extension Neighbor: WireCodable {
 
     package var wire: JSONValue { ["id": .string(id.description), "depth": .int(depth)] }
 }
+
+/// A vector search's hit: `{"id": …, "score": …}`.
+extension ScoredNodeID: WireCodable {
+    package init(wire: JSONValue) throws(MemoryGraphError) {
+        let fields = try WireFields(wire, "hit", allowed: ["id", "score"])
+        guard let score = try fields.optionalDouble("score") else {
+            throw MemoryGraphError(.invalidArgument, "a hit's score must be a number")
+        }
+        self.init(id: try fields.id("id"), score: score)
+    }
+
+    package var wire: JSONValue { ["id": .string(id.description), "score": .double(score)] }
+}

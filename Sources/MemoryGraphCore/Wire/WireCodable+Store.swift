@@ -46,14 +46,15 @@ extension StoreUsage: WireCodable {
     }
 }
 
-/// One line of an export: `{"summary": …}`, `{"node": …}` or `{"bundle": …}`.
+/// One line of an export: `{"summary": …}`, `{"node": …}` (with `"embedding": […]` when the
+/// node has one) or `{"bundle": …}`.
 extension ExportedRecord: WireCodable {
     package init(wire: JSONValue) throws(MemoryGraphError) {
-        let fields = try WireFields(wire, "record", allowed: ["summary", "node", "bundle"])
+        let fields = try WireFields(wire, "record", allowed: ["summary", "node", "embedding", "bundle"])
         if fields.has("summary") {
             self = .summary(try fields.decode("summary"))
         } else if fields.has("node") {
-            self = .node(try fields.decode("node"))
+            self = .node(try fields.decode("node"), embedding: try fields.optionalVector("embedding"))
         } else {
             self = .bundle(try fields.decode("bundle"))
         }
@@ -62,7 +63,8 @@ extension ExportedRecord: WireCodable {
     package var wire: JSONValue {
         switch self {
         case .summary(let summary): ["summary": summary.wire]
-        case .node(let node): ["node": node.wire]
+        case .node(let node, let embedding):
+            WireFormat.object(["node": node.wire, "embedding": embedding.map(WireFormat.vector) ?? .null])
         case .bundle(let bundle): ["bundle": bundle.wire]
         }
     }

@@ -136,6 +136,24 @@ package struct WireFields {
         return Set(try strings(key))
     }
 
+    /// A vector: an array of numbers, each read as a `Float` (the nearest one).
+    package func vector(_ key: String) throws(MemoryGraphError) -> [Float] {
+        var vector: [Float] = []
+        for item in try array(key) {
+            guard let number = item.doubleValue, item.boolValue == nil else {
+                throw invalid(key, "an array of numbers")
+            }
+            vector.append(Float(number))
+        }
+        return vector
+    }
+
+    /// A vector, or `nil` when absent or `null`.
+    package func optionalVector(_ key: String) throws(MemoryGraphError) -> [Float]? {
+        guard optional(key) != nil else { return nil }
+        return try vector(key)
+    }
+
     /// An array.
     package func array(_ key: String) throws(MemoryGraphError) -> [JSONValue] {
         guard let items = try value(key).arrayValue else { throw invalid(key, "an array") }

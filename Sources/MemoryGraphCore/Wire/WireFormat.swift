@@ -40,6 +40,12 @@ package enum WireFormat {
         .array(items.map(\.wire))
     }
 
+    /// The JSON array of a vector's components, each as the shortest decimal that reads back as
+    /// the same `Float`.
+    package static func vector(_ vector: [Float]) -> JSONValue {
+        .array(vector.map { .double(Double("\($0)") ?? Double($0)) })
+    }
+
     /// The JSON array of ids' string forms.
     package static func ids<Kind>(_ ids: some Sequence<TimeOrderedID<Kind>>) -> JSONValue {
         .array(ids.map { .string($0.description) })

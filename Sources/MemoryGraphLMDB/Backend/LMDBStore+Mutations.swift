@@ -114,7 +114,8 @@ extension LMDBStore {
                 var earlier = Set<NodeID>()
                 var new: [PreparedNode] = []
                 for node in nodes {
-                    if try store.check(node, earlier: earlier) { new.append(node) }
+                    let firstEmbedding = new.lazy.compactMap(\.embedding).first
+                    if try store.check(node, earlier: earlier, firstEmbedding: firstEmbedding) { new.append(node) }
                     earlier.insert(node.id)
                 }
                 try store.insert(new)

@@ -136,3 +136,16 @@ extension LMDBStore {
 
     public func statistics() async throws -> GraphStatistics { try await asyncRead { try $0.statistics() } }
 }
+
+/// Embeddings and the exact vector search, each in one read snapshot.
+extension LMDBStore {
+    public func embeddingDimension() throws -> Int? { try read { try $0.embeddingDimension() } }
+
+    public func embeddings(of ids: [NodeID]) throws -> [[Float]?] { try read { try $0.embeddings(of: ids) } }
+
+    public func nearestNodes(to vector: [Float], metric: VectorMetric, matching filter: MemoryQuery, limit: Int) throws
+        -> [ScoredNodeID]
+    {
+        try read { try $0.nearestNodes(to: vector, metric: metric, matching: filter, limit: limit) }
+    }
+}

@@ -73,7 +73,7 @@ public final class LMDBStore: MaintainableGraphStore {
         options.mapSize = lmdb.mapSize
         options.maximumMapSize = lmdb.maximumMapSize
         options.maximumReaders = lmdb.maxReaders
-        options.maximumDatabases = Schema.layout.count + Schema.version5Layout.count + 4
+        options.maximumDatabases = Schema.layout.count + Schema.version5Layout.count + Schema.version6Layout.count + 4
         options.readOnly = lmdb.readOnly
         options.fileMode = lmdb.fileMode
         options.durability = Environment.Durability(rawValue: lmdb.durability.rawValue) ?? .full
@@ -92,7 +92,9 @@ public final class LMDBStore: MaintainableGraphStore {
             let databases = try environment.openDatabases(
                 Schema.layout.map { (name: $0.name, flags: lmdb.readOnly ? $0.flags : $0.flags.union(.create)) }
             )
-            let schema = Schema(databases, version5: try Self.openVersion5(environment, readOnly: lmdb.readOnly))
+            let schema = Schema(
+                databases, version5: try Self.openLater(Schema.version5Layout, environment, readOnly: lmdb.readOnly),
+                version6: try Self.openLater(Schema.version6Layout, environment, readOnly: lmdb.readOnly))
             let interner = Interner(schema: schema)
             let logger = configuration.logger
             try Self.checkSchemaVersion(
@@ -142,12 +144,14 @@ public final class LMDBStore: MaintainableGraphStore {
 
     /// The error for an environment that LMDB could not open: damage and foreign files are
     /// told apart from plain I/O and permission problems.
-    /// The databases of schema version 5: created by a writable open, absent (`nil`) in a
-    /// read-only open of an older store.
-    private static func openVersion5(_ environment: Environment, readOnly: Bool) throws -> [Database]? {
+    /// The databases a later schema version added (`layout`): created by a writable open, absent
+    /// (`nil`) in a read-only open of an older store.
+    private static func openLater(
+        _ layout: [(name: String, flags: DatabaseFlags)], _ environment: Environment, readOnly: Bool
+    ) throws -> [Database]? {
         do {
             return try environment.openDatabases(
-                Schema.version5Layout.map { (name: $0.name, flags: readOnly ? $0.flags : $0.flags.union(.create)) })
+                layout.map { (name: $0.name, flags: readOnly ? $0.flags : $0.flags.union(.create)) })
         } catch let error as LMDBError where readOnly && error.code == .notFound {
             return nil
         }

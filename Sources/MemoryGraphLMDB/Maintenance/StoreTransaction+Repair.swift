@@ -8,7 +8,8 @@ extension StoreTransaction {
     /// are dropped; records whose header does not decode are left as they are (a record whose
     /// payload is damaged keeps that payload, with its links brought up to date). The change
     /// log loses the entries that do not decode, and its index by node is rebuilt; so is the
-    /// expiry index.
+    /// expiry index. Embeddings of missing nodes, or of another length than the store's
+    /// dimension, are dropped.
     mutating func repair() throws {
         try repairDictionaries()
 
@@ -42,6 +43,7 @@ extension StoreTransaction {
         }
         try repairLog()
         try repairExpiries()
+        try repairEmbeddings()
     }
 
     /// Restores each missing half of `dict` / `dict.rev` from the other half.

@@ -96,6 +96,7 @@ extension StoreTransaction {
         try verifyDictionaries(problem)
         try verifyLog(problem)
         try verifyExpiries(problem)
+        try verifyEmbeddings(problem)
         return report
     }
 

@@ -151,7 +151,8 @@ extension StoreTransaction {
                 }
                 do {
                     if isNode {
-                        if let node = try node(NodeID(key, at: 0)) { try visit(.node(node)) }
+                        let id = NodeID(key, at: 0)
+                        if let node = try node(id) { try visit(.node(node, embedding: try embedding(of: id))) }
                     } else {
                         if let bundle = try bundle(BundleID(key, at: 0)) { try visit(.bundle(bundle)) }
                     }

@@ -22,6 +22,7 @@ import MemoryGraphCore
 /// | `log` | sequence (8, BE) | change entry (``ChangeRecord``) |
 /// | `log.node` | node id (16) | sequences (DUPFIXED, 8, BE) of the entries that keep an earlier version of the node |
 /// | `idx.expiry` | expiry µs (8, sortable) · node id (16) | empty: the nodes that expire, soonest first |
+/// | `vectors` | node id (16) | the node's embedding (``Embedding/bytes(of:)``: 4 bytes a component) |
 final class Schema: Sendable {
     /// The on-disk format version this library writes.
     ///
@@ -30,13 +31,14 @@ final class Schema: Sendable {
     /// the node's ``FilterFields``; version 4 records may carry a version and an update time
     /// (``NodeHeader``), which older libraries would drop on their next rewrite of the record;
     /// version 5 adds the change log (`log`, `log.node`) and expiry (`idx.expiry`, record flag
-    /// 16), which older libraries would not maintain.
-    static let version: UInt32 = 5
+    /// 16), which older libraries would not maintain; version 6 adds embeddings (`vectors`, and
+    /// `embedding.dimension` in `meta`), which older libraries would leave behind when they remove
+    /// a node.
+    static let version: UInt32 = 6
     /// The older versions this library also reads; a writable open upgrades them (rebuilding
-    /// the indexes of those before ``filterFieldsVersion``, creating the databases of version 5,
-    /// empty) and
-    /// marks the store as ``version``.
-    static let readableVersions: ClosedRange<UInt32> = 1...4
+    /// the indexes of those before ``filterFieldsVersion``, creating the databases of versions 5
+    /// and 6, empty) and marks the store as ``version``.
+    static let readableVersions: ClosedRange<UInt32> = 1...5
     /// The first version whose posting lists keyed by interned ids carry ``FilterFields``.
     static let filterFieldsVersion: UInt32 = 3
 
@@ -57,6 +59,10 @@ final class Schema: Sendable {
     static let version5Layout: [(name: String, flags: DatabaseFlags)] = [
         ("log", []), ("log.node", postingList), ("idx.expiry", []),
     ]
+
+    /// The databases schema version 6 added: a read-only open of an older store finds none, and
+    /// reads no embeddings.
+    static let version6Layout: [(name: String, flags: DatabaseFlags)] = [("vectors", [])]
 
     let meta: Database
     let dictionary: Database
@@ -81,14 +87,18 @@ final class Schema: Sendable {
     let logByNode: Database?
     /// The nodes that expire, by expiry time; `nil` when ``log`` is.
     let byExpiry: Database?
+    /// The embeddings, `nil` in a read-only open of a store older than schema version 6.
+    let vectors: Database?
 
     /// Every database, for statistics and verification.
     let all: [Database]
 
-    init(_ databases: [Database], version5: [Database]?) {
+    init(_ databases: [Database], version5: [Database]?, version6: [Database]?) {
         precondition(databases.count == Self.layout.count)
         precondition(version5 == nil || version5?.count == Self.version5Layout.count)
-        all = databases + (version5 ?? [])
+        precondition(version6 == nil || version6?.count == Self.version6Layout.count)
+        all = databases + (version5 ?? []) + (version6 ?? [])
+        vectors = version6?[0]
         log = version5?[0]
         logByNode = version5?[1]
         byExpiry = version5?[2]
@@ -175,4 +185,6 @@ enum MetaKey {
     /// log (8, BE); otherwise the log's last key says it, and no commit rewrites a `meta` page
     /// for it.
     static let lastSequence = Array("log.last".utf8)
+    /// The dimension of every embedding (4, BE), written with the first one.
+    static let embeddingDimension = Array("embedding.dimension".utf8)
 }

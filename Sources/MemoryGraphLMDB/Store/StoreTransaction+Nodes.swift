@@ -3,12 +3,13 @@ import MemoryGraphCore
 
 extension StoreTransaction {
     /// Checks that `node` can be inserted: its id is new — or stored with the node's content
-    /// (agent, context, result, metadata and links), so that a retried add succeeds without a
-    /// change — and every link target exists (in the store or among `earlier`, the nodes
-    /// before it in the same call).
+    /// (agent, context, result, metadata, links and embedding), so that a retried add succeeds
+    /// without a change — every link target exists (in the store or among `earlier`, the nodes
+    /// before it in the same call), and its embedding has the store's dimension, or the
+    /// dimension of `firstEmbedding`, the first among the nodes before it, when the store has none.
     ///
     /// - Returns: Whether the node is new and must be inserted.
-    func check(_ node: PreparedNode, earlier: Set<NodeID>) throws -> Bool {
+    func check(_ node: PreparedNode, earlier: Set<NodeID>, firstEmbedding: [Float]? = nil) throws -> Bool {
         if earlier.contains(node.id) {
             throw MemoryGraphError(.duplicateID, "node id \(node.id) is given twice in one call")
         }
@@ -21,6 +22,10 @@ extension StoreTransaction {
                 throw MemoryGraphError(
                     .nodeNotFound, "node \(node.id) links to \(target), which does not exist; add it first")
             }
+        }
+        if let embedding = node.embedding {
+            try checkDimension(of: embedding)
+            if let firstEmbedding { try Embedding.dimension(of: embedding, matches: firstEmbedding.count, "embedding") }
         }
         return true
     }
@@ -45,7 +50,9 @@ extension StoreTransaction {
                 return (record.header, record.links, samePayload)
             }
         }
-        guard let (header, carriedLinks, samePayload) = stored, samePayload, header.expiresAt == node.expiresAt else {
+        guard let (header, carriedLinks, samePayload) = stored, samePayload, header.expiresAt == node.expiresAt,
+            try embedding(of: node.id) == node.embedding
+        else {
             return false
         }
         guard try existingID(node.agentID, kind: .agent) == header.agent,
@@ -62,6 +69,7 @@ extension StoreTransaction {
             let header = try writeRecord(of: node)
             logNode(.nodeAdded, node.id, header, version: node.version)
             if let expiresAt = node.expiresAt { try fileExpiry(of: node.id, at: expiresAt) }
+            if let embedding = node.embedding { try putEmbedding(embedding, of: node.id) }
             if defersIndexing {
                 try node.id.withUnsafeBytes { key in
                     _ = try txn.put([UInt8](), forKey: key, in: schema.pendingIndexing)
@@ -125,6 +133,7 @@ extension StoreTransaction {
             _ = try txn.delete(key, in: schema.bundlesByNode)
             _ = try txn.delete(key, in: schema.nodes)
         }
+        try deleteEmbedding(of: id)
         return true
     }
 

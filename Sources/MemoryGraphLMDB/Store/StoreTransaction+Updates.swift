@@ -48,9 +48,15 @@ extension StoreTransaction {
             new.confidence = updated.confidence
         }
         if let expiresAt = update.expiresAt { new.expiresAt = expiresAt }
+        if case .some(.some(let vector)) = update.embedding { try checkDimension(of: vector) }
         let record = new.record(result: result, metadata: metadata, links: carriedLinks)
         try id.withUnsafeBytes { key in _ = try txn.put(record, forKey: key, in: schema.nodes) }
         changes?.nodes.insert(id)
+        switch update.embedding {
+        case .some(.some(let vector)): try putEmbedding(vector, of: id)
+        case .some(.none): try deleteEmbedding(of: id)
+        case .none: break
+        }
         logNode(.nodeUpdated, id, new, version: new.version, previous: previous)
         if new.expiresAt != old.expiresAt {
             if let time = old.expiresAt { try unfileExpiry(of: id, at: time) }

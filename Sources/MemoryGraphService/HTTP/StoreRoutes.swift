@@ -36,6 +36,9 @@ struct StoreRoutes: Sendable {
         routes.post("query/explain", use: explain)
         routes.get("bundles", use: bundles)
         routes.get("bundles/:id", use: bundle)
+        routes.get("embeddings/dimension", use: embeddingDimension)
+        routes.post("embeddings", use: embeddings)
+        routes.post("nearest", use: nearest)
         routes.get("statistics", use: statistics)
         routes.get("usage", use: usage)
         routes.get("export", use: export)
@@ -140,6 +143,32 @@ struct StoreRoutes: Sendable {
     func explain(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let query: MemoryQuery = try await fields(request, allowed: ["query"]).decode("query")
         return JSONResponse.make(try await store.explain(query).wire)
+    }
+
+    // MARK: Embeddings
+
+    func embeddingDimension(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        try parameters(request, allowed: [])
+        return JSONResponse.make(["dimension": try await store.embeddingDimension().map(JSONValue.int) ?? .null])
+    }
+
+    func embeddings(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let ids: [NodeID] = try await fields(request, allowed: ["ids"]).ids("ids")
+        let embeddings = try await store.embeddings(of: ids)
+        return JSONResponse.make(["embeddings": .array(embeddings.map { $0.map(WireFormat.vector) ?? .null })])
+    }
+
+    func nearest(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let body = try await fields(request, allowed: ["vector", "metric", "filter", "limit"])
+        let name = try body.string("metric")
+        guard let metric = VectorMetric(rawValue: name) else {
+            throw invalid(
+                "metric \"\(name)\" is not one of \(VectorMetric.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let hits = try await store.nearestNodes(
+            to: try body.vector("vector"), metric: metric, matching: try body.decode("filter"),
+            limit: try body.int("limit"))
+        return JSONResponse.make(["hits": WireFormat.array(hits)])
     }
 
     // MARK: Bundles

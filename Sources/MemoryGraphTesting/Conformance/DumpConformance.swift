@@ -16,6 +16,10 @@ public enum DumpConformance {
         let data = try RandomGraphData(count: 400, using: &random)
         try await data.write(to: store.graph)
         let ids = data.ids.sorted()
+        for (index, id) in ids.enumerated() where index % 3 == 0 {
+            let embedding = (0..<8).map { _ in Float(Double.random(in: -1...1, using: &random)) }
+            try await store.graph.updateNode(id, embedding: .set(embedding))
+        }
         for index in 0..<30 {
             try await store.graph.createBundle(
                 taskID: "task-\(index % 7)", agentIDs: ["agent-\(index % 3)"], contexts: ["context-\(index % 5)"],

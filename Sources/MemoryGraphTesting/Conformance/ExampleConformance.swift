@@ -345,7 +345,7 @@ public enum ExampleConformance {
         try await graph.store.export { records.append($0) }
         #expect(records.first == .summary(StoreSummary(createdAt: created, nodes: 4, bundles: 2, links: 2)))
         let nodeIDs = records.compactMap { record -> NodeID? in
-            guard case .node(let node) = record else { return nil }
+            guard case .node(let node, _) = record else { return nil }
             return node.id
         }
         let bundleIDs = records.compactMap { record -> BundleID? in
@@ -356,6 +356,6 @@ public enum ExampleConformance {
         #expect(bundleIDs == bundles.sorted())
         #expect(records.count == 7)
         #expect(records.dropFirst().prefix(4).allSatisfy { if case .node = $0 { true } else { false } })
-        #expect(records.contains(.node(node)))
+        #expect(records.contains(.node(node, embedding: nil)))
     }
 }

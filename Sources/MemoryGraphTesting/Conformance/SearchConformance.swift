@@ -88,13 +88,14 @@ public enum SearchConformance {
 
         // A session sees the best of its scope; the filter and the scope both apply.
         let session = try graph.session(agent: "critic", reading: ReadScope(agentIDs: ["critic", "scout"]))
-        let request = SearchRequest(text: "plan* route", limit: 50, matching: .any)
+        let text = "plan* route"
+        let request = SearchRequest(text: text, limit: 50, matching: .any)
         let seen = try await session.search(request)
         var visible = SearchCorpus()
         for node in nodes.values where ["critic", "scout"].contains(node.agentID) {
             visible.set(node.id, terms: node.searchTerms(metadataPaths: configuration.searchableMetadataPaths))
         }
-        let expected = visible.rank(SearchTerm.parse(request.text), matching: .any, limit: 50)
+        let expected = visible.rank(SearchTerm.parse(text), matching: .any, limit: 50)
         #expect(seen.map(\.node.id) == expected.map(\.id))
         for (hit, want) in zip(seen, expected) { #expect(abs(hit.score - want.score) < 1e-9) }
     }

@@ -128,13 +128,14 @@ struct FixtureCompatibilityTests {
         #expect(try graph.verify().isClean)
     }
 
-    @Test("writable: it is marked schema version 5 without a rewrite, verifies clean and takes new writes")
+    @Test(
+        "writable: it is marked schema version 6 without a rewrite, verifies clean and takes new writes and embeddings")
     func opensWritable() throws {
         let path = try Self.copy()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let graph = try MemoryGraph(path: path)
         defer { graph.close() }
-        #expect(try graph.status().schemaVersion == 5)
+        #expect(try graph.status().schemaVersion == 6)
         let before = try graph.statistics()
         #expect(before.nodes == 89 && before.bundles == 3 && before.links == 111)
         let newest = try #require(NodeID(try Self.lines("query-all.txt")[0]))
@@ -149,6 +150,20 @@ struct FixtureCompatibilityTests {
         let revised = try #require(try graph.node(newest))
         #expect(revised.version == 2 && revised.result == old.result && revised.links == old.links)
         #expect(try graph.backlinks(to: newest).contains(added))
+        #expect(try graph.verify().isClean)
+    }
+
+    @Test("upgraded, it takes embeddings and finds nodes by them")
+    func upgradedTakesEmbeddings() async throws {
+        let path = try Self.copy()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let graph = try MemoryGraph(path: path)
+        defer { graph.close() }
+        let newest = try #require(NodeID(try Self.lines("query-all.txt")[0]))
+        #expect(try await graph.updateNode(newest, embedding: .set([0.5, -1, 2])) == 2)
+        let found = try await graph.node(newest)
+        let hits = try await graph.search(SearchRequest(nearest: [0.5, -1, 2]))
+        #expect(hits.map(\.node) == [found])
         #expect(try graph.verify().isClean)
     }
 }

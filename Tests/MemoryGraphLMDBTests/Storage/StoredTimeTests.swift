@@ -55,10 +55,10 @@ struct StoredTimeTests {
         let node = MemoryNode(
             id: NodeID(), agentID: "a", taskContext: "c", result: .null,
             timestamp: Microseconds(Self.beyondRange).date)
-        let written = DumpFormat.node(node)["timestamp_us"]?.intValue.map(Int64.init)
+        let written = DumpFormat.node(node, embedding: nil)["timestamp_us"]?.intValue.map(Int64.init)
         #expect(written.map { abs($0 - Self.beyondRange) <= 1 } == true, "written as \(String(describing: written))")
         expectError(.invalidDump) {
-            try DumpRecord(Array(try DumpFormat.node(node).jsonString().utf8)[...], line: 2)
+            try DumpRecord(Array(try DumpFormat.node(node, embedding: nil).jsonString().utf8)[...], line: 2)
         }
     }
 
