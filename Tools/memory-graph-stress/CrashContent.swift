@@ -36,7 +36,14 @@ enum CrashContent {
         NodeDraft(
             id: id, agentID: agents[spec.agent], taskContext: contexts[spec.context], result: result(spec.serial),
             metadata: metadata(spec.serial), links: links, timestamp: timestamp(spec.serial),
-            expiresAt: expiresAt(spec.serial))
+            expiresAt: expiresAt(spec.serial), embedding: embedding(spec.serial))
+    }
+
+    /// The embedding of the node of `serial`: every third one has one, of dimension 4 (so the
+    /// `vectors` database is written and checked under the kills).
+    static func embedding(_ serial: Int) -> [Float]? {
+        guard serial % 3 == 1 else { return nil }
+        return [Float(serial % 101), -1, Float(serial % 7) / 8, 0.25]
     }
 
     /// When the node of `serial` expires: every sixth one, decades ahead (so none does during a

@@ -98,6 +98,13 @@ extension CrashModel {
                         "node \(id) is \(stored.map { "\($0)" } ?? "missing"), expected \(String(describing: expected))"
                     )
                 }
+                let embedding = nodes[id].flatMap { CrashContent.embedding($0.serial) }
+                let storedEmbedding = try graph.embedding(of: id)
+                if storedEmbedding != embedding {
+                    found.append(
+                        "node \(id) has embedding \(String(describing: storedEmbedding)), expected "
+                            + "\(String(describing: embedding))")
+                }
             }
         }
         for (id, stored) in zip(removedNodes, try graph.nodes(removedNodes)) where stored != nil && nodes[id] == nil {

@@ -221,7 +221,8 @@ final class CrashWriter: Sendable {
             return .node(
                 try graph.addNode(
                     agentID: node.agentID, taskContext: node.taskContext, result: node.result,
-                    metadata: node.metadata, links: node.links, timestamp: node.timestamp, expiresAt: node.expiresAt))
+                    metadata: node.metadata, links: node.links, timestamp: node.timestamp, expiresAt: node.expiresAt,
+                    embedding: node.embedding))
         case .addNodes(let drafts):
             return .nodes(try graph.addNodes(drafts.map { CrashContent.draft($0.spec, id: $0.id, links: $0.links) }))
         case .removeNode(let id):
@@ -255,7 +256,8 @@ final class CrashWriter: Sendable {
             return .node(
                 try await graph.addNode(
                     agentID: node.agentID, taskContext: node.taskContext, result: node.result,
-                    metadata: node.metadata, links: node.links, timestamp: node.timestamp, expiresAt: node.expiresAt))
+                    metadata: node.metadata, links: node.links, timestamp: node.timestamp, expiresAt: node.expiresAt,
+                    embedding: node.embedding))
         case .addNodes(let drafts):
             return .nodes(
                 try await graph.addNodes(drafts.map { CrashContent.draft($0.spec, id: $0.id, links: $0.links) }))

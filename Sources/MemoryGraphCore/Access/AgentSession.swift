@@ -34,19 +34,19 @@ public final class AgentSession: Sendable {
     // MARK: Writes
 
     /// Adds a node of the session's agent; see
-    /// ``MemoryGraph/addNode(agentID:taskContext:result:metadata:links:timestamp:expiresAt:)``.
+    /// ``MemoryGraph/addNode(agentID:taskContext:result:metadata:links:timestamp:expiresAt:embedding:)``.
     ///
     /// - Throws: ``MemoryGraphError/Code/nodeNotFound`` when a link names a node outside the
     ///   scope, and what the graph's `addNode` throws.
     @discardableResult
     public func addNode(
         taskContext: String, result: JSONValue, metadata: [String: JSONValue] = [:], links: [NodeID] = [],
-        timestamp: Date? = nil, expiresAt: Date? = nil
+        timestamp: Date? = nil, expiresAt: Date? = nil, embedding: [Float]? = nil
     ) async throws -> NodeID {
         try await addNodes([
             NodeDraft(
                 agentID: agentID, taskContext: taskContext, result: result, metadata: metadata, links: links,
-                timestamp: timestamp, expiresAt: expiresAt)
+                timestamp: timestamp, expiresAt: expiresAt, embedding: embedding)
         ])[0]
     }
 

@@ -9,15 +9,15 @@ public import Foundation
 /// 0.8–0.9 M through a concurrent `DispatchQueue`). Writes are handed to the backend's writer;
 /// the calling task is suspended (no thread waits) until the commit that holds its write returned.
 extension MemoryGraph {
-    /// Adds one node; see ``addNode(agentID:taskContext:result:metadata:links:timestamp:expiresAt:)``.
+    /// Adds one node; see ``addNode(agentID:taskContext:result:metadata:links:timestamp:expiresAt:embedding:)``.
     @discardableResult
     public func addNode(
         agentID: String, taskContext: String, result: JSONValue, metadata: [String: JSONValue] = [:],
-        links: [NodeID] = [], timestamp: Date? = nil, expiresAt: Date? = nil
+        links: [NodeID] = [], timestamp: Date? = nil, expiresAt: Date? = nil, embedding: [Float]? = nil
     ) async throws -> NodeID {
         let draft = NodeDraft(
             agentID: agentID, taskContext: taskContext, result: result, metadata: metadata, links: links,
-            timestamp: timestamp, expiresAt: expiresAt)
+            timestamp: timestamp, expiresAt: expiresAt, embedding: embedding)
         return try Self.added(await perform(insertion([draft])))[0]
     }
 

@@ -18,6 +18,7 @@ extension MemoryGraph {
     ///   - links: Existing nodes this node links to.
     ///   - timestamp: The node's time; `nil` means now.
     ///   - expiresAt: When the node expires (see ``NodeDraft/expiresAt``); `nil`: never.
+    ///   - embedding: The node's embedding (see ``NodeDraft/embedding``); `nil`: none.
     /// - Throws: ``MemoryGraphError`` — ``MemoryGraphError/Code/invalidArgument``,
     ///   ``MemoryGraphError/Code/nodeNotFound`` (a link target is missing),
     ///   ``MemoryGraphError/Code/payloadTooLarge``, ``MemoryGraphError/Code/storageFull``. Nothing
@@ -25,11 +26,11 @@ extension MemoryGraph {
     @discardableResult
     public func addNode(
         agentID: String, taskContext: String, result: JSONValue, metadata: [String: JSONValue] = [:],
-        links: [NodeID] = [], timestamp: Date? = nil, expiresAt: Date? = nil
+        links: [NodeID] = [], timestamp: Date? = nil, expiresAt: Date? = nil, embedding: [Float]? = nil
     ) throws -> NodeID {
         let draft = NodeDraft(
             agentID: agentID, taskContext: taskContext, result: result, metadata: metadata, links: links,
-            timestamp: timestamp, expiresAt: expiresAt)
+            timestamp: timestamp, expiresAt: expiresAt, embedding: embedding)
         return try Self.added(perform(insertion([draft])))[0]
     }
 

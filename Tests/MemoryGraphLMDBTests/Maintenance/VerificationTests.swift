@@ -110,6 +110,24 @@ struct VerificationTests {
             }
         ),
         (
+            "embedding of a node that does not exist", [.orphanIndexEntry],
+            { graph, _, _ in
+                try corrupt(graph) { txn, store in
+                    let vectors = try #require(store.schema.vectors)
+                    _ = try txn.put(Embedding.bytes(of: [1, 2, 3]), forKey: Array(NodeID().bytes), in: vectors)
+                }
+            }
+        ),
+        (
+            "embedding of another dimension", [.undecodableRecord],
+            { graph, ids, _ in
+                try corrupt(graph) { txn, store in
+                    let vectors = try #require(store.schema.vectors)
+                    _ = try txn.put(Embedding.bytes(of: [1, 2]), forKey: Array(ids[5].bytes), in: vectors)
+                }
+            }
+        ),
+        (
             "reverse dictionary entry removed", [.dictionaryMismatch],
             { graph, ids, _ in
                 try corrupt(graph) { txn, store in
@@ -132,6 +150,7 @@ struct VerificationTests {
             let ids = Array(data.facts.keys).sorted()
             let bundleID = try graph.createBundle(
                 taskID: "task", contexts: ["context-1"], nodeIDs: Array(ids.prefix(4)))
+            try graph.updateNode(ids[6], embedding: .set([0, 1, 0]))
             #expect(try graph.verify().isClean, "a fresh store verifies clean")
             let before = try Self.answers(graph, data)
 
