@@ -179,4 +179,29 @@ extension RemoteGraphStore {
         ]
         return try await list(.post("nearest", body), "hits")
     }
+
+    /// The best `limit` nodes for `terms`, from the full-text index of the store behind the
+    /// service; `nil` when it has none for `metadataPaths`.
+    public func searchText(
+        _ terms: [SearchTerm], matching: SearchMatching, filter: MemoryQuery, limit: Int, metadataPaths: [String]
+    ) async throws -> [ScoredNodeID]? {
+        let words = terms.map { term -> JSONValue in
+            switch term {
+            case .exact(let word): .string(word)
+            case .prefix(let start): .string(start + "*")
+            }
+        }
+        let body: JSONValue = [
+            "terms": .array(words), "matching": .string(matching == .any ? "any" : "all"), "filter": filter.wire,
+            "limit": .int(limit), "metadata_paths": .array(metadataPaths.map(JSONValue.string)),
+        ]
+        return try await operation {
+            let (answer, _) = try await transport.json(.post("search/text", body))
+            guard let hits = answer["hits"], hits != .null else { return nil }
+            guard let items = hits.arrayValue else {
+                throw MemoryGraphError(.storage, "the service's hits are not a list: \(answer)")
+            }
+            return try items.map { try RemoteTransport.decode($0, "hit") }
+        }
+    }
 }

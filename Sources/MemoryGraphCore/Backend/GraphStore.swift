@@ -76,6 +76,16 @@ public protocol GraphStore: AnyObject, Sendable {
     /// Writes, commits and storage size since the store was opened.
     func usage() async throws -> StoreUsage
 
+    // MARK: Search
+
+    /// The best `limit` nodes for `terms` among those `filter` matches, ranked by ``BM25`` with
+    /// the statistics of every node, as ``SearchCorpus`` ranks them — from the backend's own
+    /// full-text index, built with `metadataPaths`. `nil` when the backend has no such index:
+    /// the facade then reads every node. (The default: `nil`.)
+    func searchText(
+        _ terms: [SearchTerm], matching: SearchMatching, filter: MemoryQuery, limit: Int, metadataPaths: [String]
+    ) async throws -> [ScoredNodeID]?
+
     // MARK: Embeddings
 
     /// The dimension of every embedding of the store: fixed by the first one stored, `nil` until
@@ -121,6 +131,13 @@ public protocol GraphStore: AnyObject, Sendable {
 }
 
 extension GraphStore {
+    /// No full-text index: the facade reads every node.
+    public func searchText(
+        _ terms: [SearchTerm], matching: SearchMatching, filter: MemoryQuery, limit: Int, metadataPaths: [String]
+    ) async throws -> [ScoredNodeID]? {
+        nil
+    }
+
     /// Compares the embeddings of the nodes that match `filter`, fetched a page of 1 000 ids at a
     /// time: a search for any backend that stores embeddings beside its nodes. Pages come from
     /// separate states, so a write between them may be seen by later pages only.

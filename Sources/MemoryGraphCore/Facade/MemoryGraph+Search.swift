@@ -14,9 +14,10 @@ extension MemoryGraph {
     /// they are. The statistics BM25 weighs words by are those of every node the search can see
     /// (an agent session's: the nodes inside its scope).
     ///
-    /// Backends search text by reading every node, in two passes (the nodes, then the filter's
-    /// matches), so a text search takes time in proportion to the graph, and a write between the
-    /// passes may be seen by one only.
+    /// The embedded backend searches words through its full-text index (see ``BM25``); other
+    /// backends, and agent sessions whose scope is not every node, read every node, in two passes
+    /// (the nodes, then the filter's matches), so such a search takes time in proportion to the
+    /// graph, and a write between the passes may be seen by one only.
     ///
     /// - Throws: ``MemoryGraphError/Code/invalidArgument`` for a request with neither text nor
     ///   vector, a text without words, or longer than ``SearchRequest/maximumTextLength`` bytes or
@@ -36,7 +37,7 @@ extension MemoryGraph {
         return try await reading("search", isQuery: true) { store in
             switch (terms, request.nearest) {
             case (let terms?, nil):
-                return try await Self.scanningSearch(
+                return try await Self.textSearch(
                     request, terms: terms, on: store, within: scope, metadataPaths: metadataPaths)
             case (nil, let vector?):
                 let scored = try await store.nearestNodes(
@@ -45,7 +46,7 @@ extension MemoryGraph {
             case (let terms?, let vector?):
                 var deeper = request
                 deeper.limit = SearchFusion.depth(limit: request.limit)
-                let byText = try await Self.scanningSearch(
+                let byText = try await Self.textSearch(
                     deeper, terms: terms, on: store, within: scope, metadataPaths: metadataPaths)
                 let byVector = try await store.nearestNodes(
                     to: vector, metric: request.metric, matching: request.filter, limit: deeper.limit)
@@ -108,6 +109,23 @@ extension MemoryGraph {
                 "the search text holds \(terms.count) different words; give at most \(SearchRequest.maximumTerms)")
         }
         return terms
+    }
+
+    /// A search by words: through the backend's full-text index when it has one and the scope is
+    /// every node, otherwise by reading every node.
+    static func textSearch(
+        _ request: SearchRequest, terms: [SearchTerm], on store: any GraphStore, within scope: ReadScope,
+        metadataPaths: [String]
+    ) async throws -> [SearchHit] {
+        if scope.agentIDs == nil, scope.contexts == nil,
+            let ranked = try await store.searchText(
+                terms, matching: request.matching, filter: request.filter, limit: request.limit,
+                metadataPaths: metadataPaths)
+        {
+            return try await hits(ranked, on: store)
+        }
+        return try await scanningSearch(
+            request, terms: terms, on: store, within: scope, metadataPaths: metadataPaths)
     }
 
     /// A search by reading every node of `store`: its words into a ``SearchCorpus``, then the

@@ -110,7 +110,18 @@ extension LMDBStore {
                     throw error
                 }
             }
+            let paths = configuration.searchableMetadataPaths
+            var computed: [NodeID: [String]] = [:]
+            for (node, draft) in zip(nodes, drafts) { computed[node.id] = draft.searchTerms(metadataPaths: paths) }
+            let precomputed = computed
             return WriteRequest { store in
+                var terms = precomputed
+                if let stored = try store.textIndexPaths(), stored != paths {
+                    // Another process rebuilt the index with other paths: take the terms with those.
+                    for (node, draft) in zip(nodes, drafts) {
+                        terms[node.id] = draft.searchTerms(metadataPaths: stored)
+                    }
+                }
                 var earlier = Set<NodeID>()
                 var new: [PreparedNode] = []
                 for node in nodes {
@@ -118,7 +129,7 @@ extension LMDBStore {
                     if try store.check(node, earlier: earlier, firstEmbedding: firstEmbedding) { new.append(node) }
                     earlier.insert(node.id)
                 }
-                try store.insert(new)
+                try store.insert(new, terms: terms)
                 return .added(nodes.map(\.id))
             }
         case .updateNode(let id, let update, let expectedVersion, let updatedAt):

@@ -137,8 +137,18 @@ extension LMDBStore {
     public func statistics() async throws -> GraphStatistics { try await asyncRead { try $0.statistics() } }
 }
 
-/// Embeddings and the exact vector search, each in one read snapshot.
+/// Search through the full-text index, embeddings and the exact vector search, each in one read
+/// snapshot.
 extension LMDBStore {
+    public func searchText(
+        _ terms: [SearchTerm], matching: SearchMatching, filter: MemoryQuery, limit: Int, metadataPaths: [String]
+    ) async throws -> [ScoredNodeID]? {
+        try read {
+            try $0.searchText(
+                terms, matching: matching, filter: filter, limit: limit, metadataPaths: metadataPaths)
+        }
+    }
+
     public func embeddingDimension() throws -> Int? { try read { try $0.embeddingDimension() } }
 
     public func embeddings(of ids: [NodeID]) throws -> [[Float]?] { try read { try $0.embeddings(of: ids) } }

@@ -103,7 +103,14 @@ public final class LMDBStore: MaintainableGraphStore {
                 // Index entries a lazy writer did not get to before the store was closed.
                 try environment.write { txn in
                     try schema.requireCurrentVersion(in: txn, path: path)
-                    _ = try StoreTransaction(txn, schema: schema, interner: interner).applyPendingIndexing()
+                    let store = StoreTransaction(txn, schema: schema, interner: interner)
+                    _ = try store.applyPendingIndexing()
+                    let paths = configuration.searchableMetadataPaths
+                    if try store.textIndexPaths() != paths {
+                        logger.info(
+                            "building the full-text index", metadata: ["path": "\(path)", "metadata_paths": "\(paths)"])
+                        try store.rebuildTextIndex(paths: paths)
+                    }
                 }
             }
             let cache =

@@ -9,7 +9,7 @@ extension StoreTransaction {
     /// payload is damaged keeps that payload, with its links brought up to date). The change
     /// log loses the entries that do not decode, and its index by node is rebuilt; so is the
     /// expiry index. Embeddings of missing nodes, or of another length than the store's
-    /// dimension, are dropped.
+    /// dimension, are dropped; the full-text index is rebuilt.
     mutating func repair() throws {
         try repairDictionaries()
 
@@ -44,6 +44,7 @@ extension StoreTransaction {
         try repairLog()
         try repairExpiries()
         try repairEmbeddings()
+        if let paths = try textIndexPaths() { try rebuildTextIndex(paths: paths) }
     }
 
     /// Restores each missing half of `dict` / `dict.rev` from the other half.

@@ -97,6 +97,7 @@ extension StoreTransaction {
         try verifyLog(problem)
         try verifyExpiries(problem)
         try verifyEmbeddings(problem)
+        try verifyTextIndex(problem)
         return report
     }
 

@@ -23,6 +23,8 @@ import MemoryGraphCore
 /// | `log.node` | node id (16) | sequences (DUPFIXED, 8, BE) of the entries that keep an earlier version of the node |
 /// | `idx.expiry` | expiry µs (8, sortable) · node id (16) | empty: the nodes that expire, soonest first |
 /// | `vectors` | node id (16) | the node's embedding (``Embedding/bytes(of:)``: 4 bytes a component) |
+/// | `text.terms` | term (UTF-8) | postings (DUPFIXED, 20: node id 16 · occurrences 4, BE) |
+/// | `text.documents` | node id (16) | the node's number of terms (4, BE): nodes with at least one |
 final class Schema: Sendable {
     /// The on-disk format version this library writes.
     ///
@@ -32,8 +34,8 @@ final class Schema: Sendable {
     /// (``NodeHeader``), which older libraries would drop on their next rewrite of the record;
     /// version 5 adds the change log (`log`, `log.node`) and expiry (`idx.expiry`, record flag
     /// 16), which older libraries would not maintain; version 6 adds embeddings (`vectors`, and
-    /// `embedding.dimension` in `meta`), which older libraries would leave behind when they remove
-    /// a node.
+    /// `embedding.dimension` in `meta`) and the full-text index (`text.terms`, `text.documents`,
+    /// `text.length` and `text.paths` in `meta`), which older libraries would not maintain.
     static let version: UInt32 = 6
     /// The older versions this library also reads; a writable open upgrades them (rebuilding
     /// the indexes of those before ``filterFieldsVersion``, creating the databases of versions 5
@@ -62,7 +64,9 @@ final class Schema: Sendable {
 
     /// The databases schema version 6 added: a read-only open of an older store finds none, and
     /// reads no embeddings.
-    static let version6Layout: [(name: String, flags: DatabaseFlags)] = [("vectors", [])]
+    static let version6Layout: [(name: String, flags: DatabaseFlags)] = [
+        ("vectors", []), ("text.terms", postingList), ("text.documents", []),
+    ]
 
     let meta: Database
     let dictionary: Database
@@ -89,6 +93,11 @@ final class Schema: Sendable {
     let byExpiry: Database?
     /// The embeddings, `nil` in a read-only open of a store older than schema version 6.
     let vectors: Database?
+    /// The full-text index's postings by term; `nil` when ``vectors`` is.
+    let textTerms: Database?
+    /// The full-text index's documents (nodes with terms) and their lengths; `nil` when
+    /// ``vectors`` is.
+    let textDocuments: Database?
 
     /// Every database, for statistics and verification.
     let all: [Database]
@@ -99,6 +108,8 @@ final class Schema: Sendable {
         precondition(version6 == nil || version6?.count == Self.version6Layout.count)
         all = databases + (version5 ?? []) + (version6 ?? [])
         vectors = version6?[0]
+        textTerms = version6?[1]
+        textDocuments = version6?[2]
         log = version5?[0]
         logByNode = version5?[1]
         byExpiry = version5?[2]
@@ -187,4 +198,9 @@ enum MetaKey {
     static let lastSequence = Array("log.last".utf8)
     /// The dimension of every embedding (4, BE), written with the first one.
     static let embeddingDimension = Array("embedding.dimension".utf8)
+    /// The sum of the lengths of the full-text index's documents (8, BE).
+    static let textLength = Array("text.length".utf8)
+    /// The metadata paths the full-text index was built with: UTF-8, joined by newlines; absent
+    /// until the index is built (a store upgraded to version 6 has it built on a writable open).
+    static let textPaths = Array("text.paths".utf8)
 }

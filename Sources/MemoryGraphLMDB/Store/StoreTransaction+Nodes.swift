@@ -61,12 +61,14 @@ extension StoreTransaction {
         return try (carriedLinks ?? links(from: node.id)) == node.links
     }
 
-    /// Writes checked nodes: each one's record and links, then the index entries of them all in
-    /// one ``index(_:)`` call (or, when indexing is deferred, their `idx.pending` entries).
-    mutating func insert(_ nodes: [PreparedNode]) throws {
+    /// Writes checked nodes: each one's record, links and full-text terms (`terms`, by id), then
+    /// the index entries of them all in one ``index(_:)`` call (or, when indexing is deferred,
+    /// their `idx.pending` entries).
+    mutating func insert(_ nodes: [PreparedNode], terms: [NodeID: [String]] = [:]) throws {
         var unindexed: [(id: NodeID, header: NodeHeader)] = []
         for node in nodes {
             let header = try writeRecord(of: node)
+            if let terms = terms[node.id] { try indexText(node.id, terms: terms) }
             logNode(.nodeAdded, node.id, header, version: node.version)
             if let expiresAt = node.expiresAt { try fileExpiry(of: node.id, at: expiresAt) }
             if let embedding = node.embedding { try putEmbedding(embedding, of: node.id) }
@@ -112,6 +114,9 @@ extension StoreTransaction {
     func remove(_ id: NodeID, logging kind: GraphChange.Kind) throws -> Bool {
         guard let header = try header(of: id), let previous = try record(of: id) else { return false }
         changes?.nodes.insert(id)
+        if let paths = try textIndexPaths(), let terms = try indexedTerms(of: id, paths: paths) {
+            try unindexText(id, terms: terms)
+        }
         logNode(kind, id, header, version: header.version, previous: previous)
         if let expiresAt = header.expiresAt { try unfileExpiry(of: id, at: expiresAt) }
         // A node still waiting for its index entries has none to remove.

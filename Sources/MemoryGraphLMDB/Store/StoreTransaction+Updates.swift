@@ -49,9 +49,19 @@ extension StoreTransaction {
         }
         if let expiresAt = update.expiresAt { new.expiresAt = expiresAt }
         if case .some(.some(let vector)) = update.embedding { try checkDimension(of: vector) }
+        var textChange: (old: [String], new: [String])?
+        if update.result != nil || update.metadata != nil, let paths = try textIndexPaths() {
+            let oldTerms = try textTerms(result: storedResult, metadata: storedMetadata, paths: paths)
+            let newTerms = try textTerms(result: result, metadata: metadata, paths: paths)
+            if oldTerms != newTerms { textChange = (oldTerms, newTerms) }
+        }
         let record = new.record(result: result, metadata: metadata, links: carriedLinks)
         try id.withUnsafeBytes { key in _ = try txn.put(record, forKey: key, in: schema.nodes) }
         changes?.nodes.insert(id)
+        if let textChange {
+            try unindexText(id, terms: textChange.old)
+            try indexText(id, terms: textChange.new)
+        }
         switch update.embedding {
         case .some(.some(let vector)): try putEmbedding(vector, of: id)
         case .some(.none): try deleteEmbedding(of: id)

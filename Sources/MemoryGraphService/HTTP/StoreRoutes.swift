@@ -39,6 +39,7 @@ struct StoreRoutes: Sendable {
         routes.get("embeddings/dimension", use: embeddingDimension)
         routes.post("embeddings", use: embeddings)
         routes.post("nearest", use: nearest)
+        routes.post("search/text", use: searchText)
         routes.get("statistics", use: statistics)
         routes.get("usage", use: usage)
         routes.get("export", use: export)
@@ -169,6 +170,20 @@ struct StoreRoutes: Sendable {
             to: try body.vector("vector"), metric: metric, matching: try body.decode("filter"),
             limit: try body.int("limit"))
         return JSONResponse.make(["hits": WireFormat.array(hits)])
+    }
+
+    /// `{"terms": ["plan*", "route"], "matching", "filter", "limit", "metadata_paths"}` →
+    /// `{"hits": […]}`, or `{"hits": null}` when the store has no full-text index for the paths.
+    func searchText(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let body = try await fields(request, allowed: ["terms", "matching", "filter", "limit", "metadata_paths"])
+        let terms = try body.strings("terms").map { word in
+            word.hasSuffix("*") ? SearchTerm.prefix(String(word.dropLast())) : SearchTerm.exact(word)
+        }
+        let matching: SearchMatching = try body.string("matching") == "any" ? .any : .all
+        let hits = try await store.searchText(
+            terms, matching: matching, filter: try body.decode("filter"), limit: try body.int("limit"),
+            metadataPaths: try body.strings("metadata_paths"))
+        return JSONResponse.make(["hits": hits.map { WireFormat.array($0) } ?? .null])
     }
 
     // MARK: Bundles
