@@ -97,7 +97,7 @@ struct PersistenceTests {
         let upgrade = bytes
         let kept = try await graph.backend.writer.perform([
             WriteRequest { store in
-                try store.insert([node])
+                try store.insert([node], terms: [node.id: ["fact"]])
                 try store.txn.put(upgrade, forKey: MetaKey.schemaVersion, in: store.schema.meta)
                 return node.id
             }

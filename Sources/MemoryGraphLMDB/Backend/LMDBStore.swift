@@ -107,8 +107,11 @@ public final class LMDBStore: MaintainableGraphStore {
                     _ = try store.applyPendingIndexing()
                     let paths = configuration.searchableMetadataPaths
                     if try store.textIndexPaths() != paths {
-                        logger.info(
-                            "building the full-text index", metadata: ["path": "\(path)", "metadata_paths": "\(paths)"])
+                        if try txn.statistics(of: schema.nodes).entries > 0 {
+                            logger.info(
+                                "building the full-text index",
+                                metadata: ["path": "\(path)", "metadata_paths": "\(paths)"])
+                        }
                         try store.rebuildTextIndex(paths: paths)
                     }
                 }

@@ -64,7 +64,7 @@ extension StoreTransaction {
     /// Writes checked nodes: each one's record, links and full-text terms (`terms`, by id), then
     /// the index entries of them all in one ``index(_:)`` call (or, when indexing is deferred,
     /// their `idx.pending` entries).
-    mutating func insert(_ nodes: [PreparedNode], terms: [NodeID: [String]] = [:]) throws {
+    mutating func insert(_ nodes: [PreparedNode], terms: [NodeID: [String]]) throws {
         var unindexed: [(id: NodeID, header: NodeHeader)] = []
         for node in nodes {
             let header = try writeRecord(of: node)

@@ -70,7 +70,7 @@ struct LazyIndexingTests {
         try graph.environment.write { txn in
             var store = StoreTransaction(txn, schema: schema, interner: interner)
             store.defersIndexing = true
-            try store.insert([prepared])
+            try store.insert([prepared], terms: [:])
             created = store.createdNames
         }
         graph.interner.remember(created)

@@ -208,7 +208,8 @@ struct VerificationTests {
         try Self.corrupt(graph) { _, store in
             var store = store
             store.defersIndexing = true
-            try store.insert([prepared])
+            let terms = SearchableText.terms(result: ["type": "note"], metadata: [:], metadataPaths: [])
+            try store.insert([prepared], terms: [prepared.id: terms])
             graph.interner.remember(store.createdNames)
         }
         #expect(try graph.verify().isClean)
