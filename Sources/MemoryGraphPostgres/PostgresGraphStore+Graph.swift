@@ -119,7 +119,7 @@ extension PostgresGraphStore {
 
     /// Runs `body` in a read-only repeatable-read transaction on a pooled connection: every
     /// statement sees one snapshot.
-    private func snapshot<Result: Sendable>(
+    func snapshot<Result: Sendable>(
         _ doing: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws(MemoryGraphError) -> Result {
         let logger = logger

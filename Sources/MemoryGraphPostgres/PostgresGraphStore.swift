@@ -80,7 +80,7 @@ public final class PostgresGraphStore: GraphStore {
                 })
         }
         do {
-            _ = try await prepareSchema(postgres, logger: logger)
+            _ = try await prepareSchema(postgres, textPaths: configuration.searchableMetadataPaths, logger: logger)
         } catch {
             store.close()
             throw error
@@ -98,12 +98,15 @@ public final class PostgresGraphStore: GraphStore {
         async throws -> (before: Int, after: Int)
     {
         try postgres.validate()
-        return (try await prepareSchema(postgres, logger: logger), PostgresSchema.currentVersion)
+        return (try await prepareSchema(postgres, textPaths: nil, logger: logger), PostgresSchema.currentVersion)
     }
 
     /// Creates or upgrades the schema on a connection of its own (so that a server that cannot
-    /// be reached says why) and returns the version found.
-    private static func prepareSchema(_ postgres: PostgresConfiguration, logger: Logger) async throws -> Int {
+    /// be reached says why), builds the full-text index with `textPaths` unless it holds them
+    /// already, and returns the version found.
+    private static func prepareSchema(_ postgres: PostgresConfiguration, textPaths: [String]?, logger: Logger)
+        async throws -> Int
+    {
         var configuration = PostgresConnection.Configuration(
             host: postgres.host, port: postgres.port, username: postgres.username, password: postgres.password,
             database: postgres.database, tls: try connectionTLS(postgres.tls))
@@ -116,8 +119,16 @@ public final class PostgresGraphStore: GraphStore {
             throw PostgresFailure.mapped(error, while: "connecting to \(postgres.host):\(postgres.port)")
         }
         do {
-            let found = try await PostgresSchema(postgres.schema).prepare(
-                on: connection, createdAt: Microseconds.now(), logger: logger)
+            let schema = PostgresSchema(postgres.schema)
+            let found = try await schema.prepare(on: connection, createdAt: Microseconds.now(), logger: logger)
+            if let textPaths,
+                try await PostgresTextIndex.prepare(paths: textPaths, in: schema, on: connection, logger: logger),
+                found > 0
+            {
+                logger.info(
+                    "built the full-text index",
+                    metadata: ["schema": "\(postgres.schema)", "metadata_paths": "\(textPaths)"])
+            }
             try? await connection.close()
             return found
         } catch {

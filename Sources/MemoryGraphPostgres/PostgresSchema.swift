@@ -21,7 +21,10 @@ import PostgresNIO
 ///   node for ``MemoryGraph/history(of:)``.
 ///
 /// Version 2 adds `nodes.embedding` (`bytea`, see ``PostgresEmbeddings``) and
-/// `embedding_dimension` in `meta`, written with the first embedding.
+/// `embedding_dimension` in `meta`, written with the first embedding; and the full-text index
+/// (see ``PostgresTextIndex``): `text_terms (term, node_id, occurrences)` in byte order of the
+/// terms, `text_documents (node_id, length)`, both removed with their nodes, and `text_paths` in
+/// `meta`.
 struct PostgresSchema: Sendable {
     /// The version this library writes and reads.
     static let currentVersion = 2
@@ -35,6 +38,8 @@ struct PostgresSchema: Sendable {
     let bundles: String
     let members: String
     let changes: String
+    let textTerms: String
+    let textDocuments: String
     /// The channel commits notify on (`LISTEN`/`NOTIFY`): a wake-up for followers of the log.
     let channel: String
 
@@ -48,6 +53,8 @@ struct PostgresSchema: Sendable {
         bundles = "\(schema).bundles"
         members = "\(schema).bundle_members"
         changes = "\(schema).changes"
+        textTerms = "\(schema).text_terms"
+        textDocuments = "\(schema).text_documents"
         channel = "memory_graph_\(name)"
     }
 
@@ -182,6 +189,19 @@ struct PostgresSchema: Sendable {
         case 1:
             [
                 "ALTER TABLE \(nodes) ADD COLUMN embedding bytea",
+                """
+                CREATE TABLE \(textTerms) (
+                    term text COLLATE "C" NOT NULL,
+                    node_id uuid NOT NULL REFERENCES \(nodes) ON DELETE CASCADE,
+                    occurrences integer NOT NULL,
+                    PRIMARY KEY (term, node_id))
+                """,
+                "CREATE INDEX text_terms_node ON \(textTerms) (node_id)",
+                """
+                CREATE TABLE \(textDocuments) (
+                    node_id uuid PRIMARY KEY REFERENCES \(nodes) ON DELETE CASCADE,
+                    length integer NOT NULL)
+                """,
                 "UPDATE \(meta) SET value = '2' WHERE key = 'schema_version'",
             ]
         default:

@@ -148,7 +148,22 @@ extension PostgresWriteBatch {
             }
             try await connection.query(statement.query, logger: store.logger)
             try await insertLinks(links)
+            if let paths = try await indexPaths() {
+                let contents = slice.compactMap { draft in
+                    draft.id.map { ($0, draft.searchTerms(metadataPaths: paths)) }
+                }
+                try await PostgresTextIndex.insert(contents, in: schema, on: connection, logger: store.logger)
+            }
         }
+    }
+
+    /// The metadata paths of the full-text index, read once a transaction; `nil` when it was
+    /// not built.
+    private mutating func indexPaths() async throws -> [String]? {
+        if let known = textPaths { return known }
+        let paths = try await PostgresTextIndex.paths(in: schema, on: connection, logger: store.logger)
+        textPaths = .some(paths)
+        return paths
     }
 
     /// Inserts links that do not exist yet; returns how many were new.
@@ -222,6 +237,11 @@ extension PostgresWriteBatch {
         ).collect().count
         guard changed == 1 else {
             throw MemoryGraphError.versionConflict(id, expected: stored.version, current: stored.version)
+        }
+        if update.result != nil || update.metadata != nil, let paths = try await indexPaths() {
+            try await PostgresTextIndex.remove([id], in: schema, on: connection, logger: store.logger)
+            let terms = SearchableText.terms(result: result, metadata: metadata, metadataPaths: paths)
+            try await PostgresTextIndex.insert([(id, terms)], in: schema, on: connection, logger: store.logger)
         }
         log(.nodeUpdated, updated, previous: stored)
         return .updated(updated.revision)

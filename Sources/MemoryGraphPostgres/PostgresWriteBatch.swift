@@ -22,6 +22,8 @@ struct PostgresWriteBatch {
     let commitTime = Microseconds.now()
     /// The entries of the mutations applied so far.
     private(set) var pending: [PendingChange] = []
+    /// The metadata paths of the full-text index, once read in this transaction.
+    var textPaths: [String]??
 
     var schema: PostgresSchema { store.schema }
     var configuration: MemoryGraph.Configuration { store.configuration }

@@ -161,6 +161,9 @@ struct PostgresBackendTests {
         graph.close()
         try await Self.withClient(postgres) { client in
             try await client.query(PostgresQuery(unsafeSQL: "ALTER TABLE \"\(schema)\".nodes DROP COLUMN embedding"))
+            try await client.query(PostgresQuery(unsafeSQL: "DROP TABLE \"\(schema)\".text_terms"))
+            try await client.query(PostgresQuery(unsafeSQL: "DROP TABLE \"\(schema)\".text_documents"))
+            try await client.query(PostgresQuery(unsafeSQL: "DELETE FROM \"\(schema)\".meta WHERE key = 'text_paths'"))
             try await client.query(
                 PostgresQuery(unsafeSQL: "UPDATE \"\(schema)\".meta SET value = '1' WHERE key = 'schema_version'"))
         }
@@ -168,6 +171,10 @@ struct PostgresBackendTests {
         let upgraded = try await MemoryGraph.postgres(postgres)
         #expect(try await upgraded.updateNode(id, embedding: .set([1, 2])) == 2)
         #expect(try await upgraded.search(SearchRequest(nearest: [1, 2])).map(\.node.id) == [id])
+        // The upgrade built the full-text index from the nodes already there.
+        let found = try await upgraded.store.searchText(
+            [.exact("note")], matching: .all, filter: MemoryQuery(), limit: 5, metadataPaths: [])
+        #expect(found?.map(\.id) == [id])
         upgraded.close()
         try await Self.withClient(postgres) { client in
             try await client.query(
