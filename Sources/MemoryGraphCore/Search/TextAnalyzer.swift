@@ -26,6 +26,51 @@ public enum TextAnalyzer {
 
     /// The terms of `text`, in order, repeats included.
     public static func terms(in text: String) -> [String] {
+        if let ascii = asciiTerms(text) { return ascii }
+        return unicodeTerms(text)
+    }
+
+    /// The terms of `text` when it is plain ASCII (`nil` otherwise), by the same rules as
+    /// ``unicodeTerms(_:)`` applied to bytes: folding is lowercasing, a word is a run of letters
+    /// and digits, an apostrophe between letters and a `.` or `,` between digits stay inside it.
+    /// Foundation's folding decomposes and recomposes every string; most stored text needs none of it.
+    static func asciiTerms(_ text: String) -> [String]? {
+        var text = text
+        return text.withUTF8 { bytes -> [String]? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+            func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+            var terms: [String] = []
+            var word: [UInt8] = []
+            func finish() {
+                if !word.isEmpty, word.count <= maximumTermLength {
+                    terms.append(String(decoding: word, as: UTF8.self))
+                }
+                word.removeAll(keepingCapacity: true)
+            }
+            for index in bytes.indices {
+                let byte = bytes[index]
+                if isLetter(byte) {
+                    word.append(byte | 0x20)
+                } else if isDigit(byte) {
+                    word.append(byte)
+                } else if !word.isEmpty, index + 1 < bytes.count,
+                    (byte == 0x27 && isLetter(bytes[index - 1]) && isLetter(bytes[index + 1]))
+                        || ((byte == 0x2E || byte == 0x2C) && isDigit(bytes[index - 1]) && isDigit(bytes[index + 1]))
+                {
+                    word.append(byte)
+                } else {
+                    finish()
+                }
+            }
+            finish()
+            return terms
+        }
+    }
+
+    /// The terms of any `text`, folded by Foundation and cut by the Unicode properties of its
+    /// scalars.
+    static func unicodeTerms(_ text: String) -> [String] {
         let folded = fold(text)
         var terms: [String] = []
         var word = String.UnicodeScalarView()

@@ -15,10 +15,12 @@ extension StoreTransaction {
     /// node the read can see; `nil` when the index was not built with `metadataPaths` (the
     /// caller then reads every node).
     ///
-    /// Each query term's words are read from `text.terms` (a prefix term's in byte order), and
-    /// each posting adds its part to its node's score in the order ``SearchCorpus`` sums them, so
-    /// the scores are the same to the last bit. Nodes expired but not swept yet count in
-    /// nothing.
+    /// Each query term's words are read from `text.terms` (a prefix term's in byte order). When
+    /// the candidates are few — the filter's matches, or the postings of the rarest term when
+    /// every term must match — each is scored by looking its postings up; otherwise every posting
+    /// of every word adds its part to its node's score. Either way a node's parts are summed in
+    /// the order ``SearchCorpus`` sums them, so the scores are the same to the last bit. Nodes
+    /// expired but not swept yet count in nothing.
     func searchText(
         _ terms: [SearchTerm], matching: SearchMatching, filter: MemoryQuery, limit: Int, metadataPaths: [String],
         parameters: BM25 = BM25()
@@ -44,25 +46,67 @@ extension StoreTransaction {
             allowed = Set(try run(ResolvedQuery(unlimited, after: nil, store: self), limit: .max).postings.map(\.id))
         }
 
-        var accumulators: [NodeID: Accumulator] = [:]
         let cursor = try txn.cursor(textTerms)
         defer { cursor.close() }
-        for (index, term) in terms.enumerated() {
+        // Each query term's words in byte order, with their weights and posting counts.
+        var expansions: [[(word: [UInt8], weight: Double, postings: Int)]] = []
+        for term in terms {
+            var expansion: [(word: [UInt8], weight: Double, postings: Int)] = []
             for word in try words(of: term, cursor: cursor) {
                 guard try cursor.seek(to: word) else { continue }
-                var frequency = try cursor.duplicateCount()
-                for id in hiddenDocuments where try holds(cursor, word, id) { frequency -= 1 }
+                let postings = try cursor.duplicateCount()
+                var frequency = postings
+                for id in hiddenDocuments where try holds(cursor, word, id) != nil { frequency -= 1 }
                 let weight = parameters.inverseDocumentFrequency(matching: frequency, of: documentCount)
-                guard try cursor.seek(to: word) else { continue }
-                var postings: [(NodeID, Int)] = []
-                try cursor.forEachDuplicateBatch { batch in
-                    var offset = 0
-                    while offset + 20 <= batch.count {
-                        postings.append((NodeID(batch, at: offset), Int(batch.bigEndianUInt32(at: offset + 16))))
-                        offset += 20
-                    }
-                    return true
+                expansion.append((word, weight, postings))
+            }
+            expansions.append(expansion)
+        }
+        let postingCounts = expansions.map { $0.reduce(0) { $0 + $1.postings } }
+        var top = TopScores(limit: limit)
+
+        // Few candidates — the filter's matches, or the postings of the rarest term when every
+        // term must match: score each by looking its postings up.
+        var candidates: [NodeID]?
+        if let allowed, allowed.count <= (matching == .all ? postingCounts.min() ?? 0 : postingCounts.reduce(0, +)) {
+            candidates = allowed.sorted()
+        } else if matching == .all,
+            let rarest = postingCounts.indices.min(by: { postingCounts[$0] < postingCounts[$1] })
+        {
+            var ids: [NodeID] = []
+            for (word, _, _) in expansions[rarest] {
+                try postings(of: word, cursor: cursor) { id, _ in
+                    if allowed?.contains(id) ?? true { ids.append(id) }
                 }
+            }
+            candidates = Array(Set(ids))
+        }
+        if let candidates {
+            for id in candidates where !hidden.contains(id) {
+                guard let length = try textDocumentLength(of: id) else { continue }
+                var score = 0.0
+                var matched = 0
+                for expansion in expansions {
+                    var found = false
+                    for (word, weight, _) in expansion {
+                        guard let occurrences = try holds(cursor, word, id) else { continue }
+                        found = true
+                        score += parameters.termScore(
+                            frequency: occurrences, length: length, averageLength: averageLength, weight: weight)
+                    }
+                    if found { matched += 1 }
+                }
+                if matching == .all ? matched == terms.count : matched > 0 { top.offer(id, score: score) }
+            }
+            return top.best
+        }
+
+        // Many candidates: walk every posting of every word, adding to each node's score.
+        var accumulators: [NodeID: Accumulator] = [:]
+        for (index, expansion) in expansions.enumerated() {
+            for (word, weight, _) in expansion {
+                var postings: [(NodeID, Int)] = []
+                try self.postings(of: word, cursor: cursor) { postings.append(($0, $1)) }
                 for (id, occurrences) in postings {
                     if let allowed, !allowed.contains(id) { continue }
                     if hidden.contains(id) { continue }
@@ -81,13 +125,25 @@ extension StoreTransaction {
                 }
             }
         }
-        var top = TopScores(limit: limit)
         let everyTerm: UInt64 = terms.count == 64 ? .max : (1 << UInt64(terms.count)) - 1
         for (id, accumulator) in accumulators {
             let matches = matching == .all ? accumulator.matched == everyTerm : accumulator.matched != 0
             if matches { top.offer(id, score: accumulator.score) }
         }
         return top.best
+    }
+
+    /// Calls `visit` with every posting of `word`: the node and how often the word occurs in it.
+    private func postings(of word: [UInt8], cursor: Cursor, _ visit: (NodeID, Int) throws -> Void) throws {
+        guard try cursor.seek(to: word) else { return }
+        try cursor.forEachDuplicateBatch { batch in
+            var offset = 0
+            while offset + 20 <= batch.count {
+                try visit(NodeID(batch, at: offset), Int(batch.bigEndianUInt32(at: offset + 16)))
+                offset += 20
+            }
+            return true
+        }
     }
 
     /// The indexed words `term` stands for, in byte order: itself if indexed, or every indexed
@@ -109,10 +165,12 @@ extension StoreTransaction {
         }
     }
 
-    /// Whether node `id` is filed under `word`.
-    private func holds(_ cursor: Cursor, _ word: [UInt8], _ id: NodeID) throws -> Bool {
+    /// How often node `id` holds `word`, `nil` when it is not filed under it.
+    private func holds(_ cursor: Cursor, _ word: [UInt8], _ id: NodeID) throws -> Int? {
         let start = Self.textPosting(id, occurrences: 0)
-        guard try cursor.seek(to: word, duplicateAtLeast: start) else { return false }
-        return cursor.withCurrent { _, value in value.count == 20 && NodeID(value, at: 0) == id }
+        guard try cursor.seek(to: word, duplicateAtLeast: start) else { return nil }
+        return cursor.withCurrent { _, value in
+            value.count == 20 && NodeID(value, at: 0) == id ? Int(value.bigEndianUInt32(at: 16)) : nil
+        }
     }
 }

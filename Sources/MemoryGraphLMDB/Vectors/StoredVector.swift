@@ -14,41 +14,53 @@ struct VectorProbe {
     }
 
     /// The score of the embedding stored as `bytes`, `nil` when they are not one of the
-    /// query's dimension.
+    /// query's dimension. Each metric sums only what it needs: the dot product (with the stored
+    /// vector's squared length for cosine), or the squared distance.
     func score(_ bytes: UnsafeRawBufferPointer) -> Double? {
         guard bytes.count == query.count * 4 else { return nil }
         return query.withUnsafeBytes { query in
             let count = self.query.count
-            var dot = SIMD8<Float>()
-            var storedNorm = SIMD8<Float>()
-            var distance = SIMD8<Float>()
+            var first = SIMD8<Float>()
+            var second = SIMD8<Float>()
             var index = 0
-            while index + 8 <= count {
-                let a = query.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
-                let b = Self.stored(bytes, lanesAt: index)
-                dot += a * b
-                storedNorm += b * b
-                let difference = a - b
-                distance += difference * difference
-                index += 8
+            switch metric {
+            case .dot, .cosine:
+                let norms = metric == .cosine
+                while index + 8 <= count {
+                    let a = query.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+                    let b = Self.stored(bytes, lanesAt: index)
+                    first += a * b
+                    if norms { second += b * b }
+                    index += 8
+                }
+            case .euclidean:
+                while index + 8 <= count {
+                    let difference =
+                        query.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+                        - Self.stored(bytes, lanesAt: index)
+                    first += difference * difference
+                    index += 8
+                }
             }
-            var dotSum = dot.sum()
-            var normSum = storedNorm.sum()
-            var distanceSum = distance.sum()
+            var firstSum = first.sum()
+            var secondSum = second.sum()
             while index < count {
                 let a = query.loadUnaligned(fromByteOffset: index * 4, as: Float.self)
                 let b = Float(
                     bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
-                dotSum += a * b
-                normSum += b * b
-                distanceSum += (a - b) * (a - b)
+                if metric == .euclidean {
+                    firstSum += (a - b) * (a - b)
+                } else {
+                    firstSum += a * b
+                    secondSum += b * b
+                }
                 index += 1
             }
             switch metric {
-            case .dot: return metric.score(dot: dotSum)
-            case .euclidean: return metric.score(squaredDistance: distanceSum)
+            case .dot: return metric.score(dot: firstSum)
+            case .euclidean: return metric.score(squaredDistance: firstSum)
             case .cosine:
-                return metric.score(dot: dotSum, queryNormSquared: queryNormSquared, storedNormSquared: normSum)
+                return metric.score(dot: firstSum, queryNormSquared: queryNormSquared, storedNormSquared: secondSum)
             }
         }
     }

@@ -1,5 +1,7 @@
-import MemoryGraphCore
+import SeededRandom
 import Testing
+
+@testable import MemoryGraphCore
 
 @Suite("Text analysis")
 struct TextAnalyzerTests {
@@ -18,6 +20,19 @@ struct TextAnalyzerTests {
         ])
     func words(text: String, expected: [String]) {
         #expect(TextAnalyzer.terms(in: text) == expected)
+    }
+
+    @Test("plain ASCII text takes the fast path and gives the terms of the Unicode rules")
+    func asciiFastPath() {
+        let alphabet = Array("aZ9'.,- \t!?_x0Q\"'s3.14,5e'").map(String.init)
+        var random = SplitMix64(seed: 0xA5C11)
+        for round in 0..<3_000 {
+            let length = round == 0 ? 0 : Int.random(in: 1...90, using: &random)
+            var text = (0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &random)] }.joined()
+            if round % 50 == 0 { text += " " + String(repeating: "a", count: 60 + round % 10) }
+            #expect(TextAnalyzer.asciiTerms(text) == TextAnalyzer.unicodeTerms(text), "\(text.debugDescription)")
+        }
+        #expect(TextAnalyzer.asciiTerms("Crème") == nil)
     }
 
     @Test("a word longer than the limit is left out, one at the limit kept")

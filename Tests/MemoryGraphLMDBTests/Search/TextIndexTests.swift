@@ -95,12 +95,16 @@ struct TextIndexTests {
                 let matching: SearchMatching = round % 2 == 0 ? .all : .any
                 var filter = MemoryQuery()
                 if round == 5 { filter.agentIDs = ["planner"] }
+                if round == 4 { filter.contexts = ["trip-1"] }
                 let found = try #require(
                     try await graph.backend.searchText(
                         terms, matching: matching, filter: filter, limit: 20, metadataPaths: ["title"]))
                 let want = Self.expected(
                     terms, matching, limit: 20, nodes: nodes, now: clock.read(), paths: ["title"]
-                ) { filter.agentIDs?.contains($0.agentID) ?? true }
+                ) {
+                    (filter.agentIDs?.contains($0.agentID) ?? true)
+                        && (filter.contexts?.contains($0.taskContext) ?? true)
+                }
                 #expect(found == want, "step \(step): \"\(query)\" \(matching)")
             }
         }
