@@ -68,7 +68,6 @@ extension StoreTransaction {
         var unindexed: [(id: NodeID, header: NodeHeader)] = []
         for node in nodes {
             let header = try writeRecord(of: node)
-            if let terms = terms[node.id] { try indexText(node.id, terms: terms) }
             logNode(.nodeAdded, node.id, header, version: node.version)
             if let expiresAt = node.expiresAt { try fileExpiry(of: node.id, at: expiresAt) }
             if let embedding = node.embedding { try putEmbedding(embedding, of: node.id) }
@@ -85,6 +84,7 @@ extension StoreTransaction {
             }
         }
         try index(unindexed)
+        try indexText(nodes.compactMap { node in terms[node.id].map { (id: node.id, terms: $0) } })
     }
 
     /// Writes the record of a checked node, interning its names; returns its header.

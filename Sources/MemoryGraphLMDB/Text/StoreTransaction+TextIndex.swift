@@ -29,7 +29,7 @@ extension StoreTransaction {
     /// The sum of the lengths of the index's documents.
     func textLength() throws -> Int {
         try txn.withValue(forKey: MetaKey.textLength, in: schema.meta) { bytes in
-            bytes.map { $0.count == 8 ? Int($0.bigEndianUInt64(at: 0)) : 0 } ?? 0
+            bytes.map { $0.count == 8 ? Int(truncatingIfNeeded: $0.bigEndianUInt64(at: 0)) : 0 } ?? 0
         }
     }
 
@@ -51,16 +51,33 @@ extension StoreTransaction {
 
     /// Files node `id` under each of `terms` (nothing for none).
     func indexText(_ id: NodeID, terms: [String]) throws {
-        guard !terms.isEmpty, let textTerms = schema.textTerms, let documents = schema.textDocuments else { return }
-        for (term, occurrences) in Self.occurrences(terms) {
-            _ = try txn.put(
-                Self.textPosting(id, occurrences: occurrences), forKey: Array(term.utf8), in: textTerms,
-                flags: .noDuplicateData)
+        try indexText([(id, terms)])
+    }
+
+    /// Files each node under each of its terms: every posting of the batch in term order, so that
+    /// consecutive puts land on the same pages, and the total length written once.
+    func indexText(_ documents: [(id: NodeID, terms: [String])]) throws {
+        guard let textTerms = schema.textTerms, let lengths = schema.textDocuments else { return }
+        var postings: [(term: [UInt8], posting: [UInt8])] = []
+        var added = 0
+        for (id, terms) in documents where !terms.isEmpty {
+            for (term, occurrences) in Self.occurrences(terms) {
+                postings.append((Array(term.utf8), Self.textPosting(id, occurrences: occurrences)))
+            }
+            var length: [UInt8] = []
+            length.appendBigEndian(UInt32(clamping: terms.count))
+            try id.withUnsafeBytes { key in _ = try txn.put(length, forKey: key, in: lengths) }
+            added += terms.count
         }
-        var length: [UInt8] = []
-        length.appendBigEndian(UInt32(clamping: terms.count))
-        try id.withUnsafeBytes { key in _ = try txn.put(length, forKey: key, in: documents) }
-        try setTextLength(try textLength() + terms.count)
+        guard added > 0 else { return }
+        postings.sort {
+            $0.term != $1.term
+                ? $0.term.lexicographicallyPrecedes($1.term) : $0.posting.lexicographicallyPrecedes($1.posting)
+        }
+        for (term, posting) in postings {
+            _ = try txn.put(posting, forKey: term, in: textTerms, flags: .noDuplicateData)
+        }
+        try setTextLength(try textLength() + added)
     }
 
     /// Takes node `id`'s document of `terms` out of the index.
@@ -117,7 +134,9 @@ extension StoreTransaction {
                 ))
             return true
         }
-        for (id, terms) in contents { try indexText(id, terms: terms) }
+        for start in stride(from: 0, to: contents.count, by: 10_000) {
+            try indexText(Array(contents[start..<min(start + 10_000, contents.count)]).map { (id: $0.0, terms: $0.1) })
+        }
     }
 
     /// Checks that the index holds exactly the terms of every node record, with the paths it
