@@ -79,6 +79,10 @@ enum PostgresTextIndex {
                 try await connection.query("COMMIT", logger: logger)
                 return false
             }
+            // Writers wait until the index is rebuilt and its paths stored; they read the paths
+            // after their first write to `nodes`, so every node gets the terms of the new paths.
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "LOCK TABLE \(schema.nodes) IN SHARE MODE"), logger: logger)
             try await connection.query("DELETE FROM \(unescaped: schema.textTerms)", logger: logger)
             try await connection.query("DELETE FROM \(unescaped: schema.textDocuments)", logger: logger)
             var after = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))

@@ -122,7 +122,7 @@ extension InMemoryGraphStore {
             stored.embedding.map { ScoredNodeID(id: stored.posting.id, score: metric.score(vector, $0)) }
         }
         let best = scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id > $1.id }
-        return Array(best.prefix(limit))
+        return Array(best.prefix(max(0, limit)))
     }
 
     /// The summary, every node in id order, then every bundle in id order.

@@ -14,8 +14,8 @@ extension MemoryGraph {
         try await reading("embedding") { store in try await store.embeddings(of: [id]).first ?? nil }
     }
 
-    /// The dimension of every embedding of the store: fixed by the first one stored (checked
-    /// against ``Configuration/embeddingDimension`` when that is set), `nil` until then.
+    /// The dimension of every embedding of the store: fixed by the first one stored, `nil` until
+    /// then.
     public func embeddingDimension() async throws -> Int? {
         try await reading("embeddingDimension") { store in try await store.embeddingDimension() }
     }

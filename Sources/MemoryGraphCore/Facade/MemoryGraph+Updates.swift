@@ -85,7 +85,7 @@ extension MemoryGraph {
         let store = try synchronous()
         let start = monotonicNanoseconds()
         defer { recordModify(id, since: start) }
-        return try store.modifyNode(id, updatedAt: Microseconds.now().date, body)
+        return try store.modifyNode(id, updatedAt: Microseconds.now().date, checkingDimension(body))
     }
 
     /// Read-modify-write of a node; see ``modify(_:_:)``.
@@ -96,7 +96,22 @@ extension MemoryGraph {
         try ensureAsyncEnabled()
         let start = monotonicNanoseconds()
         defer { recordModify(id, since: start) }
-        return try await store.modifyNode(id, updatedAt: Microseconds.now().date, body)
+        return try await store.modifyNode(id, updatedAt: Microseconds.now().date, checkingDimension(body))
+    }
+
+    /// `body`, with the embedding of the update it returns held to
+    /// ``Configuration/embeddingDimension``.
+    private func checkingDimension(_ body: @escaping @Sendable (MemoryNode) throws -> NodeUpdate?)
+        -> @Sendable (MemoryNode) throws -> NodeUpdate?
+    {
+        guard let dimension = configuration.embeddingDimension else { return body }
+        return { node in
+            let update = try body(node)
+            if case .set(let vector) = update?.embedding {
+                try Embedding.dimension(of: vector, matches: dimension, "embedding")
+            }
+            return update
+        }
     }
 
     /// The checked update mutation.

@@ -6,6 +6,9 @@
 public enum Embedding {
     /// The most components an embedding may have.
     public static let maximumDimension = 4_096
+    /// The bound on an embedding's squared length: a quarter of the largest `Float`, so that
+    /// every dot product and squared distance of two embeddings stays finite.
+    public static let maximumSquaredLength = Float.greatestFiniteMagnitude / 4
 
     /// Checks `vector` as an embedding or query vector named `what`: 1 to ``maximumDimension``
     /// components, each finite, and of `dimension` components when one is given.
@@ -20,6 +23,12 @@ public enum Embedding {
         if let index = vector.firstIndex(where: { !$0.isFinite }) {
             throw MemoryGraphError(
                 .invalidArgument, "\(what)[\(index)] is \(vector[index]); every component must be a finite number")
+        }
+        guard VectorMath.dot(vector, vector) < maximumSquaredLength else {
+            throw MemoryGraphError(
+                .invalidArgument,
+                "\(what) is too long to compare in 32-bit floats (its squared length must stay below "
+                    + "\(maximumSquaredLength)); scale it down, or normalise it to length 1")
         }
         if let dimension { try self.dimension(of: vector, matches: dimension, what) }
     }
@@ -83,10 +92,10 @@ package struct TopScores {
     private let limit: Int
     private var kept: [ScoredNodeID] = []
 
-    /// Keeps at most `limit` ids.
+    /// Keeps at most `limit` ids (none for a limit below 1).
     package init(limit: Int) {
-        self.limit = limit
-        kept.reserveCapacity(limit + 1)
+        self.limit = max(0, limit)
+        kept.reserveCapacity(min(self.limit, 1_024) + 1)
     }
 
     private static func ranksBefore(_ a: ScoredNodeID, _ b: ScoredNodeID) -> Bool {
@@ -95,6 +104,7 @@ package struct TopScores {
 
     /// Offers node `id` with `score`.
     package mutating func offer(_ id: NodeID, score: Double) {
+        guard limit > 0 else { return }
         let candidate = ScoredNodeID(id: id, score: score)
         if kept.count == limit, let last = kept.last, !Self.ranksBefore(candidate, last) { return }
         var index = kept.count

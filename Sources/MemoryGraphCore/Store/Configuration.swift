@@ -48,9 +48,11 @@ extension MemoryGraph {
         /// of fields (`"title"`, `"source.url"`), each field's strings searched like the
         /// result's. Default: none.
         public var searchableMetadataPaths: [String] = []
-        /// The dimension every ``NodeDraft/embedding`` must have, checked before a write; `nil`:
-        /// the first embedding stored fixes it (the store keeps it either way, and refuses
-        /// embeddings of another). Default: `nil`.
+        /// The dimension every embedding this graph writes must have, checked before each write
+        /// (adds, updates and the updates of `modify`); `nil`: no check here. Either way the store
+        /// keeps the dimension of the first embedding it stored and refuses embeddings of another,
+        /// so set this to catch a wrong model's vectors before the first one is stored.
+        /// Default: `nil`.
         public var embeddingDimension: Int?
 
         /// Emit swift-metrics counters, timers and gauges (see the README's metrics table). With

@@ -82,7 +82,7 @@ extension LMDBStore {
 /// inline, so no read blocks a thread of the cooperative pool.
 extension LMDBStore {
     /// Runs the synchronous read `body` in a snapshot once lazy indexing caught up.
-    private func asyncRead<T>(_ body: (StoreTransaction) throws -> T) async throws -> T {
+    func asyncRead<T>(_ body: (StoreTransaction) throws -> T) async throws -> T {
         try await catchUp()
         return try snapshot(body)
     }
@@ -138,12 +138,12 @@ extension LMDBStore {
 }
 
 /// Search through the full-text index, embeddings and the exact vector search, each in one read
-/// snapshot.
+/// snapshot; the `async` forms wait, suspended, for lazy indexing as every `async` read does.
 extension LMDBStore {
     public func searchText(
         _ terms: [SearchTerm], matching: SearchMatching, filter: MemoryQuery, limit: Int, metadataPaths: [String]
     ) async throws -> [ScoredNodeID]? {
-        try read {
+        try await asyncRead {
             try $0.searchText(
                 terms, matching: matching, filter: filter, limit: limit, metadataPaths: metadataPaths)
         }
@@ -151,11 +151,23 @@ extension LMDBStore {
 
     public func embeddingDimension() throws -> Int? { try read { try $0.embeddingDimension() } }
 
+    public func embeddingDimension() async throws -> Int? { try await asyncRead { try $0.embeddingDimension() } }
+
     public func embeddings(of ids: [NodeID]) throws -> [[Float]?] { try read { try $0.embeddings(of: ids) } }
+
+    public func embeddings(of ids: [NodeID]) async throws -> [[Float]?] {
+        try await asyncRead { try $0.embeddings(of: ids) }
+    }
 
     public func nearestNodes(to vector: [Float], metric: VectorMetric, matching filter: MemoryQuery, limit: Int) throws
         -> [ScoredNodeID]
     {
         try read { try $0.nearestNodes(to: vector, metric: metric, matching: filter, limit: limit) }
+    }
+
+    public func nearestNodes(to vector: [Float], metric: VectorMetric, matching filter: MemoryQuery, limit: Int)
+        async throws -> [ScoredNodeID]
+    {
+        try await asyncRead { try $0.nearestNodes(to: vector, metric: metric, matching: filter, limit: limit) }
     }
 }

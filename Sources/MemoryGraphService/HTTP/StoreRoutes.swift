@@ -176,14 +176,34 @@ struct StoreRoutes: Sendable {
     /// `{"hits": […]}`, or `{"hits": null}` when the store has no full-text index for the paths.
     func searchText(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let body = try await fields(request, allowed: ["terms", "matching", "filter", "limit", "metadata_paths"])
-        let terms = try body.strings("terms").map { word in
-            word.hasSuffix("*") ? SearchTerm.prefix(String(word.dropLast())) : SearchTerm.exact(word)
+        let terms = try body.strings("terms").map { word -> SearchTerm in
+            let isPrefix = word.hasSuffix("*")
+            let text = isPrefix ? String(word.dropLast()) : word
+            guard !text.isEmpty, text.utf8.count <= TextAnalyzer.maximumTermLength else {
+                throw invalid("terms holds \"\(word)\"; a term is 1 to 64 bytes, with a * after a prefix")
+            }
+            return isPrefix ? .prefix(text) : .exact(text)
         }
-        let matching: SearchMatching = try body.string("matching") == "any" ? .any : .all
+        guard (1...SearchRequest.maximumTerms).contains(terms.count) else {
+            throw invalid("terms holds \(terms.count) terms; give 1 to \(SearchRequest.maximumTerms)")
+        }
+        let name = try body.string("matching")
+        guard let matching = SearchMatching(rawValue: name) else {
+            throw invalid("matching \"\(name)\" is not one of all, any")
+        }
         let hits = try await store.searchText(
-            terms, matching: matching, filter: try body.decode("filter"), limit: try body.int("limit"),
+            terms, matching: matching, filter: try body.decode("filter"), limit: try searchLimit(body),
             metadataPaths: try body.strings("metadata_paths"))
         return JSONResponse.make(["hits": hits.map { WireFormat.array($0) } ?? .null])
+    }
+
+    /// The body's `limit`, 1 to ``SearchRequest/maximumLimit``.
+    private func searchLimit(_ body: WireFields) throws -> Int {
+        let limit = try body.int("limit")
+        guard (1...SearchRequest.maximumLimit).contains(limit) else {
+            throw invalid("limit must be from 1 to \(SearchRequest.maximumLimit), got \(limit)")
+        }
+        return limit
     }
 
     // MARK: Bundles

@@ -184,7 +184,7 @@ public enum VectorConformance {
         }
         let badDrafts: [[NodeDraft]] = [
             [draft([1, 2, 3])], [draft([])], [draft([1, .nan, 0, 0])], [draft([1, .infinity, 0, 0])],
-            [draft([Float](repeating: 1, count: Embedding.maximumDimension + 1))],
+            [draft([Float](repeating: 1, count: Embedding.maximumDimension + 1))], [draft([1e20, 1e20, 0, 0])],
             [draft([1, 1, 1, 1]), draft([1, 1, 1, 1, 1])],
         ]
         for drafts in badDrafts {
@@ -213,7 +213,7 @@ public enum VectorConformance {
             SearchRequest(nearest: [1, 2, 3, 4, 5]), SearchRequest(nearest: [0, 0, 0, 0], metric: .cosine),
             SearchRequest(nearest: [1, 0, 0, 0], limit: 0),
             SearchRequest(nearest: [1, 0, 0, 0], limit: SearchRequest.maximumLimit + 1),
-            SearchRequest(text: "plan", nearest: [1, 2]),
+            SearchRequest(text: "plan", nearest: [1, 2]), SearchRequest(nearest: [3e19, 0, 0, 0], metric: .dot),
         ]
         for request in badSearches {
             let error = await #expect(throws: MemoryGraphError.self, "\(request)") { try await graph.search(request) }

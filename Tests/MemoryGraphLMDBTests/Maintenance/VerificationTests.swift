@@ -128,6 +128,14 @@ struct VerificationTests {
             }
         ),
         (
+            "embedding dimension lost", [.undecodableRecord],
+            { graph, _, _ in
+                try corrupt(graph) { txn, store in
+                    _ = try txn.delete(MetaKey.embeddingDimension, in: store.schema.meta)
+                }
+            }
+        ),
+        (
             "reverse dictionary entry removed", [.dictionaryMismatch],
             { graph, ids, _ in
                 try corrupt(graph) { txn, store in
@@ -166,6 +174,7 @@ struct VerificationTests {
             #expect(try Self.answers(graph, data) == before, "\(corruption.name): answers changed")
             #expect(try graph.nodes(ids).allSatisfy { $0 != nil })
             #expect(try graph.bundle(bundleID)?.nodeIDs == Array(ids.prefix(4)))
+            #expect(try graph.embedding(of: ids[6]) == [0, 1, 0], "\(corruption.name): the embedding")
         }
     }
 
