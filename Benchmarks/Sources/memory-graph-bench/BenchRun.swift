@@ -12,6 +12,8 @@ final class BenchRun {
     let reads: Int
     let queries: Int
     let repetitions: Int
+    /// The run's seed, which S9 and S10 draw their data and queries from.
+    let seed: UInt64
     let twin: SQLiteTwin?
     /// ``LMDBConfiguration/groupCommitWindow`` when given; the library's default otherwise.
     let groupCommitWindow: Double?
@@ -28,6 +30,7 @@ final class BenchRun {
         self.reads = reads
         self.queries = queries
         self.repetitions = repetitions
+        self.seed = seed
         twin = compare ? try SQLiteTwin(path: directory + "/sqlite.db") : nil
         random = SplitMix64(seed: seed ^ 0x5EED)
         self.groupCommitWindow = groupCommitWindow
@@ -52,7 +55,7 @@ final class BenchRun {
         return configuration
     }
 
-    private func repeated(_ count: Int, _ operation: (Int) throws -> Void) throws -> Measurement {
+    func repeated(_ count: Int, _ operation: (Int) throws -> Void) throws -> Measurement {
         try warmUp(count, operation)
         return Measurement.median(try (0..<repetitions).map { _ in try Measurement.time(count, operation) })
     }
@@ -61,6 +64,20 @@ final class BenchRun {
     private func timedAfterWarmUp(_ count: Int, _ operation: (Int) throws -> Void) throws -> Measurement {
         try warmUp(count, operation)
         return try Measurement.time(count, operation)
+    }
+
+    /// ``repeated(_:_:)`` for operations that suspend: the warm-up and every repetition in one
+    /// task, which this thread waits for.
+    func repeatedAwaiting(_ count: Int, _ operation: @escaping @Sendable (Int) async throws -> Void) throws
+        -> Measurement
+    {
+        let repetitions = repetitions
+        return try awaitFromThread {
+            for index in 0..<max(1, count / 10) { try await operation(index) }
+            var runs: [Measurement] = []
+            for _ in 0..<repetitions { runs.append(try await Measurement.time(count, awaiting: operation)) }
+            return Measurement.median(runs)
+        }
     }
 
     /// Runs a tenth of the `count` operations (at least one), untimed.
@@ -192,45 +209,21 @@ final class BenchRun {
     }
 
     func s4Query() throws -> ScenarioResult {
-        let week: Int64 = 7 * 86_400_000
-        let queries = (0..<queries).map { _ -> (agents: [String], contexts: [String], start: Int64, minimum: Double) in
-            let agents = (0..<3).map { _ in Workload.agents[Int.random(in: 0..<Workload.agents.count, using: &random)] }
-            let contexts = (0..<5).map { _ in Workload.contexts[workload.contextSampler.next(using: &random)] }
-            let start = Workload.end - Int64.random(in: week...Workload.span, using: &random)
-            return (Array(Set(agents)).sorted(), Array(Set(contexts)).sorted(), start, 0.8)
-        }
-        let prepared = queries.map { query -> MemoryQuery in
-            var q = MemoryQuery()
-            q.agentIDs = Set(query.agents)
-            q.contexts = Set(query.contexts)
-            q.timeRange =
-                Date(
-                    timeIntervalSince1970: Double(query.start) / 1000)..<Date(
-                    timeIntervalSince1970: Double(query.start + week) / 1000)
-            q.minConfidence = query.minimum
-            q.limit = 100
-            return q
-        }
+        let filters = (0..<queries).map { _ in S4Filter.draw(from: workload, using: &random) }
+        let prepared = filters.map(\.query)
         let graph = try MemoryGraph(path: graphPath, configuration: configuration(caching: true), lmdb: lmdb)
         defer { graph.close() }
         if let twin {
-            for (index, query) in queries.enumerated() {
-                let theirs = try twin.query(
-                    agents: query.agents, contexts: query.contexts, start: query.start * 1_000,
-                    end: (query.start + week) * 1_000, minimum: query.minimum, limit: 100)
+            for (index, filter) in filters.enumerated() {
+                let theirs = try twin.query(filter, limit: 100)
                 guard try graph.query(prepared[index]).nodes.map(\.id) == theirs else {
                     throw AnswerMismatch(description: "S4: the engines disagree on query \(index)")
                 }
             }
         }
-        let mine = try repeated(queries.count) { index in _ = try graph.query(prepared[index]) }
+        let mine = try repeated(filters.count) { index in _ = try graph.query(prepared[index]) }
         let theirs = try twin.map { twin in
-            try repeated(queries.count) { index in
-                let query = queries[index]
-                _ = try twin.query(
-                    agents: query.agents, contexts: query.contexts, start: query.start * 1_000,
-                    end: (query.start + week) * 1_000, minimum: query.minimum, limit: 100)
-            }
+            try repeated(filters.count) { index in _ = try twin.query(filters[index], limit: 100) }
         }
         return ScenarioResult(
             id: "S4", title: "3 agents × 5 contexts × 7 days × conf ≥ 0.8, limit 100", memoryGraph: mine,

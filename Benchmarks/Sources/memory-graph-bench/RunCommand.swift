@@ -15,7 +15,11 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "Nodes in the data set.") var nodes = 100_000
     @Option(help: "The data set's seed.") var seed: UInt64 = 42
-    @Option(help: "Scenarios to run, comma-separated (S1 always runs: it loads the data).")
+    @Option(
+        help: """
+            Scenarios to run, comma-separated (S1 always runs: it loads the data). Besides the default ones: S9 \
+            (full-text search, S9 and S9f) and S10 (exact vector search, S10 and S10f), each on a store of its own.
+            """)
     var scenarios = "S1,S2c,S2h,S3,S4,S5,S7,S8,S11"
     @Option(help: "Directory for the stores (default: a temporary one, removed afterwards).") var path: String?
     @Option(help: "Write every figure to this JSON file.") var json: String?
@@ -42,6 +46,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Changes delivered to each consumer in S11.") var feedChanges = 2_000
     @Option(help: "LMDBConfiguration.groupCommitWindow in seconds (default: the library's).")
     var groupCommitWindow: Double?
+    @Option(help: "Components of each vector in S10.") var vectorDimension = 384
+    @Option(
+        help: """
+            The Python, with NumPy, that runs S10's twin (Benchmarks/vectors/numpy_twin.py); default: \
+            $MEMORY_GRAPH_BENCH_PYTHON, else python3. Without NumPy the twin is skipped.
+            """)
+    var python: String?
 
     func validate() throws {
         guard nodes >= 100 else { throw ValidationError("--nodes must be at least 100") }
@@ -51,6 +62,9 @@ struct RunCommand: ParsableCommand {
                 "--compare takes sqlite and postgres, not \(unknown.sorted().joined(separator: ", "))")
         }
         if engines.contains("postgres") { _ = try postgresServer() }
+        guard (1...Embedding.maximumDimension).contains(vectorDimension) else {
+            throw ValidationError("--vector-dimension must be from 1 to \(Embedding.maximumDimension)")
+        }
         guard postgresOperations > 0 else { throw ValidationError("--postgres-operations must be positive") }
         guard reads > 0, queries > 0, repetitions > 0, writeRounds > 0, revisions > 0, feedChanges > 0 else {
             throw ValidationError(
@@ -76,6 +90,8 @@ struct RunCommand: ParsableCommand {
             ("S5", { [try bench.s5Neighbors()] }),
             ("S7", { [try bench.s7DurableWrites(rounds: writeRounds)] }),
             ("S8", { [try bench.s8CompareAndSet(updatesPerProducer: revisions)] }),
+            ("S9", { try bench.s9TextSearch() }),
+            ("S10", { try bench.s10VectorSearch(dimension: vectorDimension, python: pythonInterpreter) }),
             ("S11", { try bench.s11ChangeFeedLatency(count: feedChanges) }),
         ]
         for (id, step) in steps where id == "S1" || selected.contains(id) {
@@ -99,6 +115,11 @@ struct RunCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(report).write(to: URL(fileURLWithPath: json))
         }
+    }
+
+    /// The Python that runs S10's twin.
+    private var pythonInterpreter: String {
+        python ?? ProcessInfo.processInfo.environment["MEMORY_GRAPH_BENCH_PYTHON"] ?? "python3"
     }
 
     /// The engines `--compare` names.

@@ -72,24 +72,38 @@ final class SQLiteTwin {
         }
     }
 
-    /// Ids of the newest nodes matching agents × contexts × [start, end) × conf ≥ minimum.
-    func query(agents: [String], contexts: [String], start: Int64, end: Int64, minimum: Double, limit: Int) throws
-        -> [NodeID]
-    {
+    /// Ids of the newest nodes matching `filter`: agents × contexts × [start, end) × conf ≥ minimum.
+    func query(_ filter: S4Filter, limit: Int) throws -> [NodeID] {
         try pool.read { db in
-            let agentMarks = Array(repeating: "?", count: agents.count).joined(separator: ",")
-            let contextMarks = Array(repeating: "?", count: contexts.count).joined(separator: ",")
             let statement = try db.cachedStatement(
                 sql: """
-                    SELECT id, result FROM nodes WHERE agent IN (\(agentMarks)) AND ctx IN (\(contextMarks))
-                    AND ts >= ? AND ts < ? AND conf >= ? ORDER BY ts DESC, id DESC LIMIT ?
+                    SELECT id, result FROM nodes WHERE \(Self.condition(filter, table: "nodes"))
+                    ORDER BY ts DESC, id DESC LIMIT ?
                     """)
-            var arguments = StatementArguments(agents + contexts)
-            arguments += [start, end, minimum, limit]
+            var arguments = Self.arguments(filter)
+            arguments += [limit]
             return try Row.fetchAll(statement, arguments: arguments).compactMap { row in
                 NodeID(bytes: [UInt8](row["id"] as Data))
             }
         }
+    }
+
+    /// `filter` as an SQL condition over the columns of `table` (`agent`, `ctx`, `ts` in
+    /// microseconds, `conf`), its values bound in the order of ``arguments(_:)``.
+    static func condition(_ filter: S4Filter, table: String) -> String {
+        let agentMarks = Array(repeating: "?", count: filter.agents.count).joined(separator: ",")
+        let contextMarks = Array(repeating: "?", count: filter.contexts.count).joined(separator: ",")
+        return """
+            \(table).agent IN (\(agentMarks)) AND \(table).ctx IN (\(contextMarks)) AND \(table).ts >= ? \
+            AND \(table).ts < ? AND \(table).conf >= ?
+            """
+    }
+
+    /// The values of ``condition(_:table:)``.
+    static func arguments(_ filter: S4Filter) -> StatementArguments {
+        var arguments = StatementArguments(filter.agents + filter.contexts)
+        arguments += [filter.start * 1_000, filter.end * 1_000, filter.minimum]
+        return arguments
     }
 
     /// Ids within two out-links of `id`.
