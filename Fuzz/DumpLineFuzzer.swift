@@ -102,7 +102,7 @@ private func written(_ record: DumpRecord) -> String {
                     id: draft.id ?? NodeID(high: 0, low: 0), agentID: draft.agentID, taskContext: draft.taskContext,
                     result: draft.result, timestamp: draft.timestamp ?? Date(timeIntervalSince1970: 0),
                     metadata: draft.metadata, links: draft.links, version: draft.revision?.version ?? 1,
-                    updatedAt: draft.revision?.updatedAt, expiresAt: draft.expiresAt)))
+                    updatedAt: draft.revision?.updatedAt, expiresAt: draft.expiresAt), embedding: draft.embedding))
     case .bundle(let bundle):
         written(DumpFormat.bundle(bundle))
     case .trailer(let nodes, let bundles, let checksum):
@@ -132,7 +132,7 @@ func seeds() -> [String: [UInt8]] {
         let node = MemoryNode(
             id: id, agentID: draft.agentID, taskContext: draft.taskContext, result: draft.result,
             timestamp: timestamp, metadata: draft.metadata, links: draft.links)
-        add("node-\(index)", DumpFormat.node(node))
+        add("node-\(index)", DumpFormat.node(node, embedding: index % 2 == 0 ? [0.5, -1, 3e-7] : nil))
     }
     for (index, bundle) in Samples.bundles.enumerated() {
         add("bundle-\(index)", DumpFormat.bundle(bundle))
