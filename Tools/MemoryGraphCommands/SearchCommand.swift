@@ -40,10 +40,9 @@ struct SearchCommand: AsyncParsableCommand {
     /// The `--embedding` argument's numbers.
     private func vector() throws -> [Float]? {
         guard let embedding else { return nil }
-        let numbers = (try? JSONValue(jsonString: embedding))?.arrayValue?.compactMap { item in
-            item.boolValue == nil ? item.doubleValue.map(Float.init) : nil
-        }
-        guard let numbers, numbers.count == (try? JSONValue(jsonString: embedding))?.arrayValue?.count else {
+        let items = (try? JSONValue(jsonString: embedding))?.arrayValue ?? []
+        let numbers = items.compactMap { item in item.boolValue == nil ? item.doubleValue.map(Float.init) : nil }
+        guard !items.isEmpty, numbers.count == items.count else {
             throw ValidationError("--embedding must be a JSON array of numbers, such as [0.12, -0.5, 0.33]")
         }
         return numbers

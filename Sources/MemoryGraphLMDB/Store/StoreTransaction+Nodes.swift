@@ -114,7 +114,7 @@ extension StoreTransaction {
     func remove(_ id: NodeID, logging kind: GraphChange.Kind) throws -> Bool {
         guard let header = try header(of: id), let previous = try record(of: id) else { return false }
         changes?.nodes.insert(id)
-        if let paths = try textIndexPaths(), let terms = try indexedTerms(of: id, paths: paths) {
+        if let paths = try textIndexPaths(), let terms = try indexedTerms(of: id, record: previous, paths: paths) {
             try unindexText(id, terms: terms)
         }
         logNode(kind, id, header, version: header.version, previous: previous)

@@ -50,7 +50,8 @@ extension StoreTransaction {
         if let expiresAt = update.expiresAt { new.expiresAt = expiresAt }
         if case .some(.some(let vector)) = update.embedding { try checkDimension(of: vector) }
         var textChange: (old: [String], new: [String])?
-        if update.result != nil || update.metadata != nil, let paths = try textIndexPaths() {
+        // Metadata counts only through the index's paths: with none, a metadata update keeps the terms.
+        if let paths = try textIndexPaths(), update.result != nil || (update.metadata != nil && !paths.isEmpty) {
             let oldTerms = try textTerms(result: storedResult, metadata: storedMetadata, paths: paths)
             let newTerms = try textTerms(result: result, metadata: metadata, paths: paths)
             if oldTerms != newTerms { textChange = (oldTerms, newTerms) }

@@ -108,9 +108,10 @@ extension StoreTransaction {
         return SearchableText.terms(result: values.result, metadata: values.metadata, metadataPaths: paths)
     }
 
-    /// The terms of node `id`'s stored record, `nil` when it has no document in the index.
-    func indexedTerms(of id: NodeID, paths: [String]) throws -> [String]? {
-        guard try textDocumentLength(of: id) != nil, let bytes = try record(of: id) else { return nil }
+    /// The terms of node `id`, whose stored record is `bytes`; `nil` when it has no document in
+    /// the index.
+    func indexedTerms(of id: NodeID, record bytes: [UInt8], paths: [String]) throws -> [String]? {
+        guard try textDocumentLength(of: id) != nil else { return nil }
         let record = try bytes.withUnsafeBytes { try NodeRecord($0) }
         let values = record.payload.decode()
         return SearchableText.terms(result: values.result, metadata: values.metadata, metadataPaths: paths)
