@@ -102,8 +102,8 @@ package enum DumpRecord {
                 let vector = components.arrayValue?.compactMap { item in
                     item.boolValue == nil ? item.doubleValue.map(Float.init) : nil
                 }
-                guard let vector, vector.count == components.arrayValue?.count else {
-                    throw invalid("\"embedding\" must be an array of numbers")
+                guard let vector, vector.count == components.arrayValue?.count, vector.allSatisfy(\.isFinite) else {
+                    throw invalid("\"embedding\" must be an array of numbers, each finite as a 32-bit float")
                 }
                 embedding = vector
             }
