@@ -102,6 +102,15 @@ public protocol GraphStore: AnyObject, Sendable {
     ///   another dimension than `vector`'s.
     func nearestNodes(to vector: [Float], metric: VectorMetric, matching filter: MemoryQuery, limit: Int)
         async throws -> [ScoredNodeID]
+    /// ``nearestNodes(to:metric:matching:limit:)``, with how the backend found them. A backend
+    /// with an approximate index (the embedded one) may answer from it instead of exactly.
+    func explainNearestNodes(to vector: [Float], metric: VectorMetric, matching filter: MemoryQuery, limit: Int)
+        async throws -> (hits: [ScoredNodeID], ranking: SearchPlan.Ranking)
+    /// ``searchText(_:matching:filter:limit:metadataPaths:)``, with how the backend found them;
+    /// `nil` where that is.
+    func explainSearchText(
+        _ terms: [SearchTerm], matching: SearchMatching, filter: MemoryQuery, limit: Int, metadataPaths: [String]
+    ) async throws -> (hits: [ScoredNodeID], ranking: SearchPlan.Ranking)?
 
     // MARK: The change log
 
@@ -131,6 +140,34 @@ public protocol GraphStore: AnyObject, Sendable {
 }
 
 extension GraphStore {
+    /// ``nearestNodes(to:metric:matching:limit:)``, said to be exact.
+    public func explainNearestNodes(
+        to vector: [Float], metric: VectorMetric, matching filter: MemoryQuery, limit: Int
+    ) async throws -> (hits: [ScoredNodeID], ranking: SearchPlan.Ranking) {
+        let hits = try await nearestNodes(to: vector, metric: metric, matching: filter, limit: limit)
+        let ranking =
+            filter.isUnconstrained
+            ? SearchPlan.Ranking(method: .vectorScan, scored: nil, found: hits.count, reason: "no filter; exact")
+            : SearchPlan.Ranking(
+                method: .vectorFilterScan, scored: nil, found: hits.count, reason: "the filter's matches; exact")
+        return (hits, ranking)
+    }
+
+    /// ``searchText(_:matching:filter:limit:metadataPaths:)``, said to be the backend's index.
+    public func explainSearchText(
+        _ terms: [SearchTerm], matching: SearchMatching, filter: MemoryQuery, limit: Int, metadataPaths: [String]
+    ) async throws -> (hits: [ScoredNodeID], ranking: SearchPlan.Ranking)? {
+        guard
+            let hits = try await searchText(
+                terms, matching: matching, filter: filter, limit: limit, metadataPaths: metadataPaths)
+        else { return nil }
+        return (
+            hits,
+            SearchPlan.Ranking(
+                method: .textIndex, scored: nil, found: hits.count, reason: "the backend's full-text index")
+        )
+    }
+
     /// No full-text index: the facade reads every node.
     public func searchText(
         _ terms: [SearchTerm], matching: SearchMatching, filter: MemoryQuery, limit: Int, metadataPaths: [String]

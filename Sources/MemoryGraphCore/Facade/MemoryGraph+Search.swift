@@ -29,35 +29,57 @@ extension MemoryGraph {
         try await search(request, within: .all)
     }
 
+    /// How ``search(_:)`` runs `request`: it runs the search and tells, for each ranking, which
+    /// way it was found (a full-text index, a scan, the approximate vector index or an exact
+    /// comparison), how many nodes it scored, and why.
+    ///
+    /// - Throws: what ``search(_:)`` throws.
+    public func explain(_ request: SearchRequest) async throws -> SearchPlan {
+        try await searchExplained(request, within: .all).plan
+    }
+
     /// ``search(_:)`` as the nodes inside `scope` alone would answer it: the statistics too are
     /// those of the nodes inside the scope, so that scores say nothing of the others.
     func search(_ request: SearchRequest, within scope: ReadScope) async throws -> [SearchHit] {
+        try await searchExplained(request, within: scope).hits
+    }
+
+    /// ``search(_:within:)`` with how it ran.
+    func searchExplained(_ request: SearchRequest, within scope: ReadScope) async throws
+        -> (hits: [SearchHit], plan: SearchPlan)
+    {
         let terms = try Self.check(request)
         let metadataPaths = configuration.searchableMetadataPaths
         return try await reading("search", isQuery: true) { store in
             switch (terms, request.nearest) {
             case (let terms?, nil):
-                return try await Self.textSearch(
+                let (hits, ranking) = try await Self.textSearch(
                     request, terms: terms, on: store, within: scope, metadataPaths: metadataPaths)
+                return (hits, SearchPlan(text: ranking, vector: nil, fusionDepth: nil, found: hits.count))
             case (nil, let vector?):
-                let scored = try await store.nearestNodes(
+                let (scored, ranking) = try await store.explainNearestNodes(
                     to: vector, metric: request.metric, matching: request.filter, limit: request.limit)
-                return try await Self.hits(scored, on: store)
+                let hits = try await Self.hits(scored, on: store)
+                return (hits, SearchPlan(text: nil, vector: ranking, fusionDepth: nil, found: hits.count))
             case (let terms?, let vector?):
                 var deeper = request
                 deeper.limit = SearchFusion.depth(limit: request.limit)
-                let byText = try await Self.textSearch(
+                let (byText, textRanking) = try await Self.textSearch(
                     deeper, terms: terms, on: store, within: scope, metadataPaths: metadataPaths)
-                let byVector = try await store.nearestNodes(
+                let (byVector, vectorRanking) = try await store.explainNearestNodes(
                     to: vector, metric: request.metric, matching: request.filter, limit: deeper.limit)
                 let fused = SearchFusion.fuse([byText.map(\.node.id), byVector.map(\.id)], limit: request.limit)
                 let known = Dictionary(byText.map { ($0.node.id, $0.node) }, uniquingKeysWith: { first, _ in first })
                 let missing = fused.map(\.id).filter { known[$0] == nil }
                 var nodes = known
                 for case let node? in try await store.nodes(missing) { nodes[node.id] = node }
-                return fused.compactMap { hit in nodes[hit.id].map { SearchHit(node: $0, score: hit.score) } }
+                let hits = fused.compactMap { hit in nodes[hit.id].map { SearchHit(node: $0, score: hit.score) } }
+                return (
+                    hits,
+                    SearchPlan(text: textRanking, vector: vectorRanking, fusionDepth: deeper.limit, found: hits.count)
+                )
             case (nil, nil):
-                return []
+                return ([], SearchPlan(text: nil, vector: nil, fusionDepth: nil, found: 0))
             }
         }
     }
@@ -116,16 +138,22 @@ extension MemoryGraph {
     static func textSearch(
         _ request: SearchRequest, terms: [SearchTerm], on store: any GraphStore, within scope: ReadScope,
         metadataPaths: [String]
-    ) async throws -> [SearchHit] {
-        if scope.agentIDs == nil, scope.contexts == nil,
-            let ranked = try await store.searchText(
+    ) async throws -> (hits: [SearchHit], ranking: SearchPlan.Ranking) {
+        let everyNode = scope.agentIDs == nil && scope.contexts == nil
+        if everyNode,
+            let (ranked, ranking) = try await store.explainSearchText(
                 terms, matching: request.matching, filter: request.filter, limit: request.limit,
                 metadataPaths: metadataPaths)
         {
-            return try await hits(ranked, on: store)
+            return (try await hits(ranked, on: store), ranking)
         }
-        return try await scanningSearch(
+        let (hits, read) = try await scanningSearch(
             request, terms: terms, on: store, within: scope, metadataPaths: metadataPaths)
+        let reason =
+            everyNode
+            ? "the backend has no full-text index for these metadata paths"
+            : "the session's scope is narrower than the graph, so the statistics are those of its own nodes"
+        return (hits, SearchPlan.Ranking(method: .textScan, scored: read, found: hits.count, reason: reason))
     }
 
     /// A search by reading every node of `store`: its words into a ``SearchCorpus``, then the
@@ -133,13 +161,15 @@ extension MemoryGraph {
     static func scanningSearch(
         _ request: SearchRequest, terms: [SearchTerm], on store: any GraphStore, within scope: ReadScope,
         metadataPaths: [String]
-    ) async throws -> [SearchHit] {
+    ) async throws -> (hits: [SearchHit], read: Int) {
         var corpus = SearchCorpus()
+        var read = 0
         var everything = MemoryQuery()
         everything.agentIDs = scope.agentIDs
         everything.contexts = scope.contexts
         try await forEachNode(matching: everything, on: store) { node in
             corpus.set(node.id, terms: node.searchTerms(metadataPaths: metadataPaths))
+            read += 1
         }
         var candidates: Set<NodeID>?
         if !request.filter.isUnconstrained {
@@ -150,7 +180,7 @@ extension MemoryGraph {
         let ranked = corpus.rank(terms, matching: request.matching, limit: request.limit) { id in
             candidates?.contains(id) ?? true
         }
-        return try await hits(ranked.map { ScoredNodeID(id: $0.id, score: $0.score) }, on: store)
+        return (try await hits(ranked.map { ScoredNodeID(id: $0.id, score: $0.score) }, on: store), read)
     }
 
     /// Calls `visit` with every node that matches `query`'s criteria, a page of 1 000 at a time.

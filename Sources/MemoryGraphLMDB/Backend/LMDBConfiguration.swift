@@ -75,6 +75,9 @@ public struct LMDBConfiguration: Sendable {
     /// commit instead of two or three, and a write that arrives alone never waits. Between 0
     /// (no wait) and 0.01. Default: 0.001.
     public var groupCommitWindow = 0.001
+    /// The store's approximate vector index (see ``VectorIndexParameters``). Default:
+    /// ``VectorIndexSetting/keep``: whatever the store has, none for a new store.
+    public var vectorIndex: VectorIndexSetting = .keep
 
     /// The defaults.
     public init() {}
@@ -101,6 +104,10 @@ public struct LMDBConfiguration: Sendable {
         guard groupCommitWindow >= 0 && groupCommitWindow <= 0.01 else {
             throw invalid(
                 "groupCommitWindow must be between 0 and 0.01 seconds, got \(groupCommitWindow); 0 turns the wait off")
+        }
+        if case .hnsw(let parameters) = vectorIndex { try parameters.validate() }
+        if readOnly, vectorIndex != .keep {
+            throw invalid("vectorIndex can only be .keep in a read-only open: building or dropping an index writes")
         }
     }
 }

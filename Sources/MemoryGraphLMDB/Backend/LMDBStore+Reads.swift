@@ -170,4 +170,21 @@ extension LMDBStore {
     {
         try await asyncRead { try $0.nearestNodes(to: vector, metric: metric, matching: filter, limit: limit) }
     }
+
+    public func explainNearestNodes(
+        to vector: [Float], metric: VectorMetric, matching filter: MemoryQuery, limit: Int
+    ) async throws -> (hits: [ScoredNodeID], ranking: SearchPlan.Ranking) {
+        try await asyncRead {
+            try $0.nearestNodesExplained(to: vector, metric: metric, matching: filter, limit: limit)
+        }
+    }
+
+    public func explainSearchText(
+        _ terms: [SearchTerm], matching: SearchMatching, filter: MemoryQuery, limit: Int, metadataPaths: [String]
+    ) async throws -> (hits: [ScoredNodeID], ranking: SearchPlan.Ranking)? {
+        try await asyncRead {
+            try $0.searchTextExplained(
+                terms, matching: matching, filter: filter, limit: limit, metadataPaths: metadataPaths)
+        }
+    }
 }

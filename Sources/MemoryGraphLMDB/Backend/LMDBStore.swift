@@ -73,7 +73,9 @@ public final class LMDBStore: MaintainableGraphStore {
         options.mapSize = lmdb.mapSize
         options.maximumMapSize = lmdb.maximumMapSize
         options.maximumReaders = lmdb.maxReaders
-        options.maximumDatabases = Schema.layout.count + Schema.version5Layout.count + Schema.version6Layout.count + 4
+        options.maximumDatabases =
+            Schema.layout.count + Schema.version5Layout.count + Schema.version6Layout.count
+            + Schema.version7Layout.count + 4
         options.readOnly = lmdb.readOnly
         options.fileMode = lmdb.fileMode
         options.durability = Environment.Durability(rawValue: lmdb.durability.rawValue) ?? .full
@@ -94,7 +96,8 @@ public final class LMDBStore: MaintainableGraphStore {
             )
             let schema = Schema(
                 databases, version5: try Self.openLater(Schema.version5Layout, environment, readOnly: lmdb.readOnly),
-                version6: try Self.openLater(Schema.version6Layout, environment, readOnly: lmdb.readOnly))
+                version6: try Self.openLater(Schema.version6Layout, environment, readOnly: lmdb.readOnly),
+                version7: try Self.openLater(Schema.version7Layout, environment, readOnly: lmdb.readOnly))
             let interner = Interner(schema: schema)
             let logger = configuration.logger
             try Self.checkSchemaVersion(
@@ -113,6 +116,11 @@ public final class LMDBStore: MaintainableGraphStore {
                                 metadata: ["path": "\(path)", "metadata_paths": "\(paths)"])
                         }
                         try store.rebuildTextIndex(paths: paths)
+                    }
+                    if try store.apply(lmdb.vectorIndex), let vectors = schema.vectors,
+                        try txn.statistics(of: vectors).entries > 0
+                    {
+                        logger.info("built the vector index", metadata: ["path": "\(path)"])
                     }
                 }
             }

@@ -44,6 +44,7 @@ extension StoreTransaction {
         try repairLog()
         try repairExpiries()
         try repairEmbeddings()
+        try repairVectorIndex()
         if let paths = try textIndexPaths() { try rebuildTextIndex(paths: paths) }
     }
 

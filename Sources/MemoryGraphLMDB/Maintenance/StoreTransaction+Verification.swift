@@ -98,6 +98,7 @@ extension StoreTransaction {
         try verifyExpiries(problem)
         try verifyEmbeddings(problem)
         try verifyTextIndex(problem)
+        try verifyVectorIndex(problem)
         return report
     }
 

@@ -25,6 +25,8 @@ import MemoryGraphCore
 /// | `vectors` | node id (16) | the node's embedding (``Embedding/bytes(of:)``: 4 bytes a component) |
 /// | `text.terms` | term (UTF-8) | postings (DUPFIXED, 20: node id 16 · occurrences 4, BE) |
 /// | `text.documents` | node id (16) | the node's number of terms (4, BE): nodes with at least one |
+/// | `vectors.graph` | node id (16) · layer (1) | the node's neighbours in that layer of the vector index (node ids, 16 each) |
+/// | `vectors.levels` | 255 − top layer (1) · node id (16) | empty: the vector index's nodes, the entry point first |
 final class Schema: Sendable {
     /// The on-disk format version this library writes.
     ///
@@ -35,12 +37,14 @@ final class Schema: Sendable {
     /// version 5 adds the change log (`log`, `log.node`) and expiry (`idx.expiry`, record flag
     /// 16), which older libraries would not maintain; version 6 adds embeddings (`vectors`, and
     /// `embedding.dimension` in `meta`) and the full-text index (`text.terms`, `text.documents`,
-    /// `text.length` and `text.paths` in `meta`), which older libraries would not maintain.
-    static let version: UInt32 = 6
+    /// `text.length` and `text.paths` in `meta`), which older libraries would not maintain;
+    /// version 7 adds the approximate vector index (`vectors.graph`, `vectors.levels`, and
+    /// `vectors.index` in `meta`), which older libraries would not maintain either.
+    static let version: UInt32 = 7
     /// The older versions this library also reads; a writable open upgrades them (rebuilding
     /// the indexes of those before ``filterFieldsVersion``, creating the databases of versions 5
-    /// and 6, empty) and marks the store as ``version``.
-    static let readableVersions: ClosedRange<UInt32> = 1...5
+    /// to 7, empty) and marks the store as ``version``.
+    static let readableVersions: ClosedRange<UInt32> = 1...6
     /// The first version whose posting lists keyed by interned ids carry ``FilterFields``.
     static let filterFieldsVersion: UInt32 = 3
 
@@ -66,6 +70,12 @@ final class Schema: Sendable {
     /// reads no embeddings.
     static let version6Layout: [(name: String, flags: DatabaseFlags)] = [
         ("vectors", []), ("text.terms", postingList), ("text.documents", []),
+    ]
+
+    /// The databases schema version 7 added: a read-only open of an older store finds none, and
+    /// searches vectors exactly.
+    static let version7Layout: [(name: String, flags: DatabaseFlags)] = [
+        ("vectors.graph", []), ("vectors.levels", []),
     ]
 
     let meta: Database
@@ -98,15 +108,23 @@ final class Schema: Sendable {
     /// The full-text index's documents (nodes with terms) and their lengths; `nil` when
     /// ``vectors`` is.
     let textDocuments: Database?
+    /// The vector index's neighbour lists; `nil` in a read-only open of a store older than
+    /// schema version 7.
+    let vectorGraph: Database?
+    /// The vector index's nodes by top layer; `nil` when ``vectorGraph`` is.
+    let vectorLevels: Database?
 
     /// Every database, for statistics and verification.
     let all: [Database]
 
-    init(_ databases: [Database], version5: [Database]?, version6: [Database]?) {
+    init(_ databases: [Database], version5: [Database]?, version6: [Database]?, version7: [Database]?) {
         precondition(databases.count == Self.layout.count)
         precondition(version5 == nil || version5?.count == Self.version5Layout.count)
         precondition(version6 == nil || version6?.count == Self.version6Layout.count)
-        all = databases + (version5 ?? []) + (version6 ?? [])
+        precondition(version7 == nil || version7?.count == Self.version7Layout.count)
+        all = databases + (version5 ?? []) + (version6 ?? []) + (version7 ?? [])
+        vectorGraph = version7?[0]
+        vectorLevels = version7?[1]
         vectors = version6?[0]
         textTerms = version6?[1]
         textDocuments = version6?[2]
@@ -203,4 +221,6 @@ enum MetaKey {
     /// The metadata paths the full-text index was built with: UTF-8, joined by newlines; absent
     /// until the index is built (a store upgraded to version 6 has it built on a writable open).
     static let textPaths = Array("text.paths".utf8)
+    /// The vector index's parameters (``VectorIndexParameters``), absent when the store has none.
+    static let vectorIndex = Array("vectors.index".utf8)
 }

@@ -25,6 +25,16 @@ extension StoreTransaction {
         _ terms: [SearchTerm], matching: SearchMatching, filter: MemoryQuery, limit: Int, metadataPaths: [String],
         parameters: BM25 = BM25()
     ) throws -> [ScoredNodeID]? {
+        try searchTextExplained(
+            terms, matching: matching, filter: filter, limit: limit, metadataPaths: metadataPaths,
+            parameters: parameters)?.hits
+    }
+
+    /// ``searchText(_:matching:filter:limit:metadataPaths:parameters:)`` with how it ran.
+    func searchTextExplained(
+        _ terms: [SearchTerm], matching: SearchMatching, filter: MemoryQuery, limit: Int, metadataPaths: [String],
+        parameters: BM25 = BM25()
+    ) throws -> (hits: [ScoredNodeID], ranking: SearchPlan.Ranking)? {
         guard let textTerms = schema.textTerms, let documents = schema.textDocuments,
             try textIndexPaths() == metadataPaths, terms.count <= 64
         else { return nil }
@@ -68,8 +78,10 @@ extension StoreTransaction {
         // Few candidates — the filter's matches, or the postings of the rarest term when every
         // term must match: score each by looking its postings up.
         var candidates: [NodeID]?
+        var reason = ""
         if let allowed, allowed.count <= (matching == .all ? postingCounts.min() ?? 0 : postingCounts.reduce(0, +)) {
             candidates = allowed.sorted()
+            reason = "the filter matches \(allowed.count) nodes, no more than the words' postings"
         } else if matching == .all,
             let rarest = postingCounts.indices.min(by: { postingCounts[$0] < postingCounts[$1] })
         {
@@ -80,6 +92,7 @@ extension StoreTransaction {
                 }
             }
             candidates = Array(Set(ids))
+            reason = "every word must match, and the rarest has \(postingCounts[rarest]) postings"
         }
         if let candidates {
             for id in candidates where !hidden.contains(id) {
@@ -98,7 +111,11 @@ extension StoreTransaction {
                 }
                 if matching == .all ? matched == terms.count : matched > 0 { top.offer(id, score: score) }
             }
-            return top.best
+            return (
+                top.best,
+                SearchPlan.Ranking(
+                    method: .textIndexCandidates, scored: candidates.count, found: top.best.count, reason: reason)
+            )
         }
 
         // Many candidates: walk every posting of every word, adding to each node's score.
@@ -130,7 +147,13 @@ extension StoreTransaction {
             let matches = matching == .all ? accumulator.matched == everyTerm : accumulator.matched != 0
             if matches { top.offer(id, score: accumulator.score) }
         }
-        return top.best
+        let walked = postingCounts.reduce(0, +)
+        return (
+            top.best,
+            SearchPlan.Ranking(
+                method: .textIndex, scored: walked, found: top.best.count,
+                reason: "the words' \(walked) postings are fewer than the candidates a lookup would check")
+        )
     }
 
     /// Calls `visit` with every posting of `word`: the node and how often the word occurs in it.
