@@ -173,11 +173,30 @@ extension RemoteGraphStore {
     public func nearestNodes(to vector: [Float], metric: VectorMetric, matching filter: MemoryQuery, limit: Int)
         async throws -> [ScoredNodeID]
     {
+        try await explainNearestNodes(to: vector, metric: metric, matching: filter, limit: limit).hits
+    }
+
+    /// ``nearestNodes(to:metric:matching:limit:)`` with how the store behind the service found
+    /// them (a service that does not say is taken to have compared exactly).
+    public func explainNearestNodes(
+        to vector: [Float], metric: VectorMetric, matching filter: MemoryQuery, limit: Int
+    ) async throws -> (hits: [ScoredNodeID], ranking: SearchPlan.Ranking) {
         let body: JSONValue = [
             "vector": WireFormat.vector(vector), "metric": .string(metric.rawValue), "filter": filter.wire,
             "limit": .int(limit),
         ]
-        return try await list(.post("nearest", body), "hits")
+        return try await operation {
+            let (answer, _) = try await transport.json(.post("nearest", body))
+            let hits = try Self.hits(answer)
+            let ranking = try answer["ranking"].map { try SearchPlan.Ranking(wire: $0) }
+            return (
+                hits ?? [],
+                ranking
+                    ?? SearchPlan.Ranking(
+                        method: filter.isUnconstrained ? .vectorScan : .vectorFilterScan, scored: nil,
+                        found: hits?.count ?? 0, reason: "the service did not say how; taken as exact")
+            )
+        }
     }
 
     /// The best `limit` nodes for `terms`, from the full-text index of the store behind the
@@ -185,6 +204,16 @@ extension RemoteGraphStore {
     public func searchText(
         _ terms: [SearchTerm], matching: SearchMatching, filter: MemoryQuery, limit: Int, metadataPaths: [String]
     ) async throws -> [ScoredNodeID]? {
+        try await explainSearchText(
+            terms, matching: matching, filter: filter, limit: limit, metadataPaths: metadataPaths)?
+            .hits
+    }
+
+    /// ``searchText(_:matching:filter:limit:metadataPaths:)`` with how the store behind the
+    /// service found them.
+    public func explainSearchText(
+        _ terms: [SearchTerm], matching: SearchMatching, filter: MemoryQuery, limit: Int, metadataPaths: [String]
+    ) async throws -> (hits: [ScoredNodeID], ranking: SearchPlan.Ranking)? {
         let words = terms.map { term -> JSONValue in
             switch term {
             case .exact(let word): .string(word)
@@ -202,11 +231,21 @@ extension RemoteGraphStore {
             } catch let error as MemoryGraphError where error.code == .unsupported {
                 return nil  // a service without the endpoint: the facade reads every node
             }
-            guard let hits = answer["hits"], hits != .null else { return nil }
-            guard let items = hits.arrayValue else {
-                throw MemoryGraphError(.storage, "the service's hits are not a list: \(answer)")
-            }
-            return try items.map { try RemoteTransport.decode($0, "hit") }
+            guard let hits = try Self.hits(answer) else { return nil }
+            let ranking =
+                try answer["ranking"].map { try SearchPlan.Ranking(wire: $0) }
+                ?? SearchPlan.Ranking(
+                    method: .textIndex, scored: nil, found: hits.count, reason: "the store's full-text index")
+            return (hits, ranking)
         }
+    }
+
+    /// The `hits` of a search's answer; `nil` when they are `null` or missing.
+    private static func hits(_ answer: JSONValue) throws -> [ScoredNodeID]? {
+        guard let hits = answer["hits"], hits != .null else { return nil }
+        guard let items = hits.arrayValue else {
+            throw MemoryGraphError(.storage, "the service's hits are not a list: \(answer)")
+        }
+        return try items.map { try RemoteTransport.decode($0, "hit") }
     }
 }

@@ -117,3 +117,23 @@ extension ScoredNodeID: WireCodable {
 
     package var wire: JSONValue { ["id": .string(id.description), "score": .double(score)] }
 }
+
+extension SearchPlan.Ranking: WireCodable {
+    package init(wire: JSONValue) throws(MemoryGraphError) {
+        let fields = try WireFields(wire, "ranking", allowed: ["method", "scored", "found", "reason"])
+        let name = try fields.string("method")
+        guard let method = SearchPlan.Method(rawValue: name) else {
+            throw MemoryGraphError(.invalidArgument, "a ranking's method \"\(name)\" is not one this library knows")
+        }
+        self.init(
+            method: method, scored: try fields.optionalInt("scored"), found: try fields.int("found"),
+            reason: try fields.string("reason"))
+    }
+
+    package var wire: JSONValue {
+        [
+            "method": .string(method.rawValue), "scored": scored.map { .int($0) } ?? .null, "found": .int(found),
+            "reason": .string(reason),
+        ]
+    }
+}

@@ -166,14 +166,15 @@ struct StoreRoutes: Sendable {
             throw invalid(
                 "metric \"\(name)\" is not one of \(VectorMetric.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let hits = try await store.nearestNodes(
+        let (hits, ranking) = try await store.explainNearestNodes(
             to: try body.vector("vector"), metric: metric, matching: try body.decode("filter"),
             limit: try body.int("limit"))
-        return JSONResponse.make(["hits": WireFormat.array(hits)])
+        return JSONResponse.make(["hits": WireFormat.array(hits), "ranking": ranking.wire])
     }
 
     /// `{"terms": ["plan*", "route"], "matching", "filter", "limit", "metadata_paths"}` →
-    /// `{"hits": […]}`, or `{"hits": null}` when the store has no full-text index for the paths.
+    /// `{"hits": […], "ranking": {…}}`, or `{"hits": null}` when the store has no full-text index
+    /// for the paths.
     func searchText(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let body = try await fields(request, allowed: ["terms", "matching", "filter", "limit", "metadata_paths"])
         let terms = try body.strings("terms").map { word -> SearchTerm in
@@ -191,10 +192,11 @@ struct StoreRoutes: Sendable {
         guard let matching = SearchMatching(rawValue: name) else {
             throw invalid("matching \"\(name)\" is not one of all, any")
         }
-        let hits = try await store.searchText(
+        let found = try await store.explainSearchText(
             terms, matching: matching, filter: try body.decode("filter"), limit: try searchLimit(body),
             metadataPaths: try body.strings("metadata_paths"))
-        return JSONResponse.make(["hits": hits.map { WireFormat.array($0) } ?? .null])
+        guard let (hits, ranking) = found else { return JSONResponse.make(["hits": .null]) }
+        return JSONResponse.make(["hits": WireFormat.array(hits), "ranking": ranking.wire])
     }
 
     /// The body's `limit`, 1 to ``SearchRequest/maximumLimit``.

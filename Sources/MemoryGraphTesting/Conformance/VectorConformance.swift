@@ -113,6 +113,11 @@ public enum VectorConformance {
                 query, metric: metric, among: candidates, embeddings: embeddings, limit: request.limit)
             let hits = try await graph.search(request)
             #expect(hits.map(\.node.id) == expected.map(\.id), "round \(round): \(metric) \(request.filter)")
+            // Without a vector index every backend compares exactly, and says so.
+            let plan = try await graph.explain(request)
+            #expect(plan.text == nil && plan.found == hits.count && plan.vector?.found == hits.count)
+            #expect(plan.vector?.method == (request.filter.isUnconstrained ? .vectorScan : .vectorFilterScan))
+            #expect(plan.vector?.scored.map { $0 >= hits.count } ?? true)
             for (hit, want) in zip(hits, expected) {
                 #expect(abs(hit.score - want.score) < 1e-9)
                 #expect(try await hit.node == graph.node(hit.node.id))
@@ -148,6 +153,8 @@ public enum VectorConformance {
                 limit: request.limit)
             let hits = try await graph.search(request)
             #expect(hits.map(\.node.id) == fused.map(\.id), "hybrid round \(round)")
+            let plan = try await graph.explain(request)
+            #expect(plan.fusionDepth == depth && plan.found == hits.count && plan.text != nil && plan.vector != nil)
             #expect(zip(hits, fused).allSatisfy { abs($0.score - $1.score) < 1e-12 })
         }
 
