@@ -145,6 +145,47 @@ struct ToolBinaryTests {
         #expect(bad.status == 2 && bad.errors.contains("no words"))
     }
 
+    @Test("vector-index builds, changes and drops the index; stat and search --explain show it")
+    func vectorIndex() throws {
+        let space = try Workspace()
+        let store = space.path("store")
+        var ids: [NodeID] = []
+        do {
+            let graph = try MemoryGraph(path: store)
+            defer { graph.close() }
+            ids = try graph.addNodes(
+                (0..<60).map { index in
+                    NodeDraft(
+                        agentID: "planner", taskContext: "trip", result: ["summary": "Oslo"],
+                        embedding: [Float(index % 7), Float(index / 7), 1])
+                })
+        }
+        let explainedBefore = try Tool.run(["search", store, "--embedding", "[1, 2, 1]", "--explain"])
+        #expect(explainedBefore.status == 0 && explainedBefore.output.contains("vector: vectorScan"))
+
+        let built = try Tool.run(["vector-index", store, "--neighbors", "4", "--construction-breadth", "20"])
+        #expect(built.status == 0, "\(built.errors)")
+        let state = try JSONValue(jsonString: built.output)
+        #expect(state["embeddings"] == 60 && state["vector_index"]?["neighbors"] == 4, "\(built.output)")
+        #expect(state["vector_index"]?["metric"] == "cosine" && state["vector_index"]?["search_breadth"] == 64)
+        let explained = try Tool.run(["search", store, "oslo", "--embedding", "[1, 2, 1]", "--explain"])
+        #expect(explained.status == 0, "\(explained.errors)")
+        #expect(explained.output.contains("vector: vectorIndex") && explained.output.contains("text: textIndex"))
+        #expect(explained.output.contains("fused by reciprocal rank, each ranking 50 deep"), "\(explained.output)")
+        let nearest = try Tool.run(["search", store, "--embedding", "[2, 3, 1]", "--limit", "1"])
+        #expect(nearest.output.contains(ids[23].description), "\(nearest.output)")
+        let stat = try Tool.run(["stat", store])
+        #expect(stat.output.contains("embeddings 60 · vector index cosine, 4 neighbours"), "\(stat.output)")
+        #expect(try Tool.run(["verify", store]).status == 0)
+
+        let dropped = try Tool.run(["vector-index", store, "--drop"])
+        #expect(try JSONValue(jsonString: dropped.output)["vector_index"] == .null, "\(dropped.output)")
+        for arguments in [["--neighbors", "2"], ["--metric", "l1"], ["--search-breadth", "0"]] {
+            let refused = try Tool.run(["vector-index", store] + arguments)
+            #expect(refused.status == 2, "\(arguments): \(refused.errors)")
+        }
+    }
+
     @Test("update through the binary: a compare-and-set, a conflict with exit code 4, bad input with exit code 2")
     func update() throws {
         let space = try Workspace()

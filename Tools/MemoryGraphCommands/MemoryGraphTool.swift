@@ -13,7 +13,8 @@ public struct MemoryGraphTool: AsyncParsableCommand {
         subcommands: [
             StatCommand.self, DumpCommand.self, RestoreCommand.self, VerifyCommand.self, CopyCommand.self,
             GetCommand.self,
-            RecallCommand.self, QueryCommand.self, SearchCommand.self, UpdateCommand.self, ChangesCommand.self,
+            RecallCommand.self, QueryCommand.self, SearchCommand.self, VectorIndexCommand.self, UpdateCommand.self,
+            ChangesCommand.self,
             HistoryCommand.self,
             ForgetCommand.self,
         ] + serviceCommands)

@@ -3,7 +3,8 @@ import MemoryGraph
 import MemoryGraphTools
 
 /// `memory-graph search PATH [TEXT] [--embedding JSON] [--metric M] [--agent A]… [--context C]…
-/// [--type T]… [--since D] [--until D] [--min-confidence X] [--max-confidence X] [--limit N] [--any]`.
+/// [--type T]… [--since D] [--until D] [--min-confidence X] [--max-confidence X] [--limit N] [--any]
+/// [--explain]`.
 struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
@@ -24,6 +25,8 @@ struct SearchCommand: AsyncParsableCommand {
     @OptionGroup var criteria: QueryCriteria
     @Option(help: "The most nodes to print (1 to 1000).") var limit = 10
     @Flag(help: "Find nodes holding any of the words, not only those holding every one.") var any = false
+    @Flag(help: "Print how the search ran (each ranking's way, figures and reason) instead of the nodes.")
+    var explain = false
 
     func validate() throws {
         guard (1...SearchRequest.maximumLimit).contains(limit) else {
@@ -54,6 +57,10 @@ struct SearchCommand: AsyncParsableCommand {
         let request = SearchRequest(
             text: text, nearest: try vector(), metric: VectorMetric(rawValue: metric) ?? .cosine,
             filter: criteria.query, limit: limit, matching: any ? .any : .all)
+        if explain {
+            OutputFormat.printLine(try await graph.explain(request).description)
+            return
+        }
         for hit in try await graph.search(request) {
             guard case .object(var fields) = MemoryJSON.node(hit.node) else { continue }
             fields["score"] = .double(hit.score)

@@ -28,6 +28,11 @@ struct StatCommand: ParsableCommand {
                 + "links \(counts.links) · bundles \(counts.bundles)",
             "map \(status.mapSize) bytes · used \(status.usedBytes) bytes",
             "readers \(status.readersInUse) of \(status.maximumReaders) in use · \(status.staleReadersFreed) stale freed",
+            "embeddings \(status.embeddings) · vector index "
+                + (status.vectorIndex.map {
+                    "\($0.metric.rawValue), \($0.neighbors) neighbours, construction breadth \($0.constructionBreadth), "
+                        + "search breadth \($0.searchBreadth)"
+                } ?? "none"),
             "",
             "database".padding(toLength: 20, withPad: " ", startingAt: 0) + "   entries     pages  depth",
         ]

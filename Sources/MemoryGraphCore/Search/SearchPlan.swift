@@ -58,3 +58,19 @@ public struct SearchPlan: Sendable, Hashable, Codable {
         self.found = found
     }
 }
+
+extension SearchPlan: CustomStringConvertible {
+    /// The plan in a few lines: each ranking's way, figures and reason, then the fusion.
+    public var description: String {
+        var lines: [String] = []
+        for (name, ranking) in [("text", text), ("vector", vector)] {
+            guard let ranking else { continue }
+            lines.append(
+                "\(name): \(ranking.method.rawValue), scored \(ranking.scored.map(String.init) ?? "?"), "
+                    + "found \(ranking.found) (\(ranking.reason))")
+        }
+        if let fusionDepth { lines.append("fused by reciprocal rank, each ranking \(fusionDepth) deep") }
+        lines.append("returned \(found)")
+        return lines.joined(separator: "\n")
+    }
+}

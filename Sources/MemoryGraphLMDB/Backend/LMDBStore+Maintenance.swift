@@ -68,19 +68,20 @@ extension LMDBStore {
             try environment.checkStaleReaders()
             let readersInUse = try environment.readerSlots().count
             let info = try environment.info()
-            let (version, databases) = try read { store in
+            let (version, databases, vectorIndex) = try read { store in
                 let version = try schema.storedVersion(in: store.txn)
                 let databases = try schema.all.map { database in
                     let stat = try store.txn.statistics(of: database)
                     return StoreStatus.DatabaseStatus(
                         name: database.name ?? "", entries: stat.entries, pages: stat.totalPages, depth: stat.depth)
                 }
-                return (Int(version ?? Schema.version), databases)
+                return (Int(version ?? Schema.version), databases, try? store.vectorIndexParameters())
             }
             return StoreStatus(
                 schemaVersion: version, statistics: statistics, databases: databases,
                 mapSize: info.mapSize, usedBytes: info.usedBytes, readersInUse: readersInUse,
-                maximumReaders: info.maximumReaders, staleReadersFreed: environment.staleReadersFreed)
+                maximumReaders: info.maximumReaders, staleReadersFreed: environment.staleReadersFreed,
+                vectorIndex: vectorIndex, embeddings: databases.first { $0.name == "vectors" }?.entries ?? 0)
         }
     }
 

@@ -32,4 +32,8 @@ public struct StoreStatus: Sendable, Hashable, Codable {
     /// Reader slots of dead processes this graph freed since it was opened (at open, when a
     /// reader found the table full, and in ``LMDBStore/status()``).
     public var staleReadersFreed: Int
+    /// The parameters of the store's approximate vector index; `nil` when it has none.
+    public var vectorIndex: VectorIndexParameters?
+    /// How many nodes have an embedding.
+    public var embeddings: Int
 }
