@@ -31,6 +31,8 @@ struct CrashWriterCommand: ParsableCommand {
         lmdb.durability = durability
         // The smallest map: it must grow while the writer runs, so kills land in map growth too.
         lmdb.mapSize = 1 << 16
+        // The vector index too, small, so kills land in its upkeep and verify checks it after each.
+        lmdb.vectorIndex = .hnsw(VectorIndexParameters(neighbors: 4, constructionBreadth: 16))
         let graph = try MemoryGraph(path: path, configuration: configuration, lmdb: lmdb)
         let writer = try CrashWriter(graph: graph, model: model, logPath: log, firstSerial: firstSerial)
         for lane in 0..<Self.lanes {
