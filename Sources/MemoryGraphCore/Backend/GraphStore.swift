@@ -96,7 +96,8 @@ public protocol GraphStore: AnyObject, Sendable {
     func embeddings(of ids: [NodeID]) async throws -> [[Float]?]
     /// The `limit` nodes that match `filter` (its limit, order and cursor play no part) and have
     /// an embedding, whose embeddings score best against `vector` by `metric`: best first, ties
-    /// by id, newest first. Exact: every matching embedding is compared.
+    /// by id, newest first. Exact (every matching embedding compared) unless the backend keeps an
+    /// approximate index, as the embedded one may.
     ///
     /// - Throws: ``MemoryGraphError/Code/invalidArgument`` when the store holds embeddings of
     ///   another dimension than `vector`'s.

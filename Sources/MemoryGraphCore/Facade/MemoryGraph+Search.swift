@@ -5,8 +5,11 @@ extension MemoryGraph {
     /// - with ``SearchRequest/text`` alone, ranked by ``BM25`` over the words of every node (see
     ///   ``TextAnalyzer`` and ``MemoryNode/searchTerms(metadataPaths:)``);
     /// - with ``SearchRequest/nearest`` alone, by ``SearchRequest/metric`` between the vector and
-    ///   each node's ``NodeDraft/embedding`` (nodes without one are not found); exact: every
-    ///   embedding that passes the filter is compared;
+    ///   each node's ``NodeDraft/embedding`` (nodes without one are not found): exact, every
+    ///   embedding that passes the filter compared, unless the store keeps an approximate vector
+    ///   index by that metric (the embedded backend's `LMDBConfiguration.vectorIndex`), which a
+    ///   search walks when the filter matches many nodes, checking the filter on each node it
+    ///   meets (``explain(_:)-(SearchRequest)`` tells which way a search went);
     /// - with both, by the two rankings fused (``SearchFusion``).
     ///
     /// Ties go to the greater node id (the newer node). The filter applies inside the search: the
