@@ -81,3 +81,14 @@ struct VectorProbe {
         #endif
     }
 }
+
+extension VectorProbe {
+    /// The vector stored as `bytes` (little-endian `Float`s), `nil` when they are not whole
+    /// components: ``Embedding/vector(from:)`` for bytes in the map, without a generic walk.
+    static func vector(from bytes: UnsafeRawBufferPointer) -> [Float]? {
+        guard bytes.count % 4 == 0 else { return nil }
+        return (0..<bytes.count / 4).map { index in
+            Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
+        }
+    }
+}

@@ -100,11 +100,20 @@ extension VectorGraph {
     /// directions (the HNSW paper's heuristic).
     private func select(_ candidates: [GraphCandidate], count: Int) throws -> [NodeID] {
         guard candidates.count > count else { return candidates.map(\.id) }
+        let metric = parameters.metric
         var picked: [(id: NodeID, vector: [Float])] = []
         for candidate in candidates {
             guard picked.count < count else { break }
-            guard let vector = try vector(of: candidate.id) else { continue }
-            let crowded = picked.contains { parameters.metric.score(vector, $0.vector) > candidate.score }
+            guard var vector = try vector(of: candidate.id) else { continue }
+            let crowded: Bool
+            if metric == .cosine {
+                // Unit vectors: their dot product is the cosine, without the lengths each time.
+                let length = VectorMath.dot(vector, vector).squareRoot()
+                if length > 0 { vector = vector.map { $0 / length } }
+                crowded = picked.contains { Double(VectorMath.dot(vector, $0.vector)) > candidate.score }
+            } else {
+                crowded = picked.contains { metric.score(vector, $0.vector) > candidate.score }
+            }
             if !crowded { picked.append((candidate.id, vector)) }
         }
         return picked.map(\.id)

@@ -81,7 +81,7 @@ struct VectorGraph {
     /// Node `id`'s embedding.
     func vector(of id: NodeID) throws -> [Float]? {
         try id.withUnsafeBytes { key in
-            try txn.withValue(forKey: key, in: vectors) { bytes in bytes.flatMap(Embedding.vector(from:)) }
+            try txn.withValue(forKey: key, in: vectors) { bytes in bytes.flatMap(VectorProbe.vector(from:)) }
         }
     }
 
