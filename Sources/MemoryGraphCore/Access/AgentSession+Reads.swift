@@ -53,6 +53,17 @@ extension AgentSession {
         return zip(hits, nodes).map { SearchHit(node: $1, score: $0.score) }
     }
 
+    /// How ``search(_:)`` runs `request` inside the scope; see ``MemoryGraph/explain(_:)-(SearchRequest)``.
+    public func explain(_ request: SearchRequest) async throws -> SearchPlan {
+        _ = try MemoryGraph.check(request)
+        var narrowedRequest = request
+        guard let narrowed = try await narrowed(Self.unlimited(request.filter)) else {
+            return SearchPlan(text: nil, vector: nil, fusionDepth: nil, found: 0)
+        }
+        narrowedRequest.filter = narrowed
+        return try await graph.searchExplained(narrowedRequest, within: scope).plan
+    }
+
     /// `filter` with a limit the query checks accept (a search's filter has no limit of its own).
     private static func unlimited(_ filter: MemoryQuery) -> MemoryQuery {
         var filter = filter

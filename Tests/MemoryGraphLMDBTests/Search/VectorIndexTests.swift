@@ -343,6 +343,13 @@ struct VectorIndexTests {
         let filteredVector = try await graph.explain(SearchRequest(nearest: vector, filter: selective, limit: 5))
         #expect(filteredVector.vector?.method == .vectorFilterScan && filteredVector.vector?.scored == 12)
 
+        // A session whose scope is narrower than the graph ranks words by its own statistics.
+        let session = try graph.session(agent: "a0", reading: ReadScope(agentIDs: ["a0"]))
+        let scoped = try await session.explain(SearchRequest(text: "oslo", nearest: vector, limit: 5))
+        #expect(scoped.text?.method == .textScan && scoped.text?.scored == 600, "\(scoped)")
+        #expect(scoped.vector?.method == .vectorFilterScan || scoped.vector?.method == .vectorIndex)
+        #expect(scoped.found == 5)
+
         let hybrid = try await graph.explain(SearchRequest(text: "bergen", nearest: vector, limit: 5))
         #expect(hybrid.fusionDepth == 50 && hybrid.text != nil && hybrid.vector != nil && hybrid.found == 5)
         #expect(try await graph.search(SearchRequest(text: "bergen", nearest: vector, limit: 5)).count == 5)
