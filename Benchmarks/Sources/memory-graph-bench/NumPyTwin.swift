@@ -18,9 +18,8 @@ struct NumPyTwin {
         }
     }
 
-    /// What the script wrote: the figures, or why it could not give them.
+    /// What the script wrote.
     struct Output: Decodable {
-        var skipped: String?
         var numpy: String?
         var python: String?
         var unfiltered: Side?
@@ -32,58 +31,30 @@ struct NumPyTwin {
     /// The directory the files are written to (and removed from afterwards).
     var directory: String
 
-    /// The script, beside the sources of this tool.
-    static var script: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("vectors/numpy_twin.py")
-    }
-
     /// Runs the script on `vectors`, `queries` and the filters' `masks` (one byte per vector for
     /// each query, 1 where the filter keeps it): its figures, or `.failure` with the reason it
     /// was skipped (no such interpreter, NumPy missing, the script failed).
     func run(vectors: UnitVectors, queries: UnitVectors, masks: [UInt8], k: Int, repetitions: Int) throws
-        -> Result<(unfiltered: Side, filtered: Side, versions: String), Skipped>
+        -> Result<(unfiltered: Side, filtered: Side, versions: String), TwinScript.Skipped>
     {
-        guard FileManager.default.fileExists(atPath: Self.script.path) else {
-            return .failure(Skipped(reason: "\(Self.script.path) is missing"))
+        let script = TwinScript(name: "numpy_twin.py", python: python, directory: directory)
+        let outcome = try script.run(
+            files: [
+                ("vectors.f32", vectors.components.bytes), ("queries.f32", queries.components.bytes),
+                ("masks.u8", Data(masks)),
+            ],
+            arguments: [
+                "--count", "\(vectors.count)", "--dimension", "\(vectors.dimension)", "--queries", "\(queries.count)",
+                "--k", "\(k)", "--repetitions", "\(repetitions)",
+            ], as: Output.self)
+        return outcome.flatMap { output in
+            guard let unfiltered = output.unfiltered, let filtered = output.filtered,
+                unfiltered.ids.count == queries.count, filtered.ids.count == queries.count
+            else {
+                return .failure(TwinScript.Skipped(reason: "\(script.name) wrote no figures for every query"))
+            }
+            return .success(
+                (unfiltered, filtered, "NumPy \(output.numpy ?? "?") on Python \(output.python ?? "?") (\(python))"))
         }
-        let files = ["vectors.f32", "queries.f32", "masks.u8", "numpy-twin.json"].map { directory + "/" + $0 }
-        defer { for file in files { try? FileManager.default.removeItem(atPath: file) } }
-        try vectors.components.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: files[0])) }
-        try queries.components.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: files[1])) }
-        try Data(masks).write(to: URL(fileURLWithPath: files[2]))
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            python, Self.script.path, "--directory", directory, "--count", "\(vectors.count)", "--dimension",
-            "\(vectors.dimension)", "--queries", "\(queries.count)", "--k", "\(k)", "--repetitions", "\(repetitions)",
-            "--output", files[3],
-        ]
-        process.standardOutput = FileHandle.standardError
-        do { try process.run() } catch {
-            return .failure(Skipped(reason: "/usr/bin/env \(python) could not start: \(error)"))
-        }
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            return .failure(
-                Skipped(
-                    reason: "\(python) \(Self.script.lastPathComponent) ended with status \(process.terminationStatus) "
-                        + "(its message is above)"))
-        }
-        let output = try JSONDecoder().decode(Output.self, from: Data(contentsOf: URL(fileURLWithPath: files[3])))
-        if let skipped = output.skipped { return .failure(Skipped(reason: skipped)) }
-        guard let unfiltered = output.unfiltered, let filtered = output.filtered,
-            unfiltered.ids.count == queries.count, filtered.ids.count == queries.count
-        else {
-            return .failure(Skipped(reason: "\(Self.script.lastPathComponent) wrote no figures for every query"))
-        }
-        return .success(
-            (unfiltered, filtered, "NumPy \(output.numpy ?? "?") on Python \(output.python ?? "?") (\(python))"))
-    }
-
-    /// Why the twin did not run.
-    struct Skipped: Error {
-        var reason: String
     }
 }

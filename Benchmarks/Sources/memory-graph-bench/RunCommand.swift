@@ -18,7 +18,8 @@ struct RunCommand: ParsableCommand {
     @Option(
         help: """
             Scenarios to run, comma-separated (S1 always runs: it loads the data). Besides the default ones: S9 \
-            (full-text search, S9 and S9f) and S10 (exact vector search, S10 and S10f), each on a store of its own.
+            (full-text search, S9 and S9f) and S10 (vector search: exact, S10 and S10f; on a store with an HNSW \
+            index, S10a and S10af), each on a store of its own.
             """)
     var scenarios = "S1,S2c,S2h,S3,S4,S5,S7,S8,S11"
     @Option(help: "Directory for the stores (default: a temporary one, removed afterwards).") var path: String?
@@ -49,8 +50,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Components of each vector in S10.") var vectorDimension = 384
     @Option(
         help: """
-            The Python, with NumPy, that runs S10's twin (Benchmarks/vectors/numpy_twin.py); default: \
-            $MEMORY_GRAPH_BENCH_PYTHON, else python3. Without NumPy the twin is skipped.
+            The Python, with NumPy and hnswlib, that runs S10's twins (Benchmarks/vectors/numpy_twin.py and \
+            hnswlib_twin.py); default: $MEMORY_GRAPH_BENCH_PYTHON, else python3. Without them the twins are skipped.
             """)
     var python: String?
 

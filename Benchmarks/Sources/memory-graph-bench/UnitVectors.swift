@@ -1,42 +1,24 @@
 import Foundation
 import SeededRandom
 
-/// Seeded random vectors of length 1, one after another in one array of `Float`s (row-major):
-/// each component drawn from a standard normal distribution (Box–Muller), then the vector
-/// divided by its length, so that the directions are uniform on the sphere.
+/// Seeded vectors of length 1, one after another in one array of `Float`s (row-major), drawn
+/// from an ``EmbeddingSample``: they vary along its few hidden directions plus noise, as
+/// embeddings of real text do, so that a vector has near neighbours worth finding (uniform random
+/// vectors are all about equally far apart, and no approximate index reaches a useful recall on
+/// them). The flat layout is what the twins read (`Benchmarks/vectors/*.py`).
 struct UnitVectors: Sendable {
     let count: Int
     let dimension: Int
     /// Vector `i` is `components[i * dimension ..< (i + 1) * dimension]`.
     let components: [Float]
 
-    init(count: Int, dimension: Int, using random: inout SplitMix64) {
+    /// `count` vectors of `sample`, drawn one after another from `random`.
+    init(count: Int, sample: EmbeddingSample, using random: inout SplitMix64) {
         self.count = count
-        self.dimension = dimension
-        var components = [Float](repeating: 0, count: count * dimension)
-        var spare: Double?
-        func normal() -> Double {
-            if let value = spare {
-                spare = nil
-                return value
-            }
-            // u in (0, 1]: the logarithm stays finite.
-            let u = Double((random.next() >> 11) + 1) * 0x1p-53
-            let v = Double(random.next() >> 11) * 0x1p-53
-            let radius = (-2 * log(u)).squareRoot()
-            spare = radius * sin(2 * .pi * v)
-            return radius * cos(2 * .pi * v)
-        }
-        var row = [Double](repeating: 0, count: dimension)
-        for vector in 0..<count {
-            var squares = 0.0
-            for index in 0..<dimension {
-                row[index] = normal()
-                squares += row[index] * row[index]
-            }
-            let length = squares.squareRoot()
-            for index in 0..<dimension { components[vector * dimension + index] = Float(row[index] / length) }
-        }
+        self.dimension = sample.dimension
+        var components: [Float] = []
+        components.reserveCapacity(count * sample.dimension)
+        for _ in 0..<count { components += sample.next(using: &random) }
         self.components = components
     }
 
