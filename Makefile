@@ -128,7 +128,7 @@ BENCH_BUILD := -c release --package-path Benchmarks -Xswiftc -warnings-as-errors
 BENCH_SMOKE_ARGS := run --nodes 2000 --reads 2000 --queries 200 --repetitions 1 --write-rounds 2 --revisions 5 --feed-changes 50 --compare sqlite \
 	--scenarios S1,S2c,S2h,S3,S4,S5,S7,S8,S9,S10,S11
 BENCH_SMOKE_ROWS := '| scenario | engine | ops/s |' '| S1 ' '| S2c ' '| S2h ' '| S3 ' '| S4 ' '| S5 ' '| S7 ' '| S8 ' 'S8 conflicts: ' '| S9 ' \
-	'| S9f ' 'S9 answers: ' '| S10 ' '| S10f ' 'S10 answers: ' '| S10a ' '| S10af ' 'S10a answers: ' '| S11 ' '| S11p ' \
+	'| S9f ' 'S9 answers: ' '| S10 ' '| S10f ' 'S10 answers: ' '| S10a ' '| S10af ' 'S10a answers: ' '| S10ab ' 'S10ab answers: ' '| S11 ' '| S11p ' \
 	'on disk: '
 bench-smoke: deps-bench
 	$(WITHOUT_SERVICE) $(SWIFT) build $(BENCH_BUILD)

@@ -9,6 +9,9 @@ and the exact answers the recall is measured against:
   exact.i32           every query's exact top k rows, int32 little-endian (queries x k), best
                       first, -1 where there are fewer than k
   exact-filtered.i32  the same among the rows S4's filter keeps
+and, with --broad, S10ab's broad filters (each keeps about half of the nodes):
+  masks-broad.u8      one byte a stored vector for each query, as masks.u8
+  exact-broad.i32     every query's exact top k among the rows its broad filter keeps
 
 and runs this script, which builds hnswlib.Index(space="cosine") over the vectors (labels: row
 indexes) with M = --m and ef_construction = --ef-construction in one add_items call on one
@@ -25,12 +28,15 @@ counts as answering nothing, "short" below). A selective filter is HNSW's weak s
 few nodes that pass and goes on until it has ef of them, often through the whole graph, so each
 filtered query is slow. The filtered ladder therefore measures the recall alone (untimed) from the
 smallest ef up, until it reaches the highest of --filtered-targets (comma-separated), and times
-only --filtered-ef (64, MemoryGraph's) and the first ef reaching each target.
+only --filtered-ef (64, MemoryGraph's) and the first ef reaching each target. With --broad, the
+broad filters (S10ab's) are given the same way, and every ef of the ladder is timed: a filter that
+keeps half of the nodes costs the walk little.
 
 It writes JSON to --output: "hnswlib", "numpy", "python" (versions), "build_seconds", and for each
 of "unfiltered" and "filtered" a list over the ef timed of {"ef", "recall", "short",
 "latencies_ns", "seconds", "p50_ns", "mean_ns"}, and "filtered_recalls", a list over the ef
-whose filtered recall was measured of {"ef", "recall", "short"}; or {"skipped": why} when hnswlib
+whose filtered recall was measured of {"ef", "recall", "short"}; with --broad, "broad", as
+"unfiltered"; or {"skipped": why} when hnswlib
 or NumPy cannot be imported.
 """
 
@@ -60,6 +66,7 @@ def main():
     parser.add_argument("--filtered-targets", default="0.95")
     parser.add_argument("--filtered-ef", type=int, default=64)
     parser.add_argument("--seed", type=int, default=100)
+    parser.add_argument("--broad", action="store_true", help="also S10ab's broad filters")
     parser.add_argument("--output", required=True)
     args = parser.parse_args()
 
@@ -95,6 +102,8 @@ def main():
         False: read("exact.i32", "<i4", (args.queries, k)),
         True: read("exact-filtered.i32", "<i4", (args.queries, k)),
     }
+    if args.broad:
+        exact["broad"] = read("exact-broad.i32", "<i4", (args.queries, k))
     ladder = sorted({int(ef) for ef in args.ef.split(",") if ef.strip()})
 
     index = hnswlib.Index(space="cosine", dim=args.dimension)
@@ -105,17 +114,22 @@ def main():
     build_seconds = (time.perf_counter_ns() - start) / 1e9
 
     # The filters, before timing: the rows each keeps, as a set whose __contains__ is the callable.
-    keeps = [set(np.flatnonzero(mask).tolist()) for mask in masks]
+    filters = {True: [set(np.flatnonzero(mask).tolist()) for mask in masks]}
+    if args.broad:
+        broad = read("masks-broad.u8", np.uint8, (args.queries, args.count))
+        filters["broad"] = [set(np.flatnonzero(mask).tolist()) for mask in broad]
+        del broad
 
     def search(query, filtered):
         """The query's top rows, best first (fewer when the filter keeps fewer), and whether it
-        found too few for knn_query."""
-        want = min(k, len(keeps[query])) if filtered else k
+        found too few for knn_query. `filtered`: False, True (S4's filter) or "broad"."""
+        keeps = filters[filtered][query] if filtered else None
+        want = min(k, len(keeps)) if filtered else k
         if want == 0:
             return [], False
         try:
             if filtered:
-                labels, _ = index.knn_query(queries[query], k=want, num_threads=1, filter=keeps[query].__contains__)
+                labels, _ = index.knn_query(queries[query], k=want, num_threads=1, filter=keeps.__contains__)
             else:
                 labels, _ = index.knn_query(queries[query], k=want, num_threads=1)
         except RuntimeError:  # fewer than `want` found
@@ -179,6 +193,7 @@ def main():
             timed.add(reached[0])
     answered = dict(recalls)
     filtered = [measure(ef, True, answered.get(ef)) for ef in sorted(timed)]
+    broad = [measure(ef, "broad") for ef in ladder] if args.broad else None
 
     write(
         {
@@ -189,6 +204,7 @@ def main():
             "unfiltered": unfiltered,
             "filtered": filtered,
             "filtered_recalls": [{"ef": ef, "recall": quality, "short": short} for ef, (quality, short) in recalls],
+            "broad": broad,
         }
     )
     return 0

@@ -1,5 +1,7 @@
 import Foundation
 import MemoryGraph
+import MemoryGraphWorkload
+import SeededRandom
 
 extension BenchRun {
     /// The recall S10a and S10af should reach on the benchmark's data.
@@ -14,6 +16,12 @@ extension BenchRun {
     ///   the exact answers of S10.
     /// - S10af: the same queries with S4's filter: the method the planner chose for each (exact,
     ///   ``SearchPlan/Method/vectorFilterScan``, when the filter keeps few nodes) and their recall.
+    /// - S10ab: the same queries with a broad filter each (``BroadFilter``: about 45 % of the nodes
+    ///   kept), so that the planner walks the index and checks the filter on every node it meets;
+    ///   `explain` must say ``SearchPlan/Method/vectorIndex`` for every query whose filter keeps at
+    ///   least the library's budget, max(1 000, N / 10), and the exact scan for the others (at
+    ///   N = 2 000 the filters keep fewer than 1 000), or the run fails. Their recall@10 against a
+    ///   brute force here over the rows each filter keeps.
     ///
     /// The twin is hnswlib (``HNSWLibTwin``), with the same M and efConstruction on one thread,
     /// compared at equal recall: the smallest `ef` of its ladder whose recall@10 is at least
@@ -41,6 +49,19 @@ extension BenchRun {
             filtered: Self.recall(mine.filtered, of: exact.answers.filtered)
         )
         let plans = (unfiltered: try rankings(graph, data.unfiltered), filtered: try rankings(graph, data.filtered))
+        let broad = BroadFilter.draws(data, seed: seed)
+        let broadExact = (0..<queryCount).map { data.vectors.nearest(data.probes[$0], among: broad.kept[$0], k: k) }
+        let broadRecall = Self.recall(try answers(graph, broad.requests, data), of: broadExact)
+        let broadPlans = try rankings(graph, broad.requests)
+        let budget = max(1_000, count / 10)  // the library's exactSearchBudget(vectors:)
+        for (query, plan) in broadPlans.enumerated() {
+            let expected: SearchPlan.Method = broad.kept[query].count >= budget ? .vectorIndex : .vectorFilterScan
+            guard plan?.method != expected else { continue }
+            throw AnswerMismatch(
+                description: "S10ab: query \(query), whose broad filter keeps \(broad.kept[query].count) nodes (the "
+                    + "walk's budget: \(budget)), was answered by \(plan.map(\.method.rawValue) ?? "no vector ranking"), "
+                    + "not \(expected.rawValue)")
+        }
         if let query = plans.unfiltered.firstIndex(where: { $0?.method != .vectorIndex }) {
             throw AnswerMismatch(
                 description: "S10a: query \(query) without a filter was answered by "
@@ -49,10 +70,13 @@ extension BenchRun {
         let (unfiltered, filtered) = (data.unfiltered, data.filtered)
         let mineUnfiltered = try repeatedAwaiting(queryCount) { index in _ = try await graph.search(unfiltered[index]) }
         let mineFiltered = try repeatedAwaiting(queryCount) { index in _ = try await graph.search(filtered[index]) }
+        let broadRequests = broad.requests
+        let mineBroad = try repeatedAwaiting(queryCount) { index in _ = try await graph.search(broadRequests[index]) }
 
         let outcome = try HNSWLibTwin(python: python, directory: directory)
             .run(
-                vectors: data.vectors, queries: data.probes, masks: data.masks, exact: exact.answers, k: k,
+                vectors: data.vectors, queries: data.probes, masks: data.masks, exact: exact.answers,
+                broad: (broad.masks, broadExact), k: k,
                 neighbors: parameters.neighbors, constructionBreadth: parameters.constructionBreadth,
                 filteredTargets: [Self.recallGoal, recall.filtered], filteredBreadth: parameters.searchBreadth,
                 repetitions: repetitions)
@@ -101,7 +125,82 @@ extension BenchRun {
                 + "add, its load is %.1f× slower · %@",
             parameters.neighbors, parameters.constructionBreadth, parameters.searchBreadth, loadRate, sizeText(bytes),
             exact.loadRate, sizeText(exact.bytes), exact.loadRate / max(loadRate, 1e-9), twinDetail)
-        return [first, second]
+        let broadCompared = hnswlib.flatMap { figures in
+            HNSWLibTwin.Figures.first(figures.broad, reaching: broadRecall)
+                ?? figures.broad.max { $0.recall < $1.recall }
+        }
+        var third = ScenarioResult(
+            id: "S10ab",
+            title: "vector search with a broad filter (~45 % kept), store with the HNSW index, cosine, top \(k)",
+            memoryGraph: mineBroad,
+            baselineName: broadCompared.map { "hnswlib + filter, ef \($0.ef)" } ?? "hnswlib + filter",
+            baseline: broadCompared?.measurement)
+        let keptCounts = broad.kept.map(\.count)
+        let ladder: String
+        switch outcome {
+        case .success(let figures) where !figures.broad.isEmpty:
+            let total = figures.broad.reduce(0.0) { $0 + $1.seconds }
+            ladder =
+                "hnswlib with the same filters (a set's __contains__, built before timing), every ef timed ("
+                + String(format: "%.1f s in all", total) + "): "
+                + figures.broad.map {
+                    String(format: "ef %d %.3f %.0f q/s", $0.ef, $0.recall, $0.measurement.operationsPerSecond)
+                }.joined(separator: ", ")
+                + (broadCompared.map {
+                    String(
+                        format: "; at equal recall ef %d (recall %.3f%@)", $0.ef, $0.recall,
+                        $0.recall + 1e-9 < broadRecall ? ", short of MemoryGraph's: its best" : "")
+                } ?? "")
+        case .success:
+            ladder = "hnswlib wrote no figures for the broad filters"
+        case .failure(let skipped):
+            ladder = "the hnswlib twin was skipped (\(skipped.reason))"
+        }
+        third.detail = String(
+            format: "S10ab answers: recall@%d %.3f with a broad filter per query (a random 32 of the 64 agents and "
+                + "minConfidence drawn from 0…0.2: keeps %.1f %% of the %d nodes on average, %d…%d a query; the "
+                + "index is walked from max(1 000, N / 10) = %d kept) (explain: %@), against a brute force's exact "
+                + "top %d here over the kept rows; goal ≥ %.2f%@ · %@", k, broadRecall,
+            100 * Double(keptCounts.reduce(0, +)) / Double(max(queryCount * count, 1)), count,
+            keptCounts.min() ?? 0, keptCounts.max() ?? 0, budget, Self.describe(broadPlans), k, Self.recallGoal,
+            broadRecall < Self.recallGoal ? " — BELOW THE GOAL" : "", ladder)
+        return [first, second, third]
+    }
+
+    /// S10ab's filters: for each query, a random half of the agents (32 of 64) and a least
+    /// confidence drawn from 0…0.2 (the data set's confidences are uniform in [0, 1)), so that
+    /// each keeps about 45 % of the nodes (40 % to 50 %), drawn from the run's seed.
+    struct BroadFilter {
+        var agents: Set<String>
+        var minimum: Double
+
+        /// A filter for each of `data`'s queries, the rows each keeps, their masks (query-major,
+        /// as ``VectorData/masks``) and the requests (top ``BenchRun/searchLimit`` by cosine).
+        static func draws(_ data: VectorData, seed: UInt64) -> (
+            requests: [SearchRequest], kept: [[Int]], masks: [UInt8]
+        ) {
+            var random = SplitMix64(seed: seed ^ 0x5E_C7_10AB)
+            let filters = (0..<data.queryCount).map { _ in
+                BroadFilter(
+                    agents: Set(Workload.agents.shuffled(using: &random).prefix(Workload.agents.count / 2)),
+                    minimum: Double(Int.random(in: 0...200, using: &random)) / 1_000)
+            }
+            let kept = filters.map { filter in
+                data.nodes.indices.filter {
+                    filter.agents.contains(data.nodes[$0].agent) && data.nodes[$0].confidence >= filter.minimum
+                }
+            }
+            var masks = [UInt8](repeating: 0, count: data.queryCount * data.count)
+            for (query, rows) in kept.enumerated() { for row in rows { masks[query * data.count + row] = 1 } }
+            let requests = filters.enumerated().map { query, filter in
+                var filterQuery = MemoryQuery()
+                filterQuery.agentIDs = filter.agents
+                filterQuery.minConfidence = filter.minimum
+                return SearchRequest(
+                    nearest: data.probes[query], metric: .cosine, filter: filterQuery, limit: BenchRun.searchLimit)
+            }
+            return (requests, kept, masks)
+        }
     }
 
     /// The vector ranking `explain` reports for each of `requests` (`nil` for a plan without one).

@@ -42,9 +42,10 @@ struct HNSWLibTwin {
         var unfiltered: [Point]?
         var filtered: [Point]?
         var filteredRecalls: [Recall]?
+        var broad: [Point]?
 
         private enum CodingKeys: String, CodingKey {
-            case hnswlib, numpy, python, unfiltered, filtered
+            case hnswlib, numpy, python, unfiltered, filtered, broad
             case buildSeconds = "build_seconds"
             case filteredRecalls = "filtered_recalls"
         }
@@ -59,6 +60,8 @@ struct HNSWLibTwin {
         var filtered: [Point]
         /// The filtered recall up the ladder, until the highest target was reached.
         var filteredRecalls: [Recall]
+        /// With S10ab's broad filters, every `ef` of the ladder, ascending (empty without them).
+        var broad: [Point]
         /// How long building the index took (one `add_items` of every vector, one thread).
         var buildSeconds: Double
         var versions: String
@@ -79,32 +82,35 @@ struct HNSWLibTwin {
     /// query, 1 where the filter keeps it) and the `exact` top-`k` rows of every query, with the
     /// index shape of `neighbors` (M) and `constructionBreadth` (ef_construction); the filtered
     /// ladder goes up until its recall reaches the highest of `filteredTargets`, and is timed at
-    /// `filteredBreadth` and at the first `ef` reaching each target. Its figures, or
+    /// `filteredBreadth` and at the first `ef` reaching each target. With `broad` (S10ab's filters:
+    /// their masks and exact answers), every `ef` of the ladder is timed with them too. Its figures, or
     /// `.failure` with the reason it was skipped (no such interpreter, NumPy or hnswlib missing,
     /// the script failed).
     func run(
         vectors: UnitVectors, queries: UnitVectors, masks: [UInt8], exact: (unfiltered: [[Int]], filtered: [[Int]]),
-        k: Int, neighbors: Int, constructionBreadth: Int, filteredTargets: [Double], filteredBreadth: Int,
-        repetitions: Int
+        broad: (masks: [UInt8], exact: [[Int]])? = nil, k: Int, neighbors: Int, constructionBreadth: Int,
+        filteredTargets: [Double], filteredBreadth: Int, repetitions: Int
     ) throws -> Result<Figures, TwinScript.Skipped> {
         /// Every query's rows, `k` a query, -1 after the last.
         func rows(_ answers: [[Int]]) -> Data {
             answers.flatMap { rows in (0..<k).map { $0 < rows.count ? Int32(rows[$0]) : -1 } }.bytes
         }
         let script = TwinScript(name: "hnswlib_twin.py", python: python, directory: directory)
+        var files: [(name: String, bytes: Data)] = [
+            ("vectors.f32", vectors.components.bytes), ("queries.f32", queries.components.bytes),
+            ("masks.u8", Data(masks)), ("exact.i32", rows(exact.unfiltered)),
+            ("exact-filtered.i32", rows(exact.filtered)),
+        ]
+        if let broad { files += [("masks-broad.u8", Data(broad.masks)), ("exact-broad.i32", rows(broad.exact))] }
         let outcome = try script.run(
-            files: [
-                ("vectors.f32", vectors.components.bytes), ("queries.f32", queries.components.bytes),
-                ("masks.u8", Data(masks)), ("exact.i32", rows(exact.unfiltered)),
-                ("exact-filtered.i32", rows(exact.filtered)),
-            ],
+            files: files,
             arguments: [
                 "--count", "\(vectors.count)", "--dimension", "\(vectors.dimension)", "--queries", "\(queries.count)",
                 "--k", "\(k)", "--repetitions", "\(repetitions)", "--m", "\(neighbors)", "--ef-construction",
                 "\(constructionBreadth)", "--ef", Self.ladder.map(String.init).joined(separator: ","),
                 "--filtered-targets", filteredTargets.map { String($0) }.joined(separator: ","), "--filtered-ef",
                 "\(filteredBreadth)",
-            ], as: Output.self)
+            ] + (broad == nil ? [] : ["--broad"]), as: Output.self)
         return outcome.flatMap { output in
             guard let unfiltered = output.unfiltered, let filtered = output.filtered, !unfiltered.isEmpty,
                 !filtered.isEmpty, let buildSeconds = output.buildSeconds
@@ -114,7 +120,7 @@ struct HNSWLibTwin {
             return .success(
                 Figures(
                     unfiltered: unfiltered, filtered: filtered, filteredRecalls: output.filteredRecalls ?? [],
-                    buildSeconds: buildSeconds,
+                    broad: output.broad ?? [], buildSeconds: buildSeconds,
                     versions: "hnswlib \(output.hnswlib ?? "?") with NumPy \(output.numpy ?? "?") on Python "
                         + "\(output.python ?? "?") (\(python))"))
         }
