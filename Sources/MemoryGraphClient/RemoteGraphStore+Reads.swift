@@ -188,7 +188,7 @@ extension RemoteGraphStore {
         return try await operation {
             let (answer, _) = try await transport.json(.post("nearest", body))
             let hits = try Self.hits(answer)
-            let ranking = try answer["ranking"].map { try SearchPlan.Ranking(wire: $0) }
+            let ranking = answer["ranking"].flatMap { try? SearchPlan.Ranking(wire: $0) }
             return (
                 hits ?? [],
                 ranking
@@ -233,7 +233,7 @@ extension RemoteGraphStore {
             }
             guard let hits = try Self.hits(answer) else { return nil }
             let ranking =
-                try answer["ranking"].map { try SearchPlan.Ranking(wire: $0) }
+                answer["ranking"].flatMap { try? SearchPlan.Ranking(wire: $0) }
                 ?? SearchPlan.Ranking(
                     method: .textIndex, scored: nil, found: hits.count, reason: "the store's full-text index")
             return (hits, ranking)

@@ -31,7 +31,8 @@ extension MemoryGraph {
     }
 
     /// Rebuilds every secondary index, `links.in`, the bundle indexes, the counters and the
-    /// dictionaries from the node and bundle records in one write transaction.
+    /// dictionaries from the node and bundle records in one write transaction (and, in LMDB, the
+    /// full-text and vector indexes).
     ///
     /// - Returns: What ``verify()`` found before the repair.
     /// - Throws: ``MemoryGraphError/Code/unsupported`` for a backend without maintenance (see

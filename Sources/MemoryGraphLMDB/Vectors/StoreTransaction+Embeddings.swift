@@ -46,7 +46,9 @@ extension StoreTransaction {
 
     /// Deletes node `id`'s embedding, if it has one.
     func deleteEmbedding(of id: NodeID) throws {
-        guard let vectors = schema.vectors else { return }
+        guard let vectors = schema.vectors, try id.withUnsafeBytes({ try txn.contains($0, in: vectors) }) else {
+            return
+        }
         try vectorGraph()?.remove(id)
         try id.withUnsafeBytes { key in _ = try txn.delete(key, in: vectors) }
     }

@@ -33,7 +33,8 @@ extension StoreTransaction {
         case .keep:
             return false
         case .drop:
-            guard try vectorIndexParameters() != nil else { return false }
+            // Whatever the parameters hold, even damaged ones: dropping needs none of them.
+            guard try txn.contains(MetaKey.vectorIndex, in: schema.meta) else { return false }
             try txn.removeAll(in: graph)
             try txn.removeAll(in: levels)
             _ = try txn.delete(MetaKey.vectorIndex, in: schema.meta)
@@ -95,6 +96,10 @@ extension StoreTransaction {
                     .orphanIndexEntry, index.graph,
                     "an entry of \(key.count) bytes is not a node's list in a layer it reaches")
                 return true
+            }
+            if try !txn.contains(VectorGraph.levelKey(id, layer: index.topLayer(of: id)), in: index.levels) {
+                problem(
+                    .orphanIndexEntry, index.graph, "node \(id) has a neighbour list but is not in the vector index")
             }
             if value.count % 16 != 0 || value.count / 16 > index.parameters.maximumNeighbors(in: Int(key[16])) {
                 problem(

@@ -57,11 +57,6 @@ struct VectorGraph {
         return min(Int(layer), Self.highestLayer)
     }
 
-    /// Whether node `id` is in the graph.
-    func contains(_ id: NodeID) throws -> Bool {
-        try txn.contains(Self.levelKey(id, layer: topLayer(of: id)), in: levels)
-    }
-
     /// Node `id`'s neighbours in `layer`, none when it has no list there.
     func neighbors(of id: NodeID, in layer: Int) throws -> [NodeID] {
         try txn.withValue(forKey: Self.graphKey(id, layer: layer), in: graph) { bytes in
