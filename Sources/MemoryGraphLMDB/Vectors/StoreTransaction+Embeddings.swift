@@ -99,10 +99,10 @@ extension StoreTransaction {
         try Embedding.dimension(of: vector, matches: dimension, "the query vector")
         let probe = VectorProbe(vector, metric: metric)
         let stored = try txn.statistics(of: vectors).entries
-        let index = try vectorGraph().flatMap { $0.parameters.metric == metric ? $0 : nil }
+        let graph = try vectorGraph()
+        let index = graph?.parameters.metric == metric ? graph : nil
         let indexNote =
-            index != nil
-            ? "" : (try vectorIndexParameters()).map { "; the vector index is by \($0.metric.rawValue)" } ?? ""
+            graph.map { index == nil ? "; the vector index is by \($0.parameters.metric.rawValue)" : "" } ?? ""
         var top = TopScores(limit: limit)
         if filter.isUnconstrained {
             let hidden = try hidden()

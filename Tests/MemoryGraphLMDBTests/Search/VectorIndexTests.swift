@@ -45,6 +45,16 @@ struct VectorIndexTests {
         }
     }
 
+    /// Adds `count` nodes of one agent and context, each with the next vector of `sample`.
+    private static func addVectors(
+        _ count: Int, to graph: MemoryGraph, from sample: EmbeddingSample, using random: inout SplitMix64
+    ) throws -> [NodeID] {
+        try graph.addNodes(
+            (0..<count).map { _ in
+                NodeDraft(agentID: "a", taskContext: "c", result: [:], embedding: sample.next(using: &random))
+            })
+    }
+
     @Test(
         "recall@10 against exact search, unfiltered and with a broad filter the walk applies; a selective filter is exact"
     )
@@ -170,10 +180,7 @@ struct VectorIndexTests {
         do {
             let graph = try Self.open(store, .keep)
             defer { graph.close() }
-            ids = try graph.addNodes(
-                (0..<300).map { _ in
-                    NodeDraft(agentID: "a", taskContext: "c", result: [:], embedding: sample.next(using: &random))
-                })
+            ids = try Self.addVectors(300, to: graph, from: sample, using: &random)
             #expect(try Self.nearest(graph, sample.next(using: &random)).ranking.method == .vectorScan)
         }
         let parameters = VectorIndexParameters(neighbors: 6, constructionBreadth: 24)
@@ -243,10 +250,7 @@ struct VectorIndexTests {
         defer { store.remove() }
         let graph = try Self.open(store, .hnsw(VectorIndexParameters(neighbors: 4, constructionBreadth: 16)))
         defer { graph.close() }
-        let ids = try graph.addNodes(
-            (0..<200).map { _ in
-                NodeDraft(agentID: "a", taskContext: "c", result: [:], embedding: sample.next(using: &random))
-            })
+        let ids = try Self.addVectors(200, to: graph, from: sample, using: &random)
         let schema = graph.schema
         let victims = Array(ids.prefix(5))
         try graph.environment.write { txn in
@@ -283,10 +287,7 @@ struct VectorIndexTests {
         do {
             let graph = try Self.open(store, .keep)
             defer { graph.close() }
-            ids = try graph.addNodes(
-                (0..<100).map { _ in
-                    NodeDraft(agentID: "a", taskContext: "c", result: [:], embedding: sample.next(using: &random))
-                })
+            ids = try Self.addVectors(100, to: graph, from: sample, using: &random)
             try graph.environment.write { txn in
                 var version: [UInt8] = []
                 version.appendBigEndian(UInt32(6))
