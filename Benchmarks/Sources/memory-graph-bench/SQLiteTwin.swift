@@ -4,7 +4,8 @@ import MemoryGraph
 import MemoryGraphWorkload
 
 /// The SQLite twin of the reference workload through GRDB: WAL, `synchronous = NORMAL`, prepared
-/// statements, and the indexes a careful engineer would add.
+/// statements, and the indexes a careful engineer would add — with a full-text index (FTS5,
+/// contentless) of the text MemoryGraph indexes, as MemoryGraph indexes every node's words.
 final class SQLiteTwin {
     let pool: DatabasePool
     let path: String
@@ -27,6 +28,8 @@ final class SQLiteTwin {
                     CREATE INDEX IF NOT EXISTS nodes_conf ON nodes (conf);
                     CREATE INDEX IF NOT EXISTS nodes_type_ts ON nodes (type, ts);
                     CREATE INDEX IF NOT EXISTS links_dst ON links (dst);
+                    CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+                        body, content = '', tokenize = 'unicode61 remove_diacritics 2');
                     """)
         }
     }
@@ -34,16 +37,19 @@ final class SQLiteTwin {
     /// Microseconds since 1970, as MemoryGraph stores them.
     static func micros(_ node: Workload.Node) -> Int64 { node.timestampMilliseconds * 1_000 }
 
-    /// Inserts `nodes` in one transaction.
+    /// Inserts `nodes` in one transaction, each with its text under its position in the data
+    /// set (the slice's index) + 1: the summary, then the type, the strings MemoryGraph indexes.
     func insert(_ nodes: ArraySlice<Workload.Node>) throws {
         try pool.write { db in
             let insertNode = try db.cachedStatement(sql: "INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             let insertLink = try db.cachedStatement(sql: "INSERT OR IGNORE INTO links VALUES (?, ?)")
-            for node in nodes {
+            let insertText = try db.cachedStatement(sql: "INSERT INTO fts (rowid, body) VALUES (?, ?)")
+            for (index, node) in zip(nodes.indices, nodes) {
                 try insertNode.execute(arguments: [
                     Data(node.id.bytes), node.agent, node.context, node.type, node.confidence, Self.micros(node),
                     try node.result.jsonString(), try JSONValue.object(node.metadata).jsonString(),
                 ])
+                try insertText.execute(arguments: [index + 1, node.summary + " " + node.type])
                 for target in node.links {
                     try insertLink.execute(arguments: [Data(node.id.bytes), Data(target.bytes)])
                 }

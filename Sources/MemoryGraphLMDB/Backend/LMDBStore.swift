@@ -75,7 +75,7 @@ public final class LMDBStore: MaintainableGraphStore {
         options.maximumReaders = lmdb.maxReaders
         options.maximumDatabases =
             Schema.layout.count + Schema.version5Layout.count + Schema.version6Layout.count
-            + Schema.version7Layout.count + 4
+            + Schema.version7Layout.count + Schema.version8Layout.count + 4
         options.readOnly = lmdb.readOnly
         options.fileMode = lmdb.fileMode
         options.durability = Environment.Durability(rawValue: lmdb.durability.rawValue) ?? .full
@@ -94,10 +94,19 @@ public final class LMDBStore: MaintainableGraphStore {
             let databases = try environment.openDatabases(
                 Schema.layout.map { (name: $0.name, flags: lmdb.readOnly ? $0.flags : $0.flags.union(.create)) }
             )
+            let version5 = try Self.openLater(Schema.version5Layout, environment, readOnly: lmdb.readOnly)
+            let version6 = try Self.openLater(Schema.version6Layout, environment, readOnly: lmdb.readOnly)
+            let version7 = try Self.openLater(Schema.version7Layout, environment, readOnly: lmdb.readOnly)
+            var version8 = try Self.openLater(Schema.version8Layout, environment, readOnly: lmdb.readOnly)
+            if lmdb.readOnly, version8 != nil {
+                // A writable open that created `text.numbers` may have stopped before the upgrade:
+                // an older store's postings are in the older format.
+                let probe = Schema(databases, version5: nil, version6: nil, version7: nil, version8: nil)
+                let stored = try environment.read { txn in try probe.storedVersion(in: txn) } ?? Schema.version
+                if stored < Schema.textNumbersVersion { version8 = nil }
+            }
             let schema = Schema(
-                databases, version5: try Self.openLater(Schema.version5Layout, environment, readOnly: lmdb.readOnly),
-                version6: try Self.openLater(Schema.version6Layout, environment, readOnly: lmdb.readOnly),
-                version7: try Self.openLater(Schema.version7Layout, environment, readOnly: lmdb.readOnly))
+                databases, version5: version5, version6: version6, version7: version7, version8: version8)
             let interner = Interner(schema: schema)
             let logger = configuration.logger
             try Self.checkSchemaVersion(
@@ -231,6 +240,11 @@ public final class LMDBStore: MaintainableGraphStore {
                 }
                 if older < Schema.filterFieldsVersion {
                     try StoreTransaction(txn, schema: schema, interner: interner).rebuildIndexes()
+                }
+                if older < Schema.textNumbersVersion {
+                    // Postings keyed by node ids: emptied, and rebuilt by number once the store
+                    // is marked (the index is rebuilt whenever its paths are absent).
+                    try StoreTransaction(txn, schema: schema, interner: interner).dropTextIndex()
                 }
                 try schema.storeVersion(in: txn)
             }

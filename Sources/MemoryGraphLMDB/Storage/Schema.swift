@@ -23,8 +23,9 @@ import MemoryGraphCore
 /// | `log.node` | node id (16) | sequences (DUPFIXED, 8, BE) of the entries that keep an earlier version of the node |
 /// | `idx.expiry` | expiry µs (8, sortable) · node id (16) | empty: the nodes that expire, soonest first |
 /// | `vectors` | node id (16) | the node's embedding (``Embedding/bytes(of:)``: 4 bytes a component) |
-/// | `text.terms` | term (UTF-8) | postings (DUPFIXED, 20: node id 16 · occurrences 4, BE) |
-/// | `text.documents` | node id (16) | the node's number of terms (4, BE): nodes with at least one |
+/// | `text.terms` | term (UTF-8) | postings (DUPFIXED, 12: document number 8 · occurrences 4, BE) |
+/// | `text.documents` | node id (16) | document number (8, BE) · the node's number of terms (4, BE): nodes with at least one |
+/// | `text.numbers` | document number (8, BE) | node id (16) · the node's number of terms (4, BE) |
 /// | `vectors.graph` | node id (16) · layer (1) | the node's neighbours in that layer of the vector index (node ids, 16 each) |
 /// | `vectors.levels` | 255 − top layer (1) · node id (16) | empty: the vector index's nodes, the entry point first |
 final class Schema: Sendable {
@@ -39,12 +40,18 @@ final class Schema: Sendable {
     /// `embedding.dimension` in `meta`) and the full-text index (`text.terms`, `text.documents`,
     /// `text.length` and `text.paths` in `meta`), which older libraries would not maintain;
     /// version 7 adds the approximate vector index (`vectors.graph`, `vectors.levels`, and
-    /// `vectors.index` in `meta`), which older libraries would not maintain either.
-    static let version: UInt32 = 7
+    /// `vectors.index` in `meta`), which older libraries would not maintain either; version 8
+    /// files postings under document numbers given in indexing order (`text.numbers`), so the
+    /// postings of new nodes land at the end of each term's list.
+    static let version: UInt32 = 8
     /// The older versions this library also reads; a writable open upgrades them (rebuilding
     /// the indexes of those before ``filterFieldsVersion``, creating the databases of versions 5
-    /// to 7, empty) and marks the store as ``version``.
-    static let readableVersions: ClosedRange<UInt32> = 1...6
+    /// to 8, empty, emptying a full-text index of versions 6 and 7 to be rebuilt) and marks the
+    /// store as ``version``.
+    static let readableVersions: ClosedRange<UInt32> = 1...7
+    /// The first version whose full-text postings are keyed by document numbers: older ones
+    /// opened read-only are searched without their index.
+    static let textNumbersVersion: UInt32 = 8
     /// The first version whose posting lists keyed by interned ids carry ``FilterFields``.
     static let filterFieldsVersion: UInt32 = 3
 
@@ -78,6 +85,10 @@ final class Schema: Sendable {
         ("vectors.graph", []), ("vectors.levels", []),
     ]
 
+    /// The databases schema version 8 added: a read-only open of an older store does without
+    /// them, and searches text without the index (whose postings have the older format).
+    static let version8Layout: [(name: String, flags: DatabaseFlags)] = [("text.numbers", [])]
+
     let meta: Database
     let dictionary: Database
     let reverseDictionary: Database
@@ -108,6 +119,9 @@ final class Schema: Sendable {
     /// The full-text index's documents (nodes with terms) and their lengths; `nil` when
     /// ``vectors`` is.
     let textDocuments: Database?
+    /// The full-text index's documents by number; `nil` in a read-only open of a store older than
+    /// schema version 8.
+    let textNumbers: Database?
     /// The vector index's neighbour lists; `nil` in a read-only open of a store older than
     /// schema version 7.
     let vectorGraph: Database?
@@ -117,12 +131,17 @@ final class Schema: Sendable {
     /// Every database, for statistics and verification.
     let all: [Database]
 
-    init(_ databases: [Database], version5: [Database]?, version6: [Database]?, version7: [Database]?) {
+    init(
+        _ databases: [Database], version5: [Database]?, version6: [Database]?, version7: [Database]?,
+        version8: [Database]?
+    ) {
         precondition(databases.count == Self.layout.count)
         precondition(version5 == nil || version5?.count == Self.version5Layout.count)
         precondition(version6 == nil || version6?.count == Self.version6Layout.count)
         precondition(version7 == nil || version7?.count == Self.version7Layout.count)
-        all = databases + (version5 ?? []) + (version6 ?? []) + (version7 ?? [])
+        precondition(version8 == nil || version8?.count == Self.version8Layout.count)
+        all = databases + (version5 ?? []) + (version6 ?? []) + (version7 ?? []) + (version8 ?? [])
+        textNumbers = version8?[0]
         vectorGraph = version7?[0]
         vectorLevels = version7?[1]
         vectors = version6?[0]

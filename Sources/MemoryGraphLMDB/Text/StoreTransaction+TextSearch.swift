@@ -4,8 +4,10 @@ import MemoryGraphCore
 /// Search by words through the full-text index, ranked exactly as ``SearchCorpus`` ranks the
 /// nodes the read can see.
 extension StoreTransaction {
-    /// One node's running score: its length, its score so far, and which query terms it holds.
+    /// One document's running score: its node (`nil` when the filter refuses it), its length,
+    /// its score so far, and which query terms it holds.
     private struct Accumulator {
+        var id: NodeID?
         var length: Int
         var score = 0.0
         var matched: UInt64 = 0
@@ -41,13 +43,14 @@ extension StoreTransaction {
         let hidden = try hidden()
         var documentCount = try txn.statistics(of: documents).entries
         var totalLength = try textLength()
-        var hiddenDocuments: [NodeID] = []
+        var hiddenDocuments: [UInt64] = []
         for id in hidden {
-            guard let length = try textDocumentLength(of: id) else { continue }
+            guard let document = try textDocument(of: id) else { continue }
             documentCount -= 1
-            totalLength -= length
-            hiddenDocuments.append(id)
+            totalLength -= document.length
+            hiddenDocuments.append(document.number)
         }
+        let hiddenNumbers = Set(hiddenDocuments)
         let averageLength = documentCount > 0 ? Double(totalLength) / Double(documentCount) : 0
         var allowed: Set<NodeID>?
         if !filter.isUnconstrained {
@@ -66,7 +69,7 @@ extension StoreTransaction {
                 guard try cursor.seek(to: word) else { continue }
                 let postings = try cursor.duplicateCount()
                 var frequency = postings
-                for id in hiddenDocuments where try holds(cursor, word, id) != nil { frequency -= 1 }
+                for number in hiddenDocuments where try holds(cursor, word, number) != nil { frequency -= 1 }
                 let weight = parameters.inverseDocumentFrequency(matching: frequency, of: documentCount)
                 expansion.append((word, weight, postings))
             }
@@ -76,36 +79,42 @@ extension StoreTransaction {
         var top = TopScores(limit: limit)
 
         // Few candidates — the filter's matches, or the postings of the rarest term when every
-        // term must match: score each by looking its postings up.
-        var candidates: [NodeID]?
+        // term must match: score each by looking its postings up, in number order.
+        var candidates: [(id: NodeID, document: TextDocument)]?
         var reason = ""
         if let allowed, allowed.count <= (matching == .all ? postingCounts.min() ?? 0 : postingCounts.reduce(0, +)) {
-            candidates = allowed.sorted()
+            candidates = try allowed.compactMap { id in try textDocument(of: id).map { (id, $0) } }
             reason = "the filter matches \(allowed.count) nodes, no more than the words' postings"
         } else if matching == .all,
             let rarest = postingCounts.indices.min(by: { postingCounts[$0] < postingCounts[$1] })
         {
-            var ids: [NodeID] = []
+            var numbers = Set<UInt64>()
             for (word, _, _) in expansions[rarest] {
-                try postings(of: word, cursor: cursor) { id, _ in
-                    if allowed?.contains(id) ?? true { ids.append(id) }
-                }
+                try postings(of: word, cursor: cursor) { number, _ in numbers.insert(number) }
             }
-            candidates = Array(Set(ids))
+            var found: [(id: NodeID, document: TextDocument)] = []
+            for number in numbers {
+                guard let (id, length) = try textDocument(numbered: number), allowed?.contains(id) ?? true else {
+                    continue
+                }
+                found.append((id, TextDocument(number: number, length: length)))
+            }
+            candidates = found
             reason = "every word must match, and the rarest has \(postingCounts[rarest]) postings"
         }
         if let candidates {
-            for id in candidates where !hidden.contains(id) {
-                guard let length = try textDocumentLength(of: id) else { continue }
+            for (id, document) in candidates.sorted(by: { $0.document.number < $1.document.number })
+            where !hidden.contains(id) {
                 var score = 0.0
                 var matched = 0
                 for expansion in expansions {
                     var found = false
                     for (word, weight, _) in expansion {
-                        guard let occurrences = try holds(cursor, word, id) else { continue }
+                        guard let occurrences = try holds(cursor, word, document.number) else { continue }
                         found = true
                         score += parameters.termScore(
-                            frequency: occurrences, length: length, averageLength: averageLength, weight: weight)
+                            frequency: occurrences, length: document.length, averageLength: averageLength,
+                            weight: weight)
                     }
                     if found { matched += 1 }
                 }
@@ -118,32 +127,36 @@ extension StoreTransaction {
             )
         }
 
-        // Many candidates: walk every posting of every word, adding to each node's score.
-        var accumulators: [NodeID: Accumulator] = [:]
+        // Many candidates: walk every posting of every word, adding to each document's score.
+        var accumulators: [UInt64: Accumulator] = [:]
         for (index, expansion) in expansions.enumerated() {
             for (word, weight, _) in expansion {
-                var postings: [(NodeID, Int)] = []
+                var postings: [(UInt64, Int)] = []
                 try self.postings(of: word, cursor: cursor) { postings.append(($0, $1)) }
-                for (id, occurrences) in postings {
-                    if let allowed, !allowed.contains(id) { continue }
-                    if hidden.contains(id) { continue }
+                for (number, occurrences) in postings where !hiddenNumbers.contains(number) {
                     var accumulator: Accumulator
-                    if let known = accumulators[id] {
+                    if let known = accumulators[number] {
+                        guard known.id != nil else { continue }
                         accumulator = known
                     } else {
-                        guard let length = try textDocumentLength(of: id) else { continue }
-                        accumulator = Accumulator(length: length)
+                        guard let (id, length) = try textDocument(numbered: number) else { continue }
+                        if let allowed, !allowed.contains(id) {
+                            accumulators[number] = Accumulator(id: nil, length: 0)
+                            continue
+                        }
+                        accumulator = Accumulator(id: id, length: length)
                     }
                     accumulator.score += parameters.termScore(
                         frequency: occurrences, length: accumulator.length, averageLength: averageLength,
                         weight: weight)
                     accumulator.matched |= 1 << UInt64(index)
-                    accumulators[id] = accumulator
+                    accumulators[number] = accumulator
                 }
             }
         }
         let everyTerm: UInt64 = terms.count == 64 ? .max : (1 << UInt64(terms.count)) - 1
-        for (id, accumulator) in accumulators {
+        for accumulator in accumulators.values {
+            guard let id = accumulator.id else { continue }
             let matches = matching == .all ? accumulator.matched == everyTerm : accumulator.matched != 0
             if matches { top.offer(id, score: accumulator.score) }
         }
@@ -156,14 +169,15 @@ extension StoreTransaction {
         )
     }
 
-    /// Calls `visit` with every posting of `word`: the node and how often the word occurs in it.
-    private func postings(of word: [UInt8], cursor: Cursor, _ visit: (NodeID, Int) throws -> Void) throws {
+    /// Calls `visit` with every posting of `word`: the document number and how often the word
+    /// occurs in it.
+    private func postings(of word: [UInt8], cursor: Cursor, _ visit: (UInt64, Int) throws -> Void) throws {
         guard try cursor.seek(to: word) else { return }
         try cursor.forEachDuplicateBatch { batch in
             var offset = 0
-            while offset + 20 <= batch.count {
-                try visit(NodeID(batch, at: offset), Int(batch.bigEndianUInt32(at: offset + 16)))
-                offset += 20
+            while offset + 12 <= batch.count {
+                try visit(batch.bigEndianUInt64(at: offset), Int(batch.bigEndianUInt32(at: offset + 8)))
+                offset += 12
             }
             return true
         }
@@ -188,12 +202,12 @@ extension StoreTransaction {
         }
     }
 
-    /// How often node `id` holds `word`, `nil` when it is not filed under it.
-    private func holds(_ cursor: Cursor, _ word: [UInt8], _ id: NodeID) throws -> Int? {
-        let start = Self.textPosting(id, occurrences: 0)
+    /// How often document `number` holds `word`, `nil` when it is not filed under it.
+    private func holds(_ cursor: Cursor, _ word: [UInt8], _ number: UInt64) throws -> Int? {
+        let start = Self.textPosting(number, occurrences: 0)
         guard try cursor.seek(to: word, duplicateAtLeast: start) else { return nil }
         return cursor.withCurrent { _, value in
-            value.count == 20 && NodeID(value, at: 0) == id ? Int(value.bigEndianUInt32(at: 16)) : nil
+            value.count == 12 && value.bigEndianUInt64(at: 0) == number ? Int(value.bigEndianUInt32(at: 8)) : nil
         }
     }
 }

@@ -146,10 +146,14 @@ struct TextIndexTests {
         let schema = graph.schema
         try graph.environment.write { txn in
             let terms = try #require(schema.textTerms)
-            _ = try txn.delete(
-                Array("flight".utf8), value: StoreTransaction.textPosting(id, occurrences: 1), in: terms)
+            let documents = try #require(schema.textDocuments)
+            let document = try #require(try txn.get(id.bytes, in: documents))
+            let number = document.withUnsafeBytes { $0.bigEndianUInt64(at: 0) }
+            #expect(
+                try txn.delete(
+                    Array("flight".utf8), value: StoreTransaction.textPosting(number, occurrences: 1), in: terms))
             _ = try txn.put(
-                StoreTransaction.textPosting(NodeID(), occurrences: 2), forKey: Array("ghost".utf8), in: terms)
+                StoreTransaction.textPosting(999, occurrences: 2), forKey: Array("ghost".utf8), in: terms)
         }
         let report = try graph.verify()
         #expect(Set(report.problems.map(\.kind)) == [.missingIndexEntry, .orphanIndexEntry], "\(report)")
@@ -157,5 +161,43 @@ struct TextIndexTests {
         _ = try graph.repair()
         #expect(try graph.verify().isClean)
         #expect(try await graph.search(SearchRequest(text: "flight")).map(\.node.id) == [id])
+    }
+
+    @Test("a schema 7 store (postings by node id) is searched without its index read-only, reindexed writable")
+    func upgradeFromSchema7() async throws {
+        let store = TemporaryStore()
+        defer { store.remove() }
+        var random = SplitMix64(seed: 0x0007)
+        var ids: [NodeID] = []
+        do {
+            let graph = try store.open()
+            defer { graph.close() }
+            for _ in 0..<60 {
+                let text = Self.text(using: &random)
+                ids.append(try await graph.addNode(agentID: "a", taskContext: "c", result: ["summary": .string(text)]))
+            }
+            #expect(try await graph.removeNode(ids.removeFirst()))
+            try OlderSchema.downgradeTextIndex(graph)
+        }
+        let request = SearchRequest(text: "oslo plan*", limit: 20, matching: .any)
+        var readOnly = GraphOptions.testing
+        readOnly.readOnly = true
+        var scanned: [SearchHit] = []
+        do {
+            let graph = try store.open(readOnly)
+            defer { graph.close() }
+            #expect(try graph.status().schemaVersion == 7)
+            #expect(try await graph.explain(request).text?.method == .textScan)
+            scanned = try await graph.search(request)
+            #expect(!scanned.isEmpty)
+        }
+        let graph = try store.open()
+        defer { graph.close() }
+        #expect(try graph.status().schemaVersion == Int(Schema.version))
+        #expect(try graph.verify().isClean)
+        #expect(try await graph.explain(request).text?.method == .textIndex)
+        let indexed = try await graph.search(request)
+        #expect(indexed.map(\.node.id) == scanned.map(\.node.id))
+        #expect(indexed.map(\.score) == scanned.map(\.score))
     }
 }

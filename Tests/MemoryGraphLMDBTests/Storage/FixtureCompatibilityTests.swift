@@ -129,13 +129,14 @@ struct FixtureCompatibilityTests {
     }
 
     @Test(
-        "writable: it is marked schema version 7 without a rewrite, verifies clean and takes writes and embeddings")
+        "writable: it is marked the current schema version without a rewrite, verifies clean and takes writes and embeddings"
+    )
     func opensWritable() throws {
         let path = try Self.copy()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let graph = try MemoryGraph(path: path)
         defer { graph.close() }
-        #expect(try graph.status().schemaVersion == 7)
+        #expect(try graph.status().schemaVersion == 8)
         let before = try graph.statistics()
         #expect(before.nodes == 89 && before.bundles == 3 && before.links == 111)
         let newest = try #require(NodeID(try Self.lines("query-all.txt")[0]))

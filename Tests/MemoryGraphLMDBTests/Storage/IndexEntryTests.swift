@@ -114,7 +114,7 @@ struct IndexEntryTests {
 
         graph = try store.open()
         defer { graph.close() }
-        #expect(try OlderSchema.storedVersion(graph) == [0, 0, 0, 7])
+        #expect(try OlderSchema.storedVersion(graph) == [0, 0, 0, 8])
         #expect(try OlderSchema.entrySizes(graph) == [IndexEntry.size])
         #expect(try Self.answers(graph, data, count: 120) == before)
         #expect(try graph.explain(Self.filtered).recordsChecked == 0)

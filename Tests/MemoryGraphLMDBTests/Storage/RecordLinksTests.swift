@@ -91,8 +91,8 @@ struct RecordLinksTests {
 
         graph = try store.open()
         defer { graph.close() }
-        #expect(try OlderSchema.storedVersion(graph) == [0, 0, 0, 7])
-        #expect(try graph.status().schemaVersion == 7)
+        #expect(try OlderSchema.storedVersion(graph) == [0, 0, 0, 8])
+        #expect(try graph.status().schemaVersion == 8)
         #expect(try OlderSchema.entrySizes(graph) == [IndexEntry.size])
         #expect(try graph.nodes(ids) == before)
         try graph.link(from: ids[3], to: ids[10])

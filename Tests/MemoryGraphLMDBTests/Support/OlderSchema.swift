@@ -40,6 +40,39 @@ enum OlderSchema {
         }
     }
 
+    /// Rewrites the full-text index as schema versions 6 and 7 wrote it — postings of node id
+    /// (16) · occurrences (4), documents of node id → length (4), no document numbers — and marks
+    /// the store version 7.
+    static func downgradeTextIndex(_ graph: MemoryGraph) throws {
+        let schema = graph.schema
+        guard let terms = schema.textTerms, let documents = schema.textDocuments, let numbers = schema.textNumbers
+        else { preconditionFailure("the store has no full-text index") }
+        try graph.environment.write { txn in
+            var owners: [UInt64: [UInt8]] = [:]
+            try txn.scan(numbers) { key, value in
+                owners[key.bigEndianUInt64(at: 0)] = Array(value.prefix(16))
+                return true
+            }
+            var postings: [([UInt8], [UInt8])] = []
+            try txn.scan(terms) { key, value in
+                let owner = owners[value.bigEndianUInt64(at: 0)] ?? []
+                postings.append((Array(key), owner + value.suffix(4)))
+                return true
+            }
+            var lengths: [([UInt8], [UInt8])] = []
+            try txn.scan(documents) { key, value in
+                lengths.append((Array(key), Array(value.suffix(4))))
+                return true
+            }
+            for database in [terms, documents, numbers] { try txn.removeAll(in: database) }
+            for (term, posting) in postings { try txn.put(posting, forKey: term, in: terms) }
+            for (id, length) in lengths { try txn.put(length, forKey: id, in: documents) }
+            var stored: [UInt8] = []
+            stored.appendBigEndian(UInt32(7))
+            try txn.put(stored, forKey: MetaKey.schemaVersion, in: schema.meta)
+        }
+    }
+
     /// The schema version stored in the store's `meta` database, as its raw bytes.
     static func storedVersion(_ graph: MemoryGraph) throws -> [UInt8]? {
         try graph.environment.read { txn in try txn.get(MetaKey.schemaVersion, in: graph.schema.meta) }
