@@ -88,19 +88,19 @@ extension StoreTransaction {
     }
 
     /// Gives each node with terms the next document number and files it under each of its
-    /// terms: every posting of the batch in term order, so that consecutive puts land on the
-    /// last page of each term's list, and the total length written once.
+    /// terms: the batch's postings grouped by term, each term's in number order (so they land on
+    /// the last page of its list), the terms in byte order, and the total length written once.
     func indexText(_ documents: [(id: NodeID, terms: [String])]) throws {
         guard let textTerms = schema.textTerms, let lengths = schema.textDocuments, let numbers = schema.textNumbers
         else { return }
         var next = try nextTextDocumentNumber()
-        var postings: [(term: [UInt8], posting: [UInt8])] = []
+        var postings: [String: [UInt8]] = [:]
         var added = 0
         for (id, terms) in documents where !terms.isEmpty {
             let number = next
             next += 1
             for (term, occurrences) in Self.occurrences(terms) {
-                postings.append((Array(term.utf8), Self.textPosting(number, occurrences: occurrences)))
+                postings[term, default: []].append(contentsOf: Self.textPosting(number, occurrences: occurrences))
             }
             var document = Self.textNumberKey(number)
             document.appendBigEndian(UInt32(clamping: terms.count))
@@ -111,12 +111,12 @@ extension StoreTransaction {
             added += terms.count
         }
         guard added > 0 else { return }
-        postings.sort {
-            $0.term != $1.term
-                ? $0.term.lexicographicallyPrecedes($1.term) : $0.posting.lexicographicallyPrecedes($1.posting)
-        }
-        for (term, posting) in postings {
-            _ = try txn.put(posting, forKey: term, in: textTerms, flags: .noDuplicateData)
+        let terms = postings.map { (key: Array($0.key.utf8), postings: $0.value) }
+            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        for (term, list) in terms {
+            for start in stride(from: 0, to: list.count, by: 12) {
+                _ = try txn.put(list[start..<start + 12], forKey: term, in: textTerms, flags: .noDuplicateData)
+            }
         }
         try setTextLength(try textLength() + added)
     }
@@ -144,9 +144,17 @@ extension StoreTransaction {
         try setTextLength(try textLength() - document.length)
     }
 
-    /// Each distinct term of `terms` with how often it occurs.
-    static func occurrences(_ terms: [String]) -> [String: Int] {
-        terms.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+    /// Each distinct term of `terms` with how often it occurs, in byte order.
+    static func occurrences(_ terms: [String]) -> [(term: String, occurrences: Int)] {
+        var runs: [(term: String, occurrences: Int)] = []
+        for term in terms.sorted() {
+            if let last = runs.last, last.term == term {
+                runs[runs.count - 1].occurrences += 1
+            } else {
+                runs.append((term, 1))
+            }
+        }
+        return runs
     }
 
     /// The terms of the stored content `result` and `metadata` (binary JSON), with the index's
@@ -218,7 +226,7 @@ extension StoreTransaction {
             let terms = SearchableText.terms(result: values.result, metadata: values.metadata, metadataPaths: paths)
             guard !terms.isEmpty else { return true }
             lengths[id] = terms.count
-            contents[id] = Self.occurrences(terms)
+            contents[id] = Dictionary(uniqueKeysWithValues: Self.occurrences(terms).map { ($0.term, $0.occurrences) })
             return true
         }
         var numbered: [NodeID: TextDocument] = [:]
