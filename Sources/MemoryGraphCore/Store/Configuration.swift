@@ -31,8 +31,8 @@ extension MemoryGraph {
         public var enableCaching = true
         /// The most nodes the cache holds; must be positive when caching is on. Default: 10 000.
         public var cacheMaxSize = 10_000
-        /// Which nodes the cache admits. Default: ``MemoryGraph/CacheAdmission/all``.
-        public var cacheAdmission: CacheAdmission = .all
+        /// Which nodes the cache admits. Default: ``MemoryGraph/CacheAdmission/repeated``.
+        public var cacheAdmission: CacheAdmission = .repeated
         /// How much of the change log the store keeps (see ``ChangeRetention``); a store applies
         /// the retention of the graph that writes to it. Default: 1 000 000 entries of at most
         /// 30 days.

@@ -16,13 +16,18 @@ final class NodeCache: Sendable {
     /// cache line.
     private final class Shard: Sendable {
         let state: LockedValue<ShardState>
-        init(capacity: Int) { state = LockedValue(ShardState(entries: LRUCache(capacity: capacity))) }
+        init(capacity: Int) {
+            state = LockedValue(
+                ShardState(entries: LRUCache(capacity: capacity), firstReads: Doorkeeper(capacity: capacity)))
+        }
     }
 
     /// A shard's entries and its counters, which are kept under the shard's lock so that a read
     /// writes no memory that readers of other shards (or on other cores) also write.
     private struct ShardState {
         var entries: LRUCache<NodeID, MemoryNode>
+        /// The nodes read once, for ``MemoryGraph/CacheAdmission/repeated``.
+        var firstReads: Doorkeeper
         var hits = 0
         var misses = 0
         var evictions = 0
@@ -108,11 +113,13 @@ final class NodeCache: Sendable {
     }
 
     /// Caches `node`, read in `snapshot`, when that snapshot is the newest known commit and the
-    /// admission policy accepts it.
+    /// admission policy accepts it (for ``MemoryGraph/CacheAdmission/repeated``: when its id was
+    /// marked by an earlier read, which this one does otherwise).
     func fill(_ node: MemoryNode, snapshot: Int) {
         if case .minConfidence(let threshold) = admission, !((node.confidence ?? -1) >= threshold) { return }
         let evicted = shard(node.id).state.withLockedValue { shard -> Bool in
             guard knownTransaction.load(ordering: .acquiring) == snapshot else { return false }
+            if admission == .repeated, !shard.firstReads.admits(node.id.uuid.low) { return false }
             let evicted = shard.entries.insert(node, for: node.id)
             if evicted { shard.evictions += 1 }
             return evicted

@@ -1,6 +1,7 @@
 import Foundation
 import LMDB
 import MemoryGraph
+import SeededRandom
 import Testing
 
 @testable import MemoryGraphCore
@@ -14,6 +15,7 @@ struct NodeCacheTests {
         defer { store.remove() }
         var configuration = GraphOptions.testing
         configuration.cacheMaxSize = 8
+        configuration.cacheAdmission = .all
         let graph = try store.open(configuration)
         defer { graph.close() }
         let ids = try graph.addNodes(
@@ -49,6 +51,44 @@ struct NodeCacheTests {
         #expect(graph.cacheStatistics.hits == 0, "every read after a change missed")
     }
 
+    @Test("by default a node is cached on its second read, and marks age out")
+    func repeatedReads() throws {
+        let store = TemporaryStore()
+        defer { store.remove() }
+        var configuration = GraphOptions.testing
+        configuration.cacheMaxSize = 64
+        let graph = try store.open(configuration)
+        defer { graph.close() }
+        #expect(graph.configuration.cacheAdmission == .repeated)
+        let ids = try graph.addNodes(
+            (0..<600).map { NodeDraft(agentID: "a", taskContext: "c", result: ["n": .int($0)]) })
+        let hot = Array(ids.prefix(16))
+        for id in hot { _ = try graph.node(id) }
+        #expect(graph.cacheStatistics.entries <= 4, "a first read caches only on a hash collision")
+        for id in hot { _ = try graph.node(id) }
+        #expect(graph.cacheStatistics.entries >= 16)
+        let before = graph.cacheStatistics.hits
+        for id in hot { #expect(try graph.node(id) != nil) }
+        #expect(graph.cacheStatistics.hits == before + 16)
+        // Nodes read once each, many more than the cache holds, evict (almost) nothing.
+        for id in ids.dropFirst(16) { _ = try graph.node(id) }
+        #expect(graph.cacheStatistics.evictions <= 8, "\(graph.cacheStatistics)")
+        for id in hot { #expect(try graph.node(id) != nil) }
+        #expect(graph.cacheStatistics.hits >= before + 16 + 12)
+    }
+
+    @Test("a doorkeeper admits a key on its second read, and forgets its marks after twice the capacity")
+    func doorkeeper() {
+        var keeper = Doorkeeper(capacity: 64)
+        var random = SplitMix64(seed: 0xD00E)
+        let keys = (0..<64).map { _ in random.next() }
+        #expect(keys.filter { keeper.admits($0) }.count <= 4, "first reads pass only on collisions")
+        #expect(keys.allSatisfy { keeper.admits($0) })
+        // After resetAfter further marks, the old marks are gone.
+        for _ in 0..<keeper.resetAfter { _ = keeper.admits(random.next()) }
+        #expect(keys.filter { keeper.admits($0) }.count <= 12)
+    }
+
     @Test("the admission policy caches only confident nodes")
     func admission() throws {
         let store = TemporaryStore()
@@ -70,7 +110,9 @@ struct NodeCacheTests {
     func anotherProcessWrites() throws {
         let store = TemporaryStore()
         defer { store.remove() }
-        let graph = try store.open()
+        var configuration = GraphOptions.testing
+        configuration.cacheAdmission = .all
+        let graph = try store.open(configuration)
         defer { graph.close() }
         let first = try graph.addNode(agentID: "planner", taskContext: "c", result: ["v": 1])
         let second = try graph.addNode(agentID: "critic", taskContext: "c", result: ["v": 2])
