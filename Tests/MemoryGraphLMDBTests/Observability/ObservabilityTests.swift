@@ -12,6 +12,7 @@ struct ObservabilityTests {
         let factory = TestMetrics()
         var configuration = GraphOptions.testing
         configuration.metricsFactory = factory
+        configuration.cacheAdmission = .all
         let graph = try MemoryGraph.ephemeral(configuration: configuration)
         defer { graph.close() }
         let first = try graph.addNode(agentID: "a", taskContext: "c", result: [:])
