@@ -43,14 +43,13 @@ extension StoreTransaction {
         let hidden = try hidden()
         var documentCount = try txn.statistics(of: documents).entries
         var totalLength = try textLength()
-        var hiddenDocuments: [UInt64] = []
+        var hiddenNumbers = Set<UInt64>()
         for id in hidden {
             guard let document = try textDocument(of: id) else { continue }
             documentCount -= 1
             totalLength -= document.length
-            hiddenDocuments.append(document.number)
+            hiddenNumbers.insert(document.number)
         }
-        let hiddenNumbers = Set(hiddenDocuments)
         let averageLength = documentCount > 0 ? Double(totalLength) / Double(documentCount) : 0
         var allowed: Set<NodeID>?
         if !filter.isUnconstrained {
@@ -69,7 +68,7 @@ extension StoreTransaction {
                 guard try cursor.seek(to: word) else { continue }
                 let postings = try cursor.duplicateCount()
                 var frequency = postings
-                for number in hiddenDocuments where try holds(cursor, word, number) != nil { frequency -= 1 }
+                for number in hiddenNumbers where try holds(cursor, word, number) != nil { frequency -= 1 }
                 let weight = parameters.inverseDocumentFrequency(matching: frequency, of: documentCount)
                 expansion.append((word, weight, postings))
             }
