@@ -1,7 +1,5 @@
-import DequeModule
 import LMDB
 import MemoryGraphCore
-import OrderedCollections
 
 /// The reads of the ``GraphStore`` protocol, each in one snapshot.
 extension StoreTransaction {
@@ -95,21 +93,29 @@ extension StoreTransaction {
         guard try nodeExists(id) else {
             throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist")
         }
+        // One cursor per direction for the whole walk, and the lists read in place: a lookup
+        // allocates nothing but the frontier and the answer.
+        var cursors: [Cursor] = []
+        if direction != .incoming { cursors.append(try txn.cursor(schema.linksOut)) }
+        if direction != .outgoing { cursors.append(try txn.cursor(schema.linksIn)) }
+        defer { for cursor in cursors { cursor.close() } }
+        let hidden = try self.hidden()
         var seen: Set<NodeID> = [id]
         var found: [Neighbor] = []
-        var frontier: Deque<NodeID> = [id]
+        var frontier: [NodeID] = [id]
         var level = 0
         while level < depth, !frontier.isEmpty, found.count < limit {
             level += 1
-            var next: Deque<NodeID> = []
+            var next: [NodeID] = []
             for node in frontier {
-                var adjacent: [NodeID] = []
-                if direction != .incoming { adjacent += try links(from: node) }
-                if direction != .outgoing { adjacent += try backlinks(to: node) }
-                for neighbor in adjacent where seen.insert(neighbor).inserted {
-                    found.append(Neighbor(id: neighbor, depth: level))
+                for cursor in cursors {
+                    try forEachID(under: node, with: cursor) { neighbor in
+                        guard !hidden.contains(neighbor), seen.insert(neighbor).inserted else { return true }
+                        found.append(Neighbor(id: neighbor, depth: level))
+                        next.append(neighbor)
+                        return found.count < limit
+                    }
                     if found.count == limit { return found }
-                    next.append(neighbor)
                 }
             }
             frontier = next

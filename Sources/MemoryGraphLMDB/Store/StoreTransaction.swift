@@ -180,6 +180,20 @@ struct StoreTransaction {
         }
     }
 
+    /// Calls `body` with each id in the 16-byte DUPFIXED list under `key`, in order, read in
+    /// place through `cursor` (which a caller reuses across keys), until `body` returns `false`.
+    func forEachID<ID: StoredIdentifier>(
+        under key: some StoredIdentifier, with cursor: Cursor, _ body: (ID) throws -> Bool
+    ) throws {
+        guard try key.withUnsafeBytes({ try cursor.seek(to: $0) }) else { return }
+        try cursor.forEachDuplicateBatch { page in
+            for offset in stride(from: 0, to: page.count - 15, by: 16) {
+                guard try body(ID(page, at: offset)) else { return false }
+            }
+            return true
+        }
+    }
+
     /// The out-links of `id` (in a read, without those from or to expired nodes).
     func links(from id: NodeID) throws -> [NodeID] { try visible(idList(id, in: schema.linksOut), of: id) }
 
