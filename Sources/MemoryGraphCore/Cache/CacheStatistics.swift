@@ -4,8 +4,8 @@ extension MemoryGraph {
         /// Every node read, on its first read.
         case all
         /// Nodes read again soon: a node's first read only marks it (one bit per hash of its id,
-        /// cleared once about four times the cache's capacity have been marked), and a read of a
-        /// marked node caches it. Reads spread over a store much larger than the cache then
+        /// cleared once twice the cache's capacity have been marked), and a read of a marked
+        /// node caches it. Reads spread over a store much larger than the cache then
         /// cost no insertions and evictions, while a node read twice in a while is cached.
         case repeated
         /// Only nodes whose `confidence_score` is at least the threshold.
