@@ -253,49 +253,62 @@ final class BenchRun {
         return ScenarioResult(id: "S5", title: "2-hop out-neighbourhood", memoryGraph: mine, baseline: theirs)
     }
 
-    /// Durable writes from 64 concurrent producers: per-write commit, then group commit. The
+    /// Durable writes from 64 concurrent producers: per-write commit against group commit. The
     /// "SQLite" column holds the per-write figures, so the ratio is the group-commit gain.
+    ///
+    /// The two stores are open side by side and take turns in every repetition, in an order that
+    /// alternates, so that the disk's sync time, which drifts over minutes, weighs on both alike.
     func s7DurableWrites(rounds: Int) throws -> ScenarioResult {
-        func measure(_ strategy: MemoryGraph.IndexUpdateStrategy) throws -> Measurement {
+        func open(_ strategy: MemoryGraph.IndexUpdateStrategy) throws -> (graph: MemoryGraph, path: String) {
             let path = directory + "/s7-\(strategy.rawValue)"
             var options = lmdb
             options.durability = .full
             options.indexUpdateStrategy = strategy
-            let graph = try MemoryGraph(path: path, configuration: configuration(caching: false), lmdb: options)
-            defer {
-                graph.close()
-                try? FileManager.default.removeItem(atPath: path)
+            return (try MemoryGraph(path: path, configuration: configuration(caching: false), lmdb: options), path)
+        }
+        let stores = [try open(.immediate), try open(.batch)]
+        defer {
+            for store in stores {
+                store.graph.close()
+                try? FileManager.default.removeItem(atPath: store.path)
             }
-            // 64 producers at once through the async API: none of them holds a thread while it
-            // waits for its commit, so the 64 writes can share commits.
-            func round(_ number: Int) throws {
-                let failures = SharedCounter()
-                let done = DispatchSemaphore(value: 0)
-                Task {
-                    await withTaskGroup(of: Void.self) { group in
-                        for producer in 0..<64 {
-                            group.addTask {
-                                do {
-                                    try await graph.addNode(
-                                        agentID: "producer-\(producer)", taskContext: "s7",
-                                        result: ["round": .int(number)])
-                                } catch {
-                                    failures.increment()
-                                }
+        }
+        // 64 producers at once through the async API: none of them holds a thread while it
+        // waits for its commit, so the 64 writes can share commits.
+        func round(_ number: Int, of graph: MemoryGraph) throws {
+            let failures = SharedCounter()
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                await withTaskGroup(of: Void.self) { group in
+                    for producer in 0..<64 {
+                        group.addTask {
+                            do {
+                                try await graph.addNode(
+                                    agentID: "producer-\(producer)", taskContext: "s7",
+                                    result: ["round": .int(number)])
+                            } catch {
+                                failures.increment()
                             }
                         }
                     }
-                    done.signal()
                 }
-                done.wait()
-                guard failures.value == 0 else { throw AnswerMismatch(description: "S7: writes failed") }
+                done.signal()
             }
-            var measurement = try repeated(rounds) { try round($0) }
-            measurement.operations = rounds * 64
-            return measurement
+            done.wait()
+            guard failures.value == 0 else { throw AnswerMismatch(description: "S7: writes failed") }
         }
-        let perWrite = try measure(.immediate)
-        let grouped = try measure(.batch)
+        var runs: [[Measurement]] = [[], []]
+        for store in stores { for number in 0..<max(1, rounds / 10) { try round(number, of: store.graph) } }
+        for repetition in 0..<repetitions {
+            for turn in 0..<stores.count {
+                let side = (repetition + turn) % stores.count
+                var measurement = try Measurement.time(rounds) { try round($0, of: stores[side].graph) }
+                measurement.operations = rounds * 64
+                runs[side].append(measurement)
+            }
+        }
+        let perWrite = Measurement.median(runs[0])
+        let grouped = Measurement.median(runs[1])
         return ScenarioResult(
             id: "S7", title: "64 producers, durable writes: group commit", memoryGraph: grouped,
             baselineName: "per-write commit", baseline: perWrite)
