@@ -66,8 +66,9 @@ extension StoreTransaction {
     /// their `idx.pending` entries).
     mutating func insert(_ nodes: [PreparedNode], terms: [NodeID: [String]]) throws {
         var unindexed: [(id: NodeID, header: NodeHeader)] = []
+        var lastRecord = try LastKey(of: schema.nodes, in: txn)
         for node in nodes {
-            let header = try writeRecord(of: node)
+            let header = try writeRecord(of: node, after: &lastRecord)
             logNode(.nodeAdded, node.id, header, version: node.version)
             if let expiresAt = node.expiresAt { try fileExpiry(of: node.id, at: expiresAt) }
             if let embedding = node.embedding { try putEmbedding(embedding, of: node.id) }
@@ -87,8 +88,9 @@ extension StoreTransaction {
         try indexText(nodes.compactMap { node in terms[node.id].map { (id: node.id, terms: $0) } })
     }
 
-    /// Writes the record of a checked node, interning its names; returns its header.
-    private mutating func writeRecord(of node: PreparedNode) throws -> NodeHeader {
+    /// Writes the record of a checked node, interning its names, appended when its id is above
+    /// `lastRecord` (as ids made now are); returns its header.
+    private mutating func writeRecord(of node: PreparedNode, after lastRecord: inout LastKey) throws -> NodeHeader {
         let header = NodeHeader(
             agent: try intern(node.agentID, kind: .agent),
             context: try intern(node.taskContext, kind: .context),
@@ -99,9 +101,9 @@ extension StoreTransaction {
         let record = header.record(
             result: node.result, metadata: node.metadata,
             links: links.count <= NodeHeader.maximumCarriedLinks ? links : nil)
-        let stored = try node.id.withUnsafeBytes { key in
-            try txn.put(record, forKey: key, in: schema.nodes, flags: .noOverwrite)
-        }
+        let key = node.id.bytes
+        let flags = lastRecord.flags(toPut: key, .noOverwrite)
+        let stored = try txn.put(record, forKey: key, in: schema.nodes, flags: flags)
         guard stored else {
             throw MemoryGraphError(.duplicateID, "a node with id \(node.id) already exists")
         }
