@@ -13,7 +13,7 @@ import Testing
 @Suite("Page fill of writes in order")
 struct PageFillTests {
     /// The fewest leaf pages that hold `database`'s entries: each takes its key and value, an
-    /// 8-byte node header and a 2-byte slot, in pages of 4 096 bytes less a 16-byte header.
+    /// 8-byte node header and a 2-byte slot, in pages of the store's size less a 16-byte header.
     private static func fewestPages(_ graph: MemoryGraph, _ database: Database) throws -> (needed: Int, used: Int) {
         try graph.environment.read { txn in
             var bytes = 0
@@ -22,7 +22,9 @@ struct PageFillTests {
                 bytes += (8 + key.count + value.count + 1) / 2 * 2 + 2
                 return true
             }
-            return ((bytes + 4_079) / 4_080, try txn.statistics(of: database).leafPages)
+            let statistics = try txn.statistics(of: database)
+            let room = statistics.pageSize - 16
+            return ((bytes + room - 1) / room, statistics.leafPages)
         }
     }
 
@@ -50,23 +52,39 @@ struct PageFillTests {
         #expect(try graph.verify().problems.isEmpty)
     }
 
-    @Test("writes out of order and in order mixed read back and verify")
+    /// A UUIDv7 of `milliseconds`, its random bits from `random`.
+    private static func nodeID(milliseconds: Int64, using random: inout SplitMix64) -> NodeID? {
+        let high = UInt64(milliseconds) << 16 | 0x7000 | (random.next() & 0xFFF)
+        let low = 0x8000_0000_0000_0000 | (random.next() & 0x3FFF_FFFF_FFFF_FFFF)
+        return NodeID(
+            bytes: [high, low].flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (56 - 8 * $0)) } })
+    }
+
+    @Test("ids below the last one, above it and repeated mix: each is stored or refused as it should")
     func mixedOrder() throws {
         let graph = try MemoryGraph.ephemeral(configuration: .testing)
         defer { graph.close() }
         var random = SplitMix64(seed: 11)
-        let start = Date(timeIntervalSince1970: 1_750_000_000)
+        let start: Int64 = 1_750_000_000_000
         var written: [NodeID: Int] = [:]
         for round in 0..<40 {
-            // A batch of past times in random order, then one node made now.
-            let drafts = (0..<25).map { index in
-                NodeDraft(
-                    agentID: "agent", taskContext: "context", result: ["n": .int(round * 100 + index)],
-                    timestamp: start.addingTimeInterval(Double(Int.random(in: 0..<1_000_000, using: &random))))
+            // A batch of past ids in random order (most below the last stored id), then one
+            // made now (above every one).
+            let drafts = try (0..<25).map { index in
+                let milliseconds = start + Int64.random(in: 0..<1_000_000_000, using: &random)
+                return NodeDraft(
+                    id: try #require(Self.nodeID(milliseconds: milliseconds, using: &random)), agentID: "agent",
+                    taskContext: "context", result: ["n": .int(round * 100 + index)])
             }
             for (id, draft) in zip(try graph.addNodes(drafts), drafts) { written[id] = draft.result["n"]?.intValue }
             let now = try graph.addNode(agentID: "agent", taskContext: "context", result: ["n": .int(round * 100 + 99)])
             written[now] = round * 100 + 99
+            // An id already stored, below the last one, is refused and changes nothing.
+            let taken = try #require(drafts.first?.id)
+            let refused = #expect(throws: MemoryGraphError.self) {
+                try graph.addNodes([NodeDraft(id: taken, agentID: "agent", taskContext: "context", result: ["n": -1])])
+            }
+            #expect(refused?.code == .duplicateID)
         }
         for (id, value) in written {
             #expect(try graph.node(id)?.result["n"]?.intValue == value)
