@@ -266,13 +266,14 @@ final class BenchRun {
             options.indexUpdateStrategy = strategy
             return (try MemoryGraph(path: path, configuration: configuration(caching: false), lmdb: options), path)
         }
-        let stores = [try open(.immediate), try open(.batch)]
+        var stores: [(graph: MemoryGraph, path: String)] = []
         defer {
             for store in stores {
                 store.graph.close()
                 try? FileManager.default.removeItem(atPath: store.path)
             }
         }
+        for strategy in [MemoryGraph.IndexUpdateStrategy.immediate, .batch] { stores.append(try open(strategy)) }
         // 64 producers at once through the async API: none of them holds a thread while it
         // waits for its commit, so the 64 writes can share commits.
         func round(_ number: Int, of graph: MemoryGraph) throws {
