@@ -93,8 +93,8 @@ extension StoreTransaction {
         guard try nodeExists(id) else {
             throw MemoryGraphError(.nodeNotFound, "node \(id) does not exist")
         }
-        // One cursor per direction for the whole walk, and the lists read in place: a lookup
-        // allocates nothing but the frontier and the answer.
+        // One cursor per direction for the whole walk, and each list read in place rather than
+        // copied into arrays.
         var cursors: [Cursor] = []
         if direction != .incoming { cursors.append(try txn.cursor(schema.linksOut)) }
         if direction != .outgoing { cursors.append(try txn.cursor(schema.linksIn)) }
