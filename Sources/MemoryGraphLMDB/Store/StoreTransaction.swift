@@ -174,10 +174,14 @@ struct StoreTransaction {
 
     /// The node ids stored under `key` in a 16-byte DUPFIXED list, in order.
     func idList<ID: StoredIdentifier>(_ key: some StoredIdentifier, in database: Database) throws -> [ID] {
-        let packed = try key.withUnsafeBytes { try txn.duplicates(of: $0, in: database) }
-        return packed.withUnsafeBytes { buffer in
-            stride(from: 0, to: buffer.count - 15, by: 16).map { ID(buffer, at: $0) }
+        let cursor = try txn.cursor(database)
+        defer { cursor.close() }
+        var ids: [ID] = []
+        try forEachID(under: key, with: cursor) { id in
+            ids.append(id)
+            return true
         }
+        return ids
     }
 
     /// Calls `body` with each id in the 16-byte DUPFIXED list under `key`, in order, read in
