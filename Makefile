@@ -70,13 +70,17 @@ test-fast: build
 	@test -n "$(SLOW_TESTS)" || { echo "test-fast: nothing is tagged .slow"; exit 1; }
 	$(SWIFT) test --skip-build --skip '[./]($(SLOW_TESTS))'
 
-## asan: the whole test suite under AddressSanitizer (separate build directory)
-# lld links the ASan runtime without the warnings gold prints about its local symbols.
+## asan: the test suite under AddressSanitizer (separate build directory), without the tests
+## tagged .slow: the SIGKILL runs and the tests of several processes, which `make test` runs
+# lld links the ASan runtime without the warnings gold prints about its local symbols. The slow
+# tests spend their time in processes started, killed and waited for, and in long randomized
+# runs of code the rest of the suite exercises too: under ASan they cost the most and find least.
 ASAN_FLAGS := --sanitize=address --scratch-path .build-asan -Xswiftc -use-ld=lld
 asan: deps
+	@test -n "$(SLOW_TESTS)" || { echo "asan: nothing is tagged .slow"; exit 1; }
 	$(WITHOUT_SERVICE) $(SWIFT) build --build-tests $(ASAN_FLAGS)
 	$(WITHOUT_SERVICE) LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan-suppressions.txt \
-		$(SWIFT) test --skip-build $(ASAN_FLAGS)
+		$(SWIFT) test --skip-build $(ASAN_FLAGS) --skip '[./]($(SLOW_TESTS))'
 
 ## tsan: the concurrency tests under ThreadSanitizer (separate build directory)
 TSAN_FILTER ?= ConcurrencyTests|StoreConcurrencyTests|GroupCommitTests|LazyIndexingTests|NodeCacheTests|NodeIDTests|MapGrowthTests
