@@ -65,15 +65,16 @@ extension StoreTransaction {
                 return lhs.value.lexicographicallyPrecedes(rhs.value)
             }
         }
-        var previous: (rank: Int, key: [UInt8])?
+        // The lists' tails: entries of nodes written as they are made land at the end of their
+        // lists, and are appended there.
+        var tails = databases.map { $0.flags.contains(.dupSort) ? ListTail(of: $0) : nil }
         for write in writes {
-            let database = databases[write.rank]
-            // Sorted writes of one key follow each other: only the first can make it new.
-            let followsSameKey = previous?.rank == write.rank && previous?.key == write.key
-            previous = (write.rank, write.key)
-            let isNewKey =
-                try write.distinctCounter != nil && !followsSameKey && !txn.contains(write.key, in: database)
-            try txn.put(write.value, forKey: write.key, in: database, flags: .noDuplicateData)
+            guard var tail = tails[write.rank] else {
+                try txn.put(write.value, forKey: write.key, in: databases[write.rank], flags: .noDuplicateData)
+                continue
+            }
+            let isNewKey = try tail.put(write.value, under: write.key, in: txn)
+            tails[write.rank] = tail
             if isNewKey, let counter = write.distinctCounter { try adjustCounter(counter, by: 1) }
         }
     }

@@ -88,8 +88,9 @@ extension StoreTransaction {
     }
 
     /// Gives each node with terms the next document number and files it under each of its
-    /// terms: the batch's postings grouped by term, each term's in number order (so they land on
-    /// the last page of its list), the terms in byte order, and the total length written once.
+    /// terms: the batch's postings grouped by term, each term's in number order (appended to the
+    /// end of its list, see ``ListTail``), the terms in byte order, and the total length written
+    /// once.
     func indexText(_ documents: [(id: NodeID, terms: [String])]) throws {
         guard let textTerms = schema.textTerms, let lengths = schema.textDocuments, let numbers = schema.textNumbers
         else { return }
@@ -113,9 +114,10 @@ extension StoreTransaction {
         guard added > 0 else { return }
         let terms = postings.map { (key: Array($0.key.utf8), postings: $0.value) }
             .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        var tail = ListTail(of: textTerms)
         for (term, list) in terms {
             for start in stride(from: 0, to: list.count, by: 12) {
-                _ = try txn.put(list[start..<start + 12], forKey: term, in: textTerms, flags: .noDuplicateData)
+                try tail.put(Array(list[start..<start + 12]), under: term, in: txn)
             }
         }
         try setTextLength(try textLength() + added)

@@ -53,11 +53,12 @@ struct PageFillTests {
     }
 
     /// A UUIDv7 of `milliseconds`, its random bits from `random`.
-    private static func nodeID(milliseconds: Int64, using random: inout SplitMix64) -> NodeID? {
+    private static func nodeID(milliseconds: Int64, using random: inout SplitMix64) throws -> NodeID {
         let high = UInt64(milliseconds) << 16 | 0x7000 | (random.next() & 0xFFF)
         let low = 0x8000_0000_0000_0000 | (random.next() & 0x3FFF_FFFF_FFFF_FFFF)
-        return NodeID(
-            bytes: [high, low].flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (56 - 8 * $0)) } })
+        let bytes = [high, low].flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (56 - 8 * $0)) } }
+        guard let id = NodeID(bytes: bytes) else { throw MemoryGraphError(.invalidArgument, "\(bytes) is not an id") }
+        return id
     }
 
     @Test("ids below the last one, above it and repeated mix: each is stored or refused as it should")
@@ -73,7 +74,7 @@ struct PageFillTests {
             let drafts = try (0..<25).map { index in
                 let milliseconds = start + Int64.random(in: 0..<1_000_000_000, using: &random)
                 return NodeDraft(
-                    id: try #require(Self.nodeID(milliseconds: milliseconds, using: &random)), agentID: "agent",
+                    id: try Self.nodeID(milliseconds: milliseconds, using: &random), agentID: "agent",
                     taskContext: "context", result: ["n": .int(round * 100 + index)])
             }
             for (id, draft) in zip(try graph.addNodes(drafts), drafts) { written[id] = draft.result["n"]?.intValue }
