@@ -160,15 +160,6 @@ extension Transaction {
         }
     }
 
-    /// The greatest duplicate of `key` in a ``DatabaseFlags/dupSort`` database, `nil` when `key`
-    /// is absent: what a value must be above to be put with ``PutFlags/appendDuplicate``.
-    public func lastDuplicate(of key: some ContiguousBytes, in database: Database) throws -> [UInt8]? {
-        let cursor = try self.cursor(database)
-        defer { cursor.close() }
-        guard try cursor.seek(to: key), try cursor.lastDuplicate() else { return nil }
-        return cursor.currentValue
-    }
-
     /// Copies every duplicate of `key` in a ``DatabaseFlags/dupFixed`` database, in order and
     /// packed back to back, using bulk reads (`MDB_GET_MULTIPLE`). Empty when `key` is absent.
     public func duplicates(of key: some ContiguousBytes, in database: Database) throws -> [UInt8] {

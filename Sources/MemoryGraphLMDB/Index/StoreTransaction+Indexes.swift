@@ -67,13 +67,14 @@ extension StoreTransaction {
         }
         // The lists' tails: entries of nodes written as they are made land at the end of their
         // lists, and are appended there.
-        var tails = databases.map { $0.flags.contains(.dupSort) ? ListTail(of: $0) : nil }
+        var tails = try databases.map { $0.flags.contains(.dupSort) ? try ListTail(of: $0, in: txn) : nil }
+        defer { for tail in tails { tail?.close() } }
         for write in writes {
             guard var tail = tails[write.rank] else {
                 try txn.put(write.value, forKey: write.key, in: databases[write.rank], flags: .noDuplicateData)
                 continue
             }
-            let isNewKey = try tail.put(write.value, under: write.key, in: txn)
+            let isNewKey = try tail.put(write.value, under: write.key)
             tails[write.rank] = tail
             if isNewKey, let counter = write.distinctCounter { try adjustCounter(counter, by: 1) }
         }

@@ -13,14 +13,20 @@ import LMDB
 /// Only the puts made through one `ListTail` may add values to its database while it is in use:
 /// a greater value put another way would make the next append fail.
 struct ListTail {
+    private let txn: Transaction
     private let database: Database
+    /// Looks up the last value of each key the puts switch to.
+    private let cursor: Cursor
     private var key: [UInt8]?
     private var last: [UInt8]?
 
-    /// A tail of the lists of `database`, a ``DatabaseFlags/dupSort`` database.
-    init(of database: Database) {
+    /// A tail of the lists of `database`, a ``DatabaseFlags/dupSort`` database, for puts in
+    /// `txn`; ``close()`` it when they are done.
+    init(of database: Database, in txn: Transaction) throws {
         precondition(database.flags.contains(.dupSort), "a list tail needs a dupSort database")
+        self.txn = txn
         self.database = database
+        cursor = try txn.cursor(database)
     }
 
     /// Puts `value` in the list under `key` unless it is already there, appending it when it
@@ -28,11 +34,11 @@ struct ListTail {
     ///
     /// - Returns: Whether `key` had no list before.
     @discardableResult
-    mutating func put(_ value: [UInt8], under key: [UInt8], in txn: Transaction) throws -> Bool {
+    mutating func put(_ value: [UInt8], under key: [UInt8]) throws -> Bool {
         var isNewKey = false
         if self.key != key {
             self.key = key
-            last = try txn.lastDuplicate(of: key, in: database)
+            last = try cursor.seek(to: key) && cursor.lastDuplicate() ? cursor.currentValue : nil
             isNewKey = last == nil
         }
         if let last, !last.lexicographicallyPrecedes(value) {
@@ -43,5 +49,10 @@ struct ListTail {
             last = value
         }
         return isNewKey
+    }
+
+    /// Closes the cursor: LMDB adjusts every open cursor of a database at each of its puts.
+    func close() {
+        cursor.close()
     }
 }

@@ -114,10 +114,11 @@ extension StoreTransaction {
         guard added > 0 else { return }
         let terms = postings.map { (key: Array($0.key.utf8), postings: $0.value) }
             .sorted { $0.key.lexicographicallyPrecedes($1.key) }
-        var tail = ListTail(of: textTerms)
+        var tail = try ListTail(of: textTerms, in: txn)
+        defer { tail.close() }
         for (term, list) in terms {
             for start in stride(from: 0, to: list.count, by: 12) {
-                try tail.put(Array(list[start..<start + 12]), under: term, in: txn)
+                try tail.put(Array(list[start..<start + 12]), under: term)
             }
         }
         try setTextLength(try textLength() + added)

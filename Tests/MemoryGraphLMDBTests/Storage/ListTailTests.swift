@@ -35,8 +35,9 @@ struct ListTailTests {
         try Self.withList { environment, database in
             let key = Array("term".utf8)
             try environment.write { txn in
-                var tail = ListTail(of: database)
-                for value in 0..<20_000 { try tail.put(Self.entry(UInt64(value)), under: key, in: txn) }
+                var tail = try ListTail(of: database, in: txn)
+                defer { tail.close() }
+                for value in 0..<20_000 { try tail.put(Self.entry(UInt64(value)), under: key) }
             }
             let info = try environment.info()
             // 20 000 values of 12 bytes fit in 59 leaf pages of 4 080 bytes; besides them the file
@@ -76,9 +77,10 @@ struct ListTailTests {
                     writes.shuffle(using: &random)
                 }
                 try environment.write { txn in
-                    var tail = ListTail(of: database)
+                    var tail = try ListTail(of: database, in: txn)
+                    defer { tail.close() }
                     for (key, value) in writes {
-                        let isNewKey = try tail.put(Self.entry(value), under: key, in: txn)
+                        let isNewKey = try tail.put(Self.entry(value), under: key)
                         #expect(isNewKey == (oracle[key] == nil))
                         oracle[key, default: []].insert(value)
                     }
