@@ -70,12 +70,11 @@ extension StoreTransaction {
         var tails = try databases.map { $0.flags.contains(.dupSort) ? try ListTail(of: $0, in: txn) : nil }
         defer { for tail in tails { tail?.close() } }
         for write in writes {
-            guard var tail = tails[write.rank] else {
+            // Mutated in place; `nil` for a database without lists (`idx.time`).
+            guard let isNewKey = try tails[write.rank]?.put(write.value, under: write.key) else {
                 try txn.put(write.value, forKey: write.key, in: databases[write.rank], flags: .noDuplicateData)
                 continue
             }
-            let isNewKey = try tail.put(write.value, under: write.key)
-            tails[write.rank] = tail
             if isNewKey, let counter = write.distinctCounter { try adjustCounter(counter, by: 1) }
         }
     }

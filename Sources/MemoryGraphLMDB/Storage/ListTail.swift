@@ -14,8 +14,7 @@ import LMDB
 /// a greater value put another way would make the next append fail.
 struct ListTail {
     private let txn: Transaction
-    private let database: Database
-    /// Looks up the last value of each key the puts switch to.
+    /// Looks up the last value of each key the puts switch to; its database is the tail's.
     private let cursor: Cursor
     private var key: [UInt8]?
     private var last: [UInt8]?
@@ -25,7 +24,6 @@ struct ListTail {
     init(of database: Database, in txn: Transaction) throws {
         precondition(database.flags.contains(.dupSort), "a list tail needs a dupSort database")
         self.txn = txn
-        self.database = database
         cursor = try txn.cursor(database)
     }
 
@@ -42,10 +40,11 @@ struct ListTail {
             isNewKey = last == nil
         }
         if let last, !last.lexicographicallyPrecedes(value) {
-            try txn.put(value, forKey: key, in: database, flags: .noDuplicateData)
+            try txn.put(value, forKey: key, in: cursor.database, flags: .noDuplicateData)
         } else {
             // LMDB orders the values of a DUPFIXED list by their bytes, as this comparison does.
-            try txn.put(value, forKey: key, in: database, flags: last == nil ? .noDuplicateData : .appendDuplicate)
+            try txn.put(
+                value, forKey: key, in: cursor.database, flags: last == nil ? .noDuplicateData : .appendDuplicate)
             last = value
         }
         return isNewKey
